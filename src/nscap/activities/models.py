@@ -1,0 +1,198 @@
+"""Courses (repeatable offerings, Table 2), their runs as training events, and aggregate claims."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
+from nscap.core.choices import Qualifier
+from nscap.core.models import Record
+from nscap.core.partial_dates import check_precision, precision_constraint, precision_field
+
+
+class Course(Record):
+    """A repeatable offering of a provider: title, topics, level, kind, target groups.
+
+    ``target_groups_text`` and ``source_text`` keep the source's own words (Table 2 cells).
+    """
+
+    provider = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="courses"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CourseKind.choices, default=CourseKind.TRAINING
+    )
+    level = models.CharField(
+        _("level"), max_length=15, choices=CourseLevel.choices, default=CourseLevel.UNSPECIFIED
+    )
+    topics = models.ManyToManyField("vocabularies.Topic", blank=True, related_name="courses")
+    target_groups = models.ManyToManyField(
+        "vocabularies.TargetGroup", blank=True, related_name="courses"
+    )
+    target_groups_text = models.TextField(_("target groups (source text)"), blank=True)
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    iaea_endorsed = models.BooleanField(_("IAEA endorsed"), null=True, blank=True)
+    guidance = models.CharField(_("guidance followed"), max_length=300, blank=True)
+    first_offered = models.DateField(_("first offered"), null=True, blank=True)
+    first_offered_precision = precision_field()
+    source_text = models.TextField(_("source text"), blank=True)
+
+    visibility_owner = "provider"
+
+    class Meta:
+        ordering = ["provider", "title"]
+        constraints = [precision_constraint("first_offered", "course_first_offered_precision")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        check_precision(self.first_offered, self.first_offered_precision, "first_offered")
+
+
+class TrainingEvent(Record):
+    """One run of a course: who hosted it, with whom, when, where, how, and how many came."""
+
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    host = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="hosted_events"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    start = models.DateField(_("start"), null=True, blank=True)
+    start_precision = precision_field()
+    end = models.DateField(_("end"), null=True, blank=True)
+    end_precision = precision_field()
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    delivery_mode = models.CharField(
+        _("delivery mode"),
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.UNKNOWN,
+    )
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    participants_qualifier = models.CharField(
+        _("participants qualifier"),
+        max_length=15,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+    )
+    iaea_endorsed = models.BooleanField(_("IAEA endorsed"), null=True, blank=True)
+    topics = models.ManyToManyField("vocabularies.Topic", blank=True, related_name="events")
+    target_groups = models.ManyToManyField(
+        "vocabularies.TargetGroup", blank=True, related_name="events"
+    )
+
+    visibility_owner = "host"
+
+    class Meta:
+        ordering = ["-start", "title"]
+        constraints = [
+            precision_constraint("start", "event_start_precision"),
+            precision_constraint("end", "event_end_precision"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="event_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=0),
+                name="event_participants_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "start"]), models.Index(fields=["start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        check_precision(self.start, self.start_precision, "start")
+        check_precision(self.end, self.end_precision, "end")
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end is before the start.")})
+
+
+class EventPartner(models.Model):
+    """An institution that took part in an event other than as host, and in what role."""
+
+    event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="partners")
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="event_partnerships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "institution", "role"], name="event_partner_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} ({self.get_role_display()})"
+
+
+class EventParticipantCountry(models.Model):
+    """How many of an event's participants came from one country."""
+
+    event = models.ForeignKey(
+        TrainingEvent, on_delete=models.CASCADE, related_name="participant_countries"
+    )
+    country = models.CharField(_("country"), max_length=2)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "country"], name="event_country_unique"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="event_country_count_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.count}"
+
+
+class AggregateClaim(Record):
+    """What an institution reports for a period without event detail.
+
+    E.g. "20 seminars and training courses for over 500 nuclear security staff ... from 2010 to
+    2012". Its numbers are Quantities pointing here. It may overlap logged events; analytics
+    reconciles the two so nobody is counted twice.
+    """
+
+    claimant = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="aggregate_claims"
+    )
+    description = models.TextField(_("description"))
+    quote = models.TextField(_("quote"), blank=True)
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_start_precision = precision_field()
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    period_end_precision = precision_field()
+
+    visibility_owner = "claimant"
+
+    class Meta:
+        ordering = ["claimant", "period_start"]
+        constraints = [
+            precision_constraint("period_start", "aggregate_period_start_precision"),
+            precision_constraint("period_end", "aggregate_period_end_precision"),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="aggregate_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def clean(self) -> None:
+        check_precision(self.period_start, self.period_start_precision, "period_start")
+        check_precision(self.period_end, self.period_end_precision, "period_end")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The end is before the start.")})

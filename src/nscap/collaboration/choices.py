@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CollaborationType(models.TextChoices):
+    NETWORK_MEMBERSHIP = "network_membership", _("Common network membership")
+    TRAINING_PARTICIPATION = "training_participation", _("Participation in training")
+    MATERIALS_EXCHANGE = "materials_exchange", _("Exchange of training materials")
+    PERSONNEL_EXCHANGE = "personnel_exchange", _("Personnel exchange")
+    SEMINAR = "seminar", _("Seminar")
+    MOU = "mou", _("Memorandum of understanding")
+    JOINT_TRIAL = "joint_trial", _("Joint trial")
+    JOINT_DELIVERY = "joint_delivery", _("Joint delivery")
+    UNSPECIFIED = "unspecified", _("Unspecified")
+
+
+class CollaborationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    DONE = "done", _("Done")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Confirmation(models.TextChoices):
+    CLAIMED = "claimed", _("Claimed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")

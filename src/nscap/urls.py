@@ -1,0 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for a later /<lang>/ scheme)
+from django.urls import include, path
+
+from nscap.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("institutions/", include("nscap.institutions.urls")),
+    path("courses/", include("nscap.activities.urls")),
+    path("collaboration/", include("nscap.collaboration.urls")),
+    path("networks/", include("nscap.networks.urls")),
+    path("needs/", include("nscap.needs.urls")),
+    path("figures/", include("nscap.quantities.urls")),
+    path("sources/", include("nscap.sources.urls")),
+    path("", include("nscap.core.urls")),
+]
