@@ -1,0 +1,85 @@
+"""Reads of collaboration claims: which claims the other side also makes (Table 3).
+
+A claim is *two-sided* when the partner's side makes a claim back about the claimant's side;
+otherwise it is *one-sided*. A "side" is an institution with its parents and children (Vietnam's
+centre names JAEA, the parent of Japan's ISCN), or a whole country where a source names only the
+country ("Vietnam (seminar in Hanoi)"). Only claims the viewer may see count, so a hidden claim
+never shows through as a two-sided mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nscap.collaboration.models import CollaborationClaim
+from nscap.institutions.models import Institution
+
+
+@dataclass(frozen=True)
+class ClaimReading:
+    """A claim as the collaboration page shows it."""
+
+    claim: CollaborationClaim
+    two_sided: bool
+    same_type_back: bool
+    answering_claims: tuple[CollaborationClaim, ...]
+
+
+def _side(institution: Institution | None, lineage: dict[int, set[int]]) -> set[int]:
+    return lineage.get(institution.pk, set()) if institution else set()
+
+
+def _lineages(institutions: list[Institution]) -> dict[int, set[int]]:
+    """For each institution, itself plus every ancestor and descendant."""
+    parent_of = {i.pk: i.parent_id for i in institutions}
+    ancestors: dict[int, set[int]] = {}
+    for pk in parent_of:
+        chain, node = {pk}, parent_of.get(pk)
+        while node is not None and node not in chain:
+            chain.add(node)
+            node = parent_of.get(node)
+        ancestors[pk] = chain
+    lineage = {pk: set(chain) for pk, chain in ancestors.items()}
+    for pk, chain in ancestors.items():
+        for ancestor in chain:
+            lineage.setdefault(ancestor, {ancestor}).add(pk)
+    return lineage
+
+
+def _names(claim: CollaborationClaim, target: Institution, lineage: dict[int, set[int]]) -> bool:
+    """Does ``claim`` name ``target``'s side (the institution, its lineage, or its country)?"""
+    if claim.partner_id is not None:
+        return claim.partner_id in _side(target, lineage)
+    return bool(claim.partner_country) and claim.partner_country == target.country
+
+
+def _answers(back: CollaborationClaim, claim: CollaborationClaim, lineage) -> bool:
+    """Is ``back`` made by the side ``claim`` names, about ``claim``'s claimant?"""
+    if back.pk == claim.pk or back.claimant_id == claim.claimant_id:
+        return False
+    if claim.partner_id is not None:
+        from_partner_side = back.claimant_id in _side(claim.partner, lineage)
+    else:
+        from_partner_side = bool(claim.partner_country) and (
+            back.claimant.country == claim.partner_country
+        )
+    return from_partner_side and _names(back, claim.claimant, lineage)
+
+
+def read_claims(claims) -> list[ClaimReading]:
+    """Mark each of ``claims`` (already filtered by ``visible_to``) one- or two-sided."""
+    claims = list(claims.select_related("claimant", "partner", "network"))
+    institutions = list(Institution.objects.only("pk", "parent_id", "country"))
+    lineage = _lineages(institutions)
+    readings = []
+    for claim in claims:
+        answering = tuple(back for back in claims if _answers(back, claim, lineage))
+        readings.append(
+            ClaimReading(
+                claim=claim,
+                two_sided=bool(answering),
+                same_type_back=any(back.type == claim.type for back in answering),
+                answering_claims=answering,
+            )
+        )
+    return readings

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings with a throwaway data dir and fast hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "nscap-tests-only-not-secret")
+os.environ.setdefault("NSCAP_DATA_DIR", os.path.join(tempfile.gettempdir(), "nscap-tests"))
+os.environ.setdefault("NSCAP_TESTING", "1")
+
+from nscap.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
