@@ -165,7 +165,10 @@ if not DEBUG and env_flag("NSCAP_HTTPS", default=True):
     SECURE_SSL_REDIRECT = env_flag("NSCAP_SSL_REDIRECT", default=False)
     SECURE_HSTS_SECONDS = int(os.environ.get("NSCAP_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRESERVE = False
+    SECURE_HSTS_PRELOAD = env_flag("NSCAP_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is the operator's long-term commitment, not a default to impose.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
