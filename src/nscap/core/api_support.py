@@ -1,0 +1,350 @@
+"""Shared pieces of the read API: pagination, allow-listed query parameters, references,
+partial dates and citations.
+
+Every list endpoint declares one query schema (a subclass of ``PageQuery``); its fields are the
+allow-list, so the OpenAPI schema, the validation and the "Unknown query parameter" check can
+never disagree. Every read goes through ``visible(Model, user)``, nested lists and counts too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import AfterValidator, create_model
+
+from nscap.core.api_errors import BadQuery
+from nscap.core.partial_dates import PartialDate
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def visible(model: type[models.Model], user: Any) -> models.QuerySet:
+    """The records of ``model`` that ``user`` may see: the one read filter, by its short name."""
+    return model.objects.visible_to(user)
+
+
+def by_key(model: type[models.Model], user: Any, key: str) -> models.QuerySet:
+    """The visible record of ``model`` with ``key`` (empty when unknown or hidden), for filters."""
+    return visible(model, user).filter(key=key)
+
+
+def get_visible_or_404(request: HttpRequest, queryset: models.QuerySet, key: str, noun: str):
+    """One record from an already visible queryset; the same 404 for unknown and hidden keys.
+
+    A hidden record answers exactly like a missing one, so the API never confirms it exists.
+    """
+    check_query(request, ())
+    obj = queryset.filter(key=key).first()
+    if obj is None:
+        raise Http404(_("No %(noun)s with key '%(key)s'.") % {"noun": noun, "key": key})
+    return obj
+
+
+# --- query parameters -------------------------------------------------------------------------
+
+
+class PageQuery(Schema):
+    """Pagination parameters every list takes; list query schemas add their filters."""
+
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (1 to 500, default 50)."
+    )
+    offset: int = Field(0, ge=0, description="Items to skip from the start of the list.")
+
+
+def parameter_names(query_type: type[Schema] | Sequence[str]) -> list[str]:
+    """The query parameter names a query schema accepts (aliases where declared)."""
+    if not isinstance(query_type, type):
+        return list(query_type)
+    return [field.alias or name for name, field in query_type.model_fields.items()]
+
+
+def check_query(request: HttpRequest, query_type: type[Schema] | Sequence[str]) -> None:
+    """Refuse any query parameter that is not on the endpoint's allow-list (400)."""
+    allowed = parameter_names(query_type)
+    for parameter in request.GET:
+        if parameter not in allowed:
+            raise BadQuery(
+                parameter,
+                _("Unknown query parameter '%(parameter)s'. Allowed: %(allowed)s")
+                % {
+                    "parameter": parameter,
+                    "allowed": ", ".join(allowed) if allowed else _("none"),
+                },
+            )
+
+
+def _edtf(text: str) -> str:
+    PartialDate.parse(text)  # raises ValueError with a plain message; ninja turns it into a 400
+    return text.strip()
+
+
+def _country(text: str) -> str:
+    text = text.strip().upper()
+    if len(text) != 2 or not text.isascii() or not text.isalpha():
+        raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 country code such as JP")
+    return text
+
+
+EdtfDate = Annotated[str, AfterValidator(_edtf)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+Year = Annotated[int, Field(ge=1, le=9999)]
+
+
+def enum_of(name: str, choices: type[models.TextChoices]) -> type[enum.Enum]:
+    """A plain str enum of a TextChoices' values, for query parameters and response fields."""
+    return enum.Enum(name, {value: value for value in choices.values}, type=str)
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """The response schema of a list of ``item``: ``count``, ``next``, ``previous``, ``items``."""
+    name = item.__name__.removesuffix("Schema") + "Page"
+    return create_model(
+        name,
+        __base__=Schema,
+        count=(int, Field(description="Items in the whole filtered list.")),
+        next=(str | None, Field(description="URL of the next page, or null.")),
+        previous=(str | None, Field(description="URL of the previous page, or null.")),
+        items=(list[item], ...),
+    )
+
+
+def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+    params = request.GET.copy()
+    params["limit"] = str(limit)
+    if offset:
+        params["offset"] = str(offset)
+    else:
+        params.pop("offset", None)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def paginate(
+    request: HttpRequest,
+    query: PageQuery,
+    queryset: models.QuerySet,
+    serialize: Callable[[list], list[dict]],
+) -> dict:
+    """One page of a visible, stably ordered queryset, with the filtered ``count`` and links.
+
+    ``queryset`` must be ordered on a unique column last (the key), so that pages never repeat or
+    skip an item. ``serialize`` turns the page's objects into items (and loads what they nest).
+    """
+    check_query(request, type(query))
+    if not queryset.ordered:
+        raise ValueError("paginate() needs an ordered queryset")
+    count = queryset.count()
+    limit, offset = query.limit, query.offset
+    objects = list(queryset[offset : offset + limit]) if offset < count else []
+    has_next = offset + limit < count
+    has_previous = offset > 0
+    return {
+        "count": count,
+        "next": _page_url(request, offset + limit, limit) if has_next else None,
+        "previous": _page_url(request, max(0, min(offset, count) - limit), limit)
+        if has_previous
+        else None,
+        "items": serialize(objects),
+    }
+
+
+# --- shared output pieces ---------------------------------------------------------------------
+
+
+class Ref(Schema):
+    """A reference to another record: its key (the stable id) and a readable name."""
+
+    key: str
+    name: str
+
+
+def ref(obj: Any, name: str = "name") -> dict | None:
+    """A reference to ``obj``, or None when it is absent or hidden from the viewer.
+
+    Callers load related records through ``Prefetch(..., queryset=visible(...))``, which leaves
+    a hidden one as None, so a reference never reveals a record the viewer may not see.
+    """
+    if obj is None:
+        return None
+    return {"key": obj.key, "name": str(getattr(obj, name) or obj.key)}
+
+
+def edtf(date: dt.date | None, precision: str) -> str | None:
+    """A stored partial date as EDTF text ("2014", "2014-09", "2014-09-12"), or None."""
+    return PartialDate(date, precision).isoformat() if date else None
+
+
+def partial(obj: Any, field: str) -> dict[str, str | None]:
+    """``{field: "2014-09", field_precision: "month"}`` for a partial-date column pair."""
+    date = getattr(obj, field)
+    return {
+        field: edtf(date, getattr(obj, f"{field}_precision")),
+        f"{field}_precision": getattr(obj, f"{field}_precision") if date else None,
+    }
+
+
+class CitationSchema(Schema):
+    """A record (optionally one field of it) citing a source at a locator."""
+
+    source: str = Field(description="Key of the cited source.")
+    record_type: str
+    record_key: str
+    field: str
+    footnote: int | None
+    locator: str
+    quote: str
+
+
+class RecordSchema(Schema):
+    """Fields every registry record has. ``key`` is its stable id."""
+
+    key: str
+    sensitivity: str
+    note: str
+    version: int
+    citations: list[CitationSchema]
+
+
+# The API's name for each record type, and for rows that belong to a record, the path to it.
+RECORD_TYPES: dict[str, str] = {
+    "institution": "institutions.Institution",
+    "center_profile": "institutions.CenterProfile",
+    "milestone": "institutions.Milestone",
+    "course": "activities.Course",
+    "training_event": "activities.TrainingEvent",
+    "aggregate_claim": "activities.AggregateClaim",
+    "quantity": "quantities.Quantity",
+    "collaboration_claim": "collaboration.CollaborationClaim",
+    "network": "networks.Network",
+    "membership": "networks.Membership",
+    "meeting": "networks.Meeting",
+    "needs_assessment": "needs.NeedsAssessment",
+    "source": "sources.Source",
+    "topic": "vocabularies.Topic",
+    "target_group": "vocabularies.TargetGroup",
+    "label": "institutions.Label",
+    "event_partner": "activities.EventPartner",
+    "event_participant_country": "activities.EventParticipantCountry",
+}
+OWNED_ROWS: dict[str, str] = {
+    "label": "institution",
+    "event_partner": "event",
+    "event_participant_country": "event",
+}
+
+RecordType = enum.Enum("RecordType", {name: name for name in RECORD_TYPES}, type=str)
+
+
+def record_model(record_type: str) -> type[models.Model]:
+    return apps.get_model(RECORD_TYPES[record_type])
+
+
+def _type_of_model(model: type[models.Model]) -> str | None:
+    label = model._meta.label
+    return next((name for name, value in RECORD_TYPES.items() if value == label), None)
+
+
+def visible_record_ids(record_type: str, user: Any) -> models.QuerySet:
+    """Primary keys of the visible records of a type; rows owned by a record follow their owner."""
+    model = record_model(record_type)
+    owner = OWNED_ROWS.get(record_type)
+    if owner is None:
+        return visible(model, user).values("pk")
+    owner_model = model._meta.get_field(owner).related_model
+    return model.objects.filter(**{f"{owner}__in": visible(owner_model, user)}).values("pk")
+
+
+def visible_citations(user: Any) -> models.QuerySet:
+    """Citations the viewer may see: a visible source cited by a visible record.
+
+    Citations of record types the API does not know are left out rather than risked.
+    """
+    from nscap.sources.models import Citation, Source
+
+    condition = models.Q(pk__in=[])
+    content_types = ContentType.objects.get_for_models(
+        *(record_model(name) for name in RECORD_TYPES)
+    )
+    for model, content_type in content_types.items():
+        record_type = _type_of_model(model)
+        condition |= models.Q(
+            content_type=content_type, object_id__in=visible_record_ids(record_type, user)
+        )
+    return Citation.objects.filter(condition, source__in=visible(Source, user))
+
+
+def citation_item(citation: Any, record_type: str, record_key: str) -> dict:
+    return {
+        "source": citation.source.key,
+        "record_type": record_type,
+        "record_key": record_key,
+        "field": citation.field,
+        "footnote": citation.footnote,
+        "locator": citation.locator,
+        "quote": citation.quote,
+    }
+
+
+class CitationIndex:
+    """The visible citations of a set of records, loaded in one query.
+
+    ``CitationIndex(user, institutions, milestones)`` then ``index.of(milestone)``.
+    """
+
+    def __init__(self, user: Any, *groups: Iterable[models.Model]):
+        from nscap.sources.models import Citation, Source
+
+        by_model: dict[type[models.Model], list[int]] = defaultdict(list)
+        for group in groups:
+            for obj in group:
+                by_model[type(obj)].append(obj.pk)
+        self._index: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        if not by_model:
+            return
+        content_types = ContentType.objects.get_for_models(*by_model)
+        condition = models.Q(pk__in=[])
+        for model, pks in by_model.items():
+            condition |= models.Q(content_type=content_types[model], object_id__in=pks)
+        citations = (
+            Citation.objects.filter(condition, source__in=visible(Source, user))
+            .select_related("source")
+            .order_by("source__key", "footnote", "pk")
+        )
+        for citation in citations:
+            self._index[(citation.content_type_id, citation.object_id)].append(citation)
+
+    def of(self, obj: models.Model) -> list[dict]:
+        content_type = ContentType.objects.get_for_model(obj)
+        record_type = _type_of_model(type(obj)) or obj._meta.model_name
+        return [
+            citation_item(citation, record_type, obj.key)
+            for citation in self._index.get((content_type.pk, obj.pk), [])
+        ]
+
+
+def record_fields(obj: Any, citations: CitationIndex) -> dict:
+    """The fields of ``RecordSchema`` for ``obj``."""
+    return {
+        "key": obj.key,
+        "sensitivity": obj.sensitivity,
+        "note": obj.note,
+        "version": obj.version,
+        "citations": citations.of(obj),
+    }
