@@ -1,3 +1,73 @@
-from ninja import Router
+"""Read API of collaboration claims, with the one-/two-sided reading of Table 3."""
 
-router = Router()
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from nscap.collaboration.models import CollaborationClaim
+from nscap.collaboration.schemas import (
+    CollaborationClaimQuery,
+    CollaborationClaimSchema,
+    claim_item,
+)
+from nscap.collaboration.selectors import read_claims
+from nscap.core.api_support import (
+    CitationIndex,
+    by_key,
+    check_query,
+    get_visible_or_404,
+    page_schema,
+    paginate,
+    visible,
+)
+from nscap.institutions.models import Institution
+from nscap.networks.models import Network
+
+router = Router(tags=["collaboration"])
+
+
+def _claims(user) -> QuerySet:
+    return visible(CollaborationClaim, user).prefetch_related(
+        Prefetch("claimant", queryset=visible(Institution, user)),
+        Prefetch("partner", queryset=visible(Institution, user)),
+        Prefetch("network", queryset=visible(Network, user)),
+    )
+
+
+def _serialize(user):
+    def serialize(objects: list[CollaborationClaim]) -> list[dict]:
+        # Two-sidedness is read over every claim the viewer may see, not only this page or
+        # filter, and never over hidden claims (read_claims expects a visible queryset).
+        readings = {r.claim.pk: r for r in read_claims(visible(CollaborationClaim, user))}
+        citations = CitationIndex(user, objects)
+        return [claim_item(obj, readings.get(obj.pk), citations) for obj in objects]
+
+    return serialize
+
+
+@router.get("/collaboration-claims", response=page_schema(CollaborationClaimSchema))
+def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationClaimQuery]):
+    """Collaboration claims by key. Filters: claimant, partner, type, status, confirmation."""
+    check_query(request, CollaborationClaimQuery)
+    user = request.user
+    claims = _claims(user).order_by("key")
+    if query.claimant:
+        claims = claims.filter(claimant__in=by_key(Institution, user, query.claimant))
+    if query.partner:
+        claims = claims.filter(partner__in=by_key(Institution, user, query.partner))
+    if query.type:
+        claims = claims.filter(type=query.type.value)
+    if query.status:
+        claims = claims.filter(status=query.status.value)
+    if query.confirmation:
+        claims = claims.filter(confirmation=query.confirmation.value)
+    return paginate(request, query, claims, _serialize(user))
+
+
+@router.get("/collaboration-claims/{key}", response=CollaborationClaimSchema)
+def get_collaboration_claim(request: HttpRequest, key: str):
+    """One collaboration claim, marked one- or two-sided."""
+    claim = get_visible_or_404(request, _claims(request.user), key, "collaboration claim")
+    return _serialize(request.user)([claim])[0]

@@ -175,15 +175,18 @@ class Ref(Schema):
     name: str
 
 
-def ref(obj: Any, name: str = "name") -> dict | None:
+def ref(obj: Any, name: str | None = "name") -> dict | None:
     """A reference to ``obj``, or None when it is absent or hidden from the viewer.
+
+    ``name`` is the attribute that names it (None: its ``str()``).
 
     Callers load related records through ``Prefetch(..., queryset=visible(...))``, which leaves
     a hidden one as None, so a reference never reveals a record the viewer may not see.
     """
     if obj is None:
         return None
-    return {"key": obj.key, "name": str(getattr(obj, name) or obj.key)}
+    label = getattr(obj, name) if name else str(obj)
+    return {"key": obj.key, "name": str(label or obj.key)}
 
 
 def edtf(date: dt.date | None, precision: str) -> str | None:

@@ -1,3 +1,57 @@
-from ninja import Router
+"""Read API of quantities."""
 
-router = Router()
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from nscap.core.api_support import (
+    CitationIndex,
+    by_key,
+    check_query,
+    get_visible_or_404,
+    page_schema,
+    paginate,
+)
+from nscap.institutions.models import Institution
+from nscap.networks.models import Network
+from nscap.quantities.models import Quantity
+from nscap.quantities.schemas import (
+    QuantityQuery,
+    QuantitySchema,
+    quantity_item,
+    visible_quantities,
+)
+
+router = Router(tags=["quantities"])
+
+
+def serialize_quantities(user, objects: list[Quantity]) -> list[dict]:
+    citations = CitationIndex(user, objects)
+    return [quantity_item(obj, citations) for obj in objects]
+
+
+@router.get("/quantities", response=page_schema(QuantitySchema))
+def list_quantities(request: HttpRequest, query: Query[QuantityQuery]):
+    """Quantities by measure and key. Filters: measure, institution, network, qualifier, status."""
+    check_query(request, QuantityQuery)
+    user = request.user
+    quantities = visible_quantities(user).order_by("measure", "key")
+    if query.measure:
+        quantities = quantities.filter(measure=query.measure)
+    if query.institution:
+        quantities = quantities.filter(institution__in=by_key(Institution, user, query.institution))
+    if query.network:
+        quantities = quantities.filter(network__in=by_key(Network, user, query.network))
+    if query.qualifier:
+        quantities = quantities.filter(qualifier=query.qualifier.value)
+    if query.status:
+        quantities = quantities.filter(status=query.status.value)
+    return paginate(request, query, quantities, lambda objs: serialize_quantities(user, objs))
+
+
+@router.get("/quantities/{key}", response=QuantitySchema)
+def get_quantity(request: HttpRequest, key: str):
+    """One quantity."""
+    quantity = get_visible_or_404(request, visible_quantities(request.user), key, "quantity")
+    return quantity_item(quantity, CitationIndex(request.user, [quantity]))

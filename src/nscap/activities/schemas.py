@@ -1,0 +1,178 @@
+"""API schemas of courses (Table 2), training events and aggregate claims."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from nscap.activities.choices import CourseKind
+from nscap.core.api_support import (
+    CitationIndex,
+    CountryCode,
+    EdtfDate,
+    PageQuery,
+    RecordSchema,
+    Ref,
+    Year,
+    enum_of,
+    partial,
+    record_fields,
+    ref,
+)
+from nscap.quantities.schemas import QuantitySchema, quantity_item
+
+CourseKindValue = enum_of("CourseKindValue", CourseKind)
+
+
+class CourseSchema(RecordSchema):
+    """A repeatable offering of a provider; ``*_text`` fields keep the source's words."""
+
+    provider: Ref | None
+    title: str
+    description: str
+    kind: str
+    level: str
+    topics: list[Ref]
+    target_groups: list[Ref]
+    target_groups_text: str
+    language: str
+    iaea_endorsed: bool | None
+    guidance: str
+    first_offered: str | None
+    first_offered_precision: str | None
+    source_text: str
+
+
+class CourseDetailSchema(CourseSchema):
+    """A course with the runs of it the viewer may see."""
+
+    events: list[Ref]
+
+
+class PartnerSchema(Schema):
+    institution: Ref
+    role: str
+
+
+class ParticipantCountrySchema(Schema):
+    country: str
+    count: int
+
+
+class TrainingEventSchema(RecordSchema):
+    """One run of a course: host, partners and roles, dates, place, mode, participants."""
+
+    course: Ref | None
+    host: Ref | None
+    title: str
+    start: str | None
+    start_precision: str | None
+    end: str | None
+    end_precision: str | None
+    city: str
+    country: str
+    delivery_mode: str
+    participants: int | None
+    participants_qualifier: str
+    iaea_endorsed: bool | None
+    topics: list[Ref]
+    target_groups: list[Ref]
+    partners: list[PartnerSchema]
+    participant_countries: list[ParticipantCountrySchema]
+
+
+class AggregateClaimSchema(RecordSchema):
+    """What an institution reports for a period without event detail, with its numbers."""
+
+    claimant: Ref | None
+    description: str
+    quote: str
+    period_start: str | None
+    period_start_precision: str | None
+    period_end: str | None
+    period_end_precision: str | None
+    quantities: list[QuantitySchema]
+
+
+class CourseQuery(PageQuery):
+    provider: str | None = Field(None, description="Institution key of the provider.")
+    topic: str | None = Field(None, description="Topic key.")
+    target_group: str | None = Field(None, description="Target group key.")
+    kind: CourseKindValue | None = None
+
+
+class TrainingEventQuery(PageQuery):
+    host: str | None = Field(None, description="Institution key of the host.")
+    course: str | None = Field(None, description="Course key.")
+    country: CountryCode | None = Field(None, description="Country where it took place.")
+    year: Year | None = Field(None, description="Year it started.")
+    from_: EdtfDate | None = Field(
+        None, alias="from", description="Started or ended on or after (YYYY, YYYY-MM, YYYY-MM-DD)."
+    )
+    to: EdtfDate | None = Field(
+        None, description="Started on or before the end of (YYYY, YYYY-MM, YYYY-MM-DD)."
+    )
+
+
+class AggregateClaimQuery(PageQuery):
+    claimant: str | None = Field(None, description="Institution key of the claimant.")
+
+
+def course_item(course, citations: CitationIndex) -> dict:
+    """A course; expects provider, topics and target groups loaded through visible querysets."""
+    return {
+        **record_fields(course, citations),
+        "provider": ref(course.provider),
+        "title": course.title,
+        "description": course.description,
+        "kind": course.kind,
+        "level": course.level,
+        "topics": [ref(topic) for topic in course.topics.all()],
+        "target_groups": [ref(group) for group in course.target_groups.all()],
+        "target_groups_text": course.target_groups_text,
+        "language": course.language,
+        "iaea_endorsed": course.iaea_endorsed,
+        "guidance": course.guidance,
+        **partial(course, "first_offered"),
+        "source_text": course.source_text,
+    }
+
+
+def event_item(event, citations: CitationIndex) -> dict:
+    """An event; partners whose institution is hidden are left out."""
+    return {
+        **record_fields(event, citations),
+        "course": ref(event.course, "title"),
+        "host": ref(event.host),
+        "title": event.title,
+        **partial(event, "start"),
+        **partial(event, "end"),
+        "city": event.city,
+        "country": event.country,
+        "delivery_mode": event.delivery_mode,
+        "participants": event.participants,
+        "participants_qualifier": event.participants_qualifier,
+        "iaea_endorsed": event.iaea_endorsed,
+        "topics": [ref(topic) for topic in event.topics.all()],
+        "target_groups": [ref(group) for group in event.target_groups.all()],
+        "partners": [
+            {"institution": ref(partner.institution), "role": partner.role}
+            for partner in event.partners.all()
+        ],
+        "participant_countries": [
+            {"country": row.country, "count": row.count}
+            for row in event.participant_countries.all()
+        ],
+    }
+
+
+def aggregate_claim_item(claim, citations: CitationIndex) -> dict:
+    """An aggregate claim; expects ``visible_quantities`` prefetched (a list)."""
+    return {
+        **record_fields(claim, citations),
+        "claimant": ref(claim.claimant),
+        "description": claim.description,
+        "quote": claim.quote,
+        **partial(claim, "period_start"),
+        **partial(claim, "period_end"),
+        "quantities": [quantity_item(q, citations) for q in claim.visible_quantities],
+    }

@@ -1,0 +1,75 @@
+"""API schema of collaboration claims (Table 3), each marked one- or two-sided."""
+
+from __future__ import annotations
+
+from ninja import Field
+
+from nscap.collaboration.choices import CollaborationStatus, CollaborationType, Confirmation
+from nscap.core.api_support import (
+    CitationIndex,
+    PageQuery,
+    RecordSchema,
+    Ref,
+    enum_of,
+    partial,
+    record_fields,
+    ref,
+)
+
+CollaborationTypeValue = enum_of("CollaborationTypeValue", CollaborationType)
+CollaborationStatusValue = enum_of("CollaborationStatusValue", CollaborationStatus)
+ConfirmationValue = enum_of("ConfirmationValue", Confirmation)
+
+
+class CollaborationClaimSchema(RecordSchema):
+    """A claim, in one direction, that ``claimant`` collaborates with a partner.
+
+    ``two_sided`` is true when the partner's side makes a visible claim back
+    (``answered_by`` lists those claims); ``confirmation`` is what the partner said.
+    """
+
+    claimant: Ref | None
+    partner: Ref | None
+    partner_country: str
+    partner_text: str
+    type: str
+    status: str
+    confirmation: str
+    network: Ref | None
+    description: str
+    start: str | None
+    start_precision: str | None
+    end: str | None
+    end_precision: str | None
+    two_sided: bool
+    same_type_back: bool
+    answered_by: list[str] = Field(description="Keys of the claims made back.")
+
+
+class CollaborationClaimQuery(PageQuery):
+    claimant: str | None = Field(None, description="Institution key of the claimant.")
+    partner: str | None = Field(None, description="Institution key of the partner.")
+    type: CollaborationTypeValue | None = None
+    status: CollaborationStatusValue | None = None
+    confirmation: ConfirmationValue | None = None
+
+
+def claim_item(claim, reading, citations: CitationIndex) -> dict:
+    """A claim with its reading (``ClaimReading`` from the visible claims) and citations."""
+    return {
+        **record_fields(claim, citations),
+        "claimant": ref(claim.claimant),
+        "partner": ref(claim.partner),
+        "partner_country": claim.partner_country,
+        "partner_text": claim.partner_text,
+        "type": claim.type,
+        "status": claim.status,
+        "confirmation": claim.confirmation,
+        "network": ref(claim.network),
+        "description": claim.description,
+        **partial(claim, "start"),
+        **partial(claim, "end"),
+        "two_sided": reading.two_sided if reading else False,
+        "same_type_back": reading.same_type_back if reading else False,
+        "answered_by": sorted(back.key for back in reading.answering_claims) if reading else [],
+    }
