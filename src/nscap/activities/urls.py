@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.activities import views
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("events/<slug:key>/", views.event_detail, name="event"),
+    path("<slug:key>/", views.course_detail, name="course"),
+]

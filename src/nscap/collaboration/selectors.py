@@ -83,3 +83,29 @@ def read_claims(claims) -> list[ClaimReading]:
             )
         )
     return readings
+
+
+@dataclass(frozen=True)
+class ClaimantGroup:
+    """One row of Table 3: a claimant and its claims, read one- or two-sided."""
+
+    claimant: Institution
+    readings: tuple[ClaimReading, ...]
+
+
+def table_three(user) -> list[ClaimantGroup]:
+    """Table 3 regenerated from the data: visible claims grouped by claimant country and center.
+
+    Claims naming an institution ``user`` may not see are left out, so reciprocity marks never
+    rest on a hidden record.
+    """
+    from nscap.core.selectors import visible_records
+
+    readings = read_claims(visible_records(CollaborationClaim, user))
+    groups: dict[int, list[ClaimReading]] = {}
+    claimants: dict[int, Institution] = {}
+    for reading in readings:
+        claimants[reading.claim.claimant_id] = reading.claim.claimant
+        groups.setdefault(reading.claim.claimant_id, []).append(reading)
+    ordered = sorted(claimants.values(), key=lambda i: (i.country or "~", i.name))
+    return [ClaimantGroup(claimant=c, readings=tuple(groups[c.pk])) for c in ordered]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.collaboration import views
 
 app_name = "collaboration"
-urlpatterns: list = []
+urlpatterns = [path("", views.collaboration_index, name="index")]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]

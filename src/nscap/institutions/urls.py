@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.institutions import views
 
 app_name = "institutions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.institution_list, name="list"),
+    path("<slug:key>/", views.institution_detail, name="detail"),
+]

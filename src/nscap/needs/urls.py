@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.needs import views
 
 app_name = "needs"
-urlpatterns: list = []
+urlpatterns = [path("", views.needs_index, name="index")]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.quantities import views
 
 app_name = "quantities"
-urlpatterns: list = []
+urlpatterns = [path("", views.figures_index, name="index")]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.sources import views
 
 app_name = "sources"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.source_list, name="list"),
+    path("<slug:key>/", views.source_detail, name="detail"),
+]

@@ -1,0 +1,72 @@
+"""Reads of courses and training events for the web UI, through the visibility filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from nscap.activities.models import Course, EventPartner, TrainingEvent
+from nscap.core.selectors import visible_institutions, visible_records
+from nscap.vocabularies.models import TargetGroup, Topic
+
+
+@dataclass
+class ActivityFilters:
+    """Allow-listed filters of the courses & events list; None means "any"."""
+
+    provider: str | None = None
+    country: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+    target_group: str | None = None
+
+
+def filter_courses(filters: ActivityFilters, user: Any) -> QuerySet[Course]:
+    """Visible courses (of visible providers) matching the filters."""
+    courses = visible_records(Course, user).select_related("provider")
+    if filters.provider:
+        courses = courses.filter(provider__key=filters.provider)
+    if filters.country:
+        courses = courses.filter(provider__country=filters.country)
+    if filters.kind:
+        courses = courses.filter(kind=filters.kind)
+    if filters.topic:
+        courses = courses.filter(topics__key=filters.topic)
+    if filters.target_group:
+        courses = courses.filter(target_groups__key=filters.target_group)
+    return courses.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.visible_to(user)),
+        Prefetch("target_groups", queryset=TargetGroup.objects.visible_to(user)),
+    ).distinct()
+
+
+def filter_events(filters: ActivityFilters, user: Any) -> QuerySet[TrainingEvent]:
+    """Visible events (of visible hosts) matching the filters; kind is the course's kind."""
+    events = visible_records(TrainingEvent, user).select_related("host", "course")
+    if filters.provider:
+        events = events.filter(host__key=filters.provider)
+    if filters.country:
+        events = events.filter(country=filters.country)
+    if filters.kind:
+        events = events.filter(course__kind=filters.kind)
+    if filters.topic:
+        events = events.filter(topics__key=filters.topic)
+    if filters.target_group:
+        events = events.filter(target_groups__key=filters.target_group)
+    return events.distinct()
+
+
+def course_events(course: Course, user: Any) -> QuerySet[TrainingEvent]:
+    """The visible runs of one course."""
+    return visible_records(TrainingEvent, user).filter(course=course).select_related("host")
+
+
+def event_partners(event: TrainingEvent, user: Any) -> list[EventPartner]:
+    """An event's partners, leaving out institutions ``user`` may not see."""
+    return list(
+        EventPartner.objects.filter(event=event, institution__in=visible_institutions(user))
+        .select_related("institution")
+        .order_by("role", "institution__name")
+    )

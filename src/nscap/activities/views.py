@@ -1,0 +1,104 @@
+"""Courses & events: a filtered list, one course (Table 2 row) and one training event."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from nscap.activities.choices import CourseKind
+from nscap.activities.models import Course, TrainingEvent
+from nscap.activities.selectors import (
+    ActivityFilters,
+    course_events,
+    event_partners,
+    filter_courses,
+    filter_events,
+)
+from nscap.core.selectors import citations_for, visible_institutions, visible_records
+from nscap.core.templatetags.nscap_ui import country_name
+from nscap.institutions.views import ANY, cleaned_filters, filter_messages
+from nscap.vocabularies.models import TargetGroup, Topic
+
+
+class ActivityFilterForm(forms.Form):
+    """GET filters of the courses & events list; choices are what the viewer may see."""
+
+    provider = forms.ChoiceField(label=_("Provider or host"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        institutions = visible_institutions(user)
+        self.fields["provider"].choices = ANY + [(i.key, i.name) for i in institutions]
+        codes = set(institutions.exclude(country="").values_list("country", flat=True))
+        self.fields["country"].choices = ANY + sorted(
+            ((code, country_name(code)) for code in codes), key=lambda c: str(c[1])
+        )
+        self.fields["kind"].choices = ANY + list(CourseKind.choices)
+        self.fields["topic"].choices = ANY + [
+            (t.key, t.name) for t in Topic.objects.visible_to(user)
+        ]
+        self.fields["target_group"].choices = ANY + [
+            (g.key, g.name) for g in TargetGroup.objects.visible_to(user)
+        ]
+
+
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    values = cleaned_filters(form) if request.GET else {}
+    filters = ActivityFilters(**{name: values.get(name) for name in form.fields})
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "section": "activities",
+            "form": form,
+            "courses": list(filter_courses(filters, request.user)),
+            "events": list(filter_events(filters, request.user)),
+            "messages_list": filter_messages(form) if request.GET else [],
+        },
+    )
+
+
+def course_detail(request: HttpRequest, key: str) -> HttpResponse:
+    course = get_object_or_404(
+        visible_records(Course, request.user).select_related("provider"), key=key
+    )
+    events = list(course_events(course, request.user))
+    return render(
+        request,
+        "activities/course.html",
+        {
+            "section": "activities",
+            "course": course,
+            "topics": list(course.topics.visible_to(request.user)),
+            "target_groups": list(course.target_groups.visible_to(request.user)),
+            "events": events,
+            "citations": citations_for([course, *events], request.user),
+        },
+    )
+
+
+def event_detail(request: HttpRequest, key: str) -> HttpResponse:
+    visible = visible_records(TrainingEvent, request.user).select_related("host", "course")
+    event = get_object_or_404(visible, key=key)
+    course = visible_records(Course, request.user).filter(pk=event.course_id).first()
+    return render(
+        request,
+        "activities/event.html",
+        {
+            "section": "activities",
+            "event": event,
+            "course": course,
+            "partners": event_partners(event, request.user),
+            "countries": list(event.participant_countries.order_by("-count", "country")),
+            "topics": list(event.topics.visible_to(request.user)),
+            "target_groups": list(event.target_groups.visible_to(request.user)),
+            "citations": citations_for([event], request.user),
+        },
+    )

@@ -1,0 +1,167 @@
+"""Shared reads for the web UI: citations behind records, headline figures, record links.
+
+Every function reads through ``visible_to(user)``: a record is shown only when the viewer may
+see it *and* every record it names (a claim's partner, a course's provider), so nothing hidden
+shows through a link, a name or a count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+from django.urls import reverse
+
+from nscap.institutions.models import Institution
+from nscap.sources.models import Citation, Source
+
+HEADLINE_QUANTITY_KEYS = [
+    "wins-2013-professionals-worldwide",
+    "wins-2013-capacity-share",
+    "iaea-2014-courses",
+    "iaea-2014-people-trained",
+    "insa-planned-trainees-per-year",
+    "reactors-under-construction-east-asia",
+    "reactors-under-construction-world",
+]
+
+CENTER_KINDS = ["center_of_excellence", "nssc"]
+
+
+def visible_institutions(user: Any) -> QuerySet[Institution]:
+    """The institutions ``user`` may see."""
+    return Institution.objects.visible_to(user)
+
+
+def with_visible_links(queryset: QuerySet, user: Any, *fields: str) -> QuerySet:
+    """Keep records of ``queryset`` (already ``visible_to``) whose named relations are visible.
+
+    Each of ``fields`` is a foreign key to a Record model; a null link is fine, a link to a
+    record the viewer may not see drops the row.
+    """
+    for field in fields:
+        related = queryset.model._meta.get_field(field).related_model
+        visible = related.objects.visible_to(user).values("pk")
+        queryset = queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible}))
+    return queryset
+
+
+class CitationIndex:
+    """The visible citations of a set of records, looked up per record."""
+
+    def __init__(self, citations: Iterable[Citation]):
+        self._by_record: dict[tuple[int, int], list[Citation]] = defaultdict(list)
+        for citation in citations:
+            self._by_record[(citation.content_type_id, citation.object_id)].append(citation)
+
+    def for_record(self, record: Model) -> list[Citation]:
+        content_type = ContentType.objects.get_for_model(record)
+        return self._by_record.get((content_type.pk, record.pk), [])
+
+    def __bool__(self) -> bool:
+        return bool(self._by_record)
+
+
+def citations_for(records: Iterable[Model], user: Any) -> CitationIndex:
+    """Citations of ``records`` whose source ``user`` may see, ordered by source and footnote."""
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for record in records:
+        by_type[ContentType.objects.get_for_model(record).pk].add(record.pk)
+    if not by_type:
+        return CitationIndex([])
+    condition = Q()
+    for content_type_id, ids in by_type.items():
+        condition |= Q(content_type_id=content_type_id, object_id__in=ids)
+    citations = (
+        Citation.objects.filter(condition)
+        .filter(source__in=Source.objects.visible_to(user))
+        .select_related("source")
+        .order_by("source__title", "footnote", "id")
+    )
+    return CitationIndex(citations)
+
+
+def headline_counts(user: Any) -> dict[str, int]:
+    """Counts for the home page, each over what ``user`` may see."""
+    from nscap.activities.models import Course
+    from nscap.collaboration.models import CollaborationClaim
+
+    institutions = visible_institutions(user)
+    courses = visible_records(Course, user)
+    claims = visible_records(CollaborationClaim, user)
+    return {
+        "institutions": institutions.count(),
+        "centers": institutions.filter(kind__in=CENTER_KINDS).count(),
+        "countries": institutions.exclude(country="").values("country").distinct().count(),
+        "courses": courses.count(),
+        "claims": claims.count(),
+    }
+
+
+def headline_quantities(user: Any) -> list:
+    """The brief's headline figures that exist and ``user`` may see, in a fixed order."""
+    found = {q.key: q for q in visible_quantities(user).filter(key__in=HEADLINE_QUANTITY_KEYS)}
+    return [found[key] for key in HEADLINE_QUANTITY_KEYS if key in found]
+
+
+def visible_quantities(user: Any) -> QuerySet:
+    """Quantities ``user`` may see, with everything they are about also visible."""
+    from nscap.quantities.models import Quantity
+
+    return visible_records(Quantity, user).select_related(
+        "institution", "network", "needs_assessment"
+    )
+
+
+# The relations a record is shown *through*: when one of them is hidden, so is the record.
+RECORD_LINKS: dict[str, tuple[str, ...]] = {
+    "institutions.milestone": ("institution",),
+    "institutions.centerprofile": ("institution",),
+    "activities.course": ("provider",),
+    "activities.trainingevent": ("host",),
+    "activities.aggregateclaim": ("claimant",),
+    "collaboration.collaborationclaim": ("claimant", "partner"),
+    "networks.membership": ("network", "institution"),
+    "networks.meeting": ("network",),
+    "quantities.quantity": ("institution", "network", "aggregate_claim", "needs_assessment"),
+}
+
+
+def visible_records(model: type[Model], user: Any) -> QuerySet:
+    """``model.objects.visible_to(user)`` minus rows shown through a hidden record."""
+    links = RECORD_LINKS.get(model._meta.label_lower, ())
+    return with_visible_links(model.objects.visible_to(user), user, *links)
+
+
+def record_url(record: Model) -> str | None:
+    """Where the UI shows ``record``: its own page, or an anchor on the page that holds it."""
+    name = record._meta.label_lower
+    if name == "institutions.institution":
+        return reverse("institutions:detail", args=[record.key])
+    if name in {
+        "institutions.milestone",
+        "institutions.centerprofile",
+        "activities.aggregateclaim",
+    }:
+        owner = getattr(record, "institution", None) or getattr(record, "claimant", None)
+        return reverse("institutions:detail", args=[owner.key]) + f"#{record.key}"
+    if name == "activities.course":
+        return reverse("activities:course", args=[record.key])
+    if name == "activities.trainingevent":
+        return reverse("activities:event", args=[record.key])
+    if name == "networks.network":
+        return reverse("networks:detail", args=[record.key])
+    if name in {"networks.membership", "networks.meeting"}:
+        return reverse("networks:detail", args=[record.network.key]) + f"#{record.key}"
+    if name == "collaboration.collaborationclaim":
+        return reverse("collaboration:index") + f"#{record.key}"
+    if name == "needs.needsassessment":
+        return reverse("needs:index") + f"#{record.key}"
+    if name == "quantities.quantity":
+        return reverse("quantities:index") + f"#{record.key}"
+    if name == "sources.source":
+        return reverse("sources:detail", args=[record.key])
+    return None

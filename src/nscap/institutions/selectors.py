@@ -1,0 +1,173 @@
+"""Reads of institutions for the web UI: filtered, searched lists and one institution's page.
+
+All reads go through ``visible_to(user)`` (and ``visible_records`` for records that name other
+records), so a hidden record never shows in a list, a related list or a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from nscap.core.selectors import (
+    CitationIndex,
+    citations_for,
+    visible_institutions,
+    visible_quantities,
+    visible_records,
+)
+from nscap.institutions.models import CenterProfile, Institution, Label, Milestone
+from nscap.institutions.resolution import resolve_label
+from nscap.vocabularies.models import Topic
+
+
+@dataclass
+class InstitutionFilters:
+    """Allow-listed filters of the institutions list; None means "any"."""
+
+    country: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+    network: str | None = None
+    q: str = ""
+
+
+def search_institutions(text: str, user: Any, limit: int = 50) -> list[tuple[Institution, Label]]:
+    """Institutions whose labels (any script) match ``text``, best first, with the label matched.
+
+    Uses label resolution; until it is implemented, a plain case-insensitive label match.
+    """
+    visible_ids = set(visible_institutions(user).values_list("pk", flat=True))
+    try:
+        candidates = resolve_label(text, user=user, limit=limit)
+        found = [(c.institution, c.matched_label) for c in candidates]
+    except NotImplementedError:
+        labels = (
+            Label.objects.filter(Q(text__icontains=text) | Q(normalized__icontains=text.lower()))
+            .select_related("institution")
+            .order_by("institution__name")
+        )
+        found = [(label.institution, label) for label in labels]
+    results, seen = [], set()
+    for institution, label in found:
+        if institution.pk in visible_ids and institution.pk not in seen:
+            seen.add(institution.pk)
+            results.append((institution, label))
+    return results[:limit]
+
+
+def filter_institutions(filters: InstitutionFilters, user: Any) -> QuerySet[Institution]:
+    """Visible institutions matching the structured filters (country, kind, topic, network)."""
+    from nscap.activities.models import Course
+    from nscap.networks.models import Membership
+
+    institutions = visible_institutions(user)
+    if filters.country:
+        institutions = institutions.filter(country=filters.country)
+    if filters.kind:
+        institutions = institutions.filter(kind=filters.kind)
+    if filters.topic:
+        profiles = CenterProfile.objects.visible_to(user).filter(topics__key=filters.topic)
+        courses = visible_records(Course, user).filter(topics__key=filters.topic)
+        institutions = institutions.filter(
+            Q(pk__in=profiles.values("institution_id")) | Q(pk__in=courses.values("provider_id"))
+        )
+    if filters.network:
+        memberships = visible_records(Membership, user).filter(network__key=filters.network)
+        institutions = institutions.filter(pk__in=memberships.values("institution_id"))
+    return institutions.select_related("parent").prefetch_related("labels")
+
+
+def list_institutions(filters: InstitutionFilters, user: Any) -> list[dict]:
+    """Rows of the institutions list: each institution, and the label the search matched."""
+    institutions = filter_institutions(filters, user)
+    visible_ids = set(visible_institutions(user).values_list("pk", flat=True))
+
+    def row(institution: Institution, label: Label | None) -> dict:
+        parent = institution.parent if institution.parent_id in visible_ids else None
+        return {"institution": institution, "parent": parent, "matched_label": label}
+
+    if not filters.q:
+        return [row(i, None) for i in institutions]
+    allowed = {i.pk: i for i in institutions}
+    return [
+        row(allowed[inst.pk], label)
+        for inst, label in search_institutions(filters.q, user)
+        if inst.pk in allowed
+    ]
+
+
+@dataclass
+class InstitutionPage:
+    """Everything the institution page shows, each list already visibility-filtered."""
+
+    institution: Institution
+    parent: Institution | None
+    children: list[Institution]
+    labels: list[Label]
+    profile: CenterProfile | None
+    milestones: list[Milestone]
+    courses: list
+    events: list
+    aggregate_claims: list
+    claims_made: list
+    claims_about: list
+    memberships: list
+    quantities: list
+    citations: CitationIndex = field(default_factory=lambda: CitationIndex([]))
+
+
+def institution_page(institution: Institution, user: Any) -> InstitutionPage:
+    """Read one (visible) institution and everything about it that ``user`` may see."""
+    from nscap.activities.models import AggregateClaim, Course, TrainingEvent
+    from nscap.collaboration.models import CollaborationClaim
+    from nscap.collaboration.selectors import read_claims
+    from nscap.networks.models import Membership
+
+    visible = visible_institutions(user)
+    parent = visible.filter(pk=institution.parent_id).first() if institution.parent_id else None
+    profile = (
+        CenterProfile.objects.visible_to(user)
+        .filter(institution=institution)
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.visible_to(user)))
+        .first()
+    )
+    readings = read_claims(visible_records(CollaborationClaim, user))
+    page = InstitutionPage(
+        institution=institution,
+        parent=parent,
+        children=list(visible.filter(parent=institution)),
+        labels=list(institution.labels.all()),
+        profile=profile,
+        milestones=list(
+            Milestone.objects.visible_to(user)
+            .filter(institution=institution)
+            .select_related("counterpart")
+            .order_by("date", "id")
+        ),
+        courses=list(visible_records(Course, user).filter(provider=institution)),
+        events=list(visible_records(TrainingEvent, user).filter(host=institution)),
+        aggregate_claims=list(visible_records(AggregateClaim, user).filter(claimant=institution)),
+        claims_made=[r for r in readings if r.claim.claimant_id == institution.pk],
+        claims_about=[r for r in readings if r.claim.partner_id == institution.pk],
+        memberships=list(
+            visible_records(Membership, user)
+            .filter(institution=institution)
+            .select_related("network")
+        ),
+        quantities=list(visible_quantities(user).filter(institution=institution)),
+    )
+    if page.milestones:
+        visible_ids = set(visible.values_list("pk", flat=True))
+        for milestone in page.milestones:
+            if milestone.counterpart_id and milestone.counterpart_id not in visible_ids:
+                milestone.counterpart = None  # named only in the source text, if at all
+    cited = [institution, *page.milestones, *page.courses, *page.events]
+    cited += [*page.aggregate_claims, *page.memberships, *page.quantities]
+    cited += [r.claim for r in page.claims_made + page.claims_about]
+    if profile:
+        cited.append(profile)
+    page.citations = citations_for(cited, user)
+    return page

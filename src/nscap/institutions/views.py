@@ -1,0 +1,97 @@
+"""Institution pages: the filtered, searchable list and one institution with its sources."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from nscap.core.selectors import visible_institutions
+from nscap.core.templatetags.nscap_ui import country_name
+from nscap.institutions.choices import InstitutionKind
+from nscap.institutions.selectors import InstitutionFilters, institution_page, list_institutions
+from nscap.networks.models import Network
+from nscap.vocabularies.models import Topic
+
+ANY = [("", _("Any"))]
+
+
+class InstitutionFilterForm(forms.Form):
+    """The allow-listed GET filters of the institutions list; choices are what the viewer sees."""
+
+    q = forms.CharField(label=_("Search names in any language"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = (
+            visible_institutions(user)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        self.fields["country"].choices = ANY + sorted(
+            ((code, country_name(code)) for code in set(countries)), key=lambda c: str(c[1])
+        )
+        self.fields["kind"].choices = ANY + list(InstitutionKind.choices)
+        self.fields["topic"].choices = ANY + [
+            (t.key, t.name) for t in Topic.objects.visible_to(user)
+        ]
+        self.fields["network"].choices = ANY + [
+            (n.key, str(n)) for n in Network.objects.visible_to(user)
+        ]
+        for name in ("q",):
+            self.fields[name].widget.input_type = "search"
+
+
+def filter_messages(form: forms.Form) -> list[str]:
+    """One plain sentence per rejected filter value (the filter is then ignored)."""
+    messages = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        value = form.data.get(name, "")
+        messages.append(
+            _("%(label)s: “%(value)s” is not a value you can filter by (%(error)s) — ignored.")
+            % {"label": label, "value": value, "error": " ".join(errors)}
+        )
+    return messages
+
+
+def cleaned_filters(form: forms.Form) -> dict:
+    """The valid filter values; a field with a bad value counts as unset."""
+    form.is_valid()
+    return {
+        name: form.cleaned_data.get(name) or None for name in form.fields if name not in form.errors
+    }
+
+
+def institution_list(request: HttpRequest) -> HttpResponse:
+    form = InstitutionFilterForm(request.GET or None, user=request.user)
+    values = cleaned_filters(form) if request.GET else {}
+    filters = InstitutionFilters(
+        country=values.get("country"),
+        kind=values.get("kind"),
+        topic=values.get("topic"),
+        network=values.get("network"),
+        q=(values.get("q") or "").strip(),
+    )
+    context = {
+        "section": "institutions",
+        "form": form,
+        "rows": list_institutions(filters, request.user),
+        "filters": filters,
+        "messages_list": filter_messages(form) if request.GET else [],
+    }
+    if request.htmx:
+        return render(request, "institutions/_results.html", context)
+    return render(request, "institutions/list.html", context)
+
+
+def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
+    institution = get_object_or_404(visible_institutions(request.user), key=key)
+    page = institution_page(institution, request.user)
+    return render(request, "institutions/detail.html", {"section": "institutions", "page": page})
