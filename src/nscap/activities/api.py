@@ -29,8 +29,9 @@ from nscap.core.api_support import (
     CitationIndex,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     ref,
     visible,
@@ -91,7 +92,7 @@ def _serialize(user, item):
     return serialize
 
 
-@router.get("/courses", response=page_schema(CourseSchema))
+@router.get("/courses", response=list_responses(CourseSchema))
 def list_courses(request: HttpRequest, query: Query[CourseQuery]):
     """Courses by key. Filters: provider, topic, target_group, kind."""
     check_query(request, CourseQuery)
@@ -112,7 +113,7 @@ def list_courses(request: HttpRequest, query: Query[CourseQuery]):
     return paginate(request, query, courses, _serialize(user, course_item))
 
 
-@router.get("/courses/{key}", response=CourseDetailSchema)
+@router.get("/courses/{key}", response=detail_responses(CourseDetailSchema))
 def get_course(request: HttpRequest, key: str):
     """One course with the events that ran it."""
     user = request.user
@@ -129,7 +130,7 @@ def get_course(request: HttpRequest, key: str):
     return item
 
 
-@router.get("/events", response=page_schema(TrainingEventSchema))
+@router.get("/events", response=list_responses(TrainingEventSchema))
 def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
     """Training events, latest first (undated last). Filters: host, course, country, year, from,
     to; ``from``/``to`` leave out undated events."""
@@ -152,14 +153,14 @@ def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
     return paginate(request, query, events, _serialize(user, event_item))
 
 
-@router.get("/events/{key}", response=TrainingEventSchema)
+@router.get("/events/{key}", response=detail_responses(TrainingEventSchema))
 def get_event(request: HttpRequest, key: str):
     """One training event with its partners and participants by country."""
     event = get_visible_or_404(request, _events(request.user), key, "training event")
     return event_item(event, CitationIndex(request.user, [event]))
 
 
-@router.get("/aggregate-claims", response=page_schema(AggregateClaimSchema))
+@router.get("/aggregate-claims", response=list_responses(AggregateClaimSchema))
 def list_aggregate_claims(request: HttpRequest, query: Query[AggregateClaimQuery]):
     """Aggregate claims by key, each with its quantities. Filter: claimant."""
     check_query(request, AggregateClaimQuery)
@@ -170,7 +171,7 @@ def list_aggregate_claims(request: HttpRequest, query: Query[AggregateClaimQuery
     return paginate(request, query, claims, _serialize(user, aggregate_claim_item))
 
 
-@router.get("/aggregate-claims/{key}", response=AggregateClaimSchema)
+@router.get("/aggregate-claims/{key}", response=detail_responses(AggregateClaimSchema))
 def get_aggregate_claim(request: HttpRequest, key: str):
     """One aggregate claim with its quantities."""
     claim = get_visible_or_404(request, _aggregate_claims(request.user), key, "aggregate claim")

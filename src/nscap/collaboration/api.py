@@ -17,8 +17,9 @@ from nscap.core.api_support import (
     CitationIndex,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     visible,
 )
@@ -47,7 +48,7 @@ def _serialize(user):
     return serialize
 
 
-@router.get("/collaboration-claims", response=page_schema(CollaborationClaimSchema))
+@router.get("/collaboration-claims", response=list_responses(CollaborationClaimSchema))
 def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationClaimQuery]):
     """Collaboration claims by key. Filters: claimant, partner, type, status, confirmation."""
     check_query(request, CollaborationClaimQuery)
@@ -66,7 +67,7 @@ def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationCl
     return paginate(request, query, claims, _serialize(user))
 
 
-@router.get("/collaboration-claims/{key}", response=CollaborationClaimSchema)
+@router.get("/collaboration-claims/{key}", response=detail_responses(CollaborationClaimSchema))
 def get_collaboration_claim(request: HttpRequest, key: str):
     """One collaboration claim, marked one- or two-sided."""
     claim = get_visible_or_404(request, _claims(request.user), key, "collaboration claim")

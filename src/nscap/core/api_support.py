@@ -165,6 +165,29 @@ def paginate(
     }
 
 
+class ErrorSchema(Schema):
+    """A 404 (unknown or hidden key) or other error: ``detail`` says what went wrong."""
+
+    detail: str
+
+
+class QueryErrorSchema(Schema):
+    """A 400: ``parameter`` names the query parameter that is unknown or malformed."""
+
+    detail: str
+    parameter: str
+
+
+def list_responses(item: type[Schema]) -> dict[int, type[Schema]]:
+    """The documented responses of a list endpoint: a page of ``item`` or a 400."""
+    return {200: page_schema(item), 400: QueryErrorSchema}
+
+
+def detail_responses(schema: type[Schema]) -> dict[int, type[Schema]]:
+    """The documented responses of a detail endpoint: the record, a 400 or a 404."""
+    return {200: schema, 400: QueryErrorSchema, 404: ErrorSchema}
+
+
 # --- shared output pieces ---------------------------------------------------------------------
 
 

@@ -8,10 +8,12 @@ from ninja import Query, Router
 
 from nscap.core.api_support import (
     CitationIndex,
+    QueryErrorSchema,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     ref,
     visible,
@@ -74,7 +76,7 @@ def _profile_or_none(institution: Institution) -> CenterProfile | None:
         return None
 
 
-@router.get("/institutions", response=page_schema(InstitutionSchema))
+@router.get("/institutions", response=list_responses(InstitutionSchema))
 def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]):
     """Institutions, by name. Filters: country, kind, topic, network, q (any label, any script)."""
     check_query(request, InstitutionQuery)
@@ -106,7 +108,7 @@ def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]):
     return paginate(request, query, institutions, serialize)
 
 
-@router.get("/institutions/resolve", response=ResolutionSchema)
+@router.get("/institutions/resolve", response={200: ResolutionSchema, 400: QueryErrorSchema})
 def resolve_institution(request: HttpRequest, query: Query[ResolveQuery]):
     """Ranked candidates for any name, acronym or alias; ambiguous text gives several."""
     check_query(request, ResolveQuery)
@@ -131,7 +133,7 @@ def resolve_institution(request: HttpRequest, query: Query[ResolveQuery]):
     }
 
 
-@router.get("/institutions/{key}", response=InstitutionDetailSchema)
+@router.get("/institutions/{key}", response=detail_responses(InstitutionDetailSchema))
 def get_institution(request: HttpRequest, key: str):
     """One institution with its labels, parent, children, center profile and milestones."""
     user = request.user
@@ -156,7 +158,7 @@ def get_institution(request: HttpRequest, key: str):
     }
 
 
-@router.get("/center-profiles", response=page_schema(CenterProfileSchema))
+@router.get("/center-profiles", response=list_responses(CenterProfileSchema))
 def list_center_profiles(request: HttpRequest, query: Query[CenterProfileQuery]):
     """Center profiles (Table 1), by key. Filters: institution, topic."""
     check_query(request, CenterProfileQuery)
@@ -178,7 +180,7 @@ def list_center_profiles(request: HttpRequest, query: Query[CenterProfileQuery])
     return paginate(request, query, profiles, serialize)
 
 
-@router.get("/center-profiles/{key}", response=CenterProfileSchema)
+@router.get("/center-profiles/{key}", response=detail_responses(CenterProfileSchema))
 def get_center_profile(request: HttpRequest, key: str):
     """One center profile."""
     profiles = _profiles(request.user).select_related("institution")
@@ -186,7 +188,7 @@ def get_center_profile(request: HttpRequest, key: str):
     return profile_item(profile, CitationIndex(request.user, [profile]))
 
 
-@router.get("/milestones", response=page_schema(MilestoneSchema))
+@router.get("/milestones", response=list_responses(MilestoneSchema))
 def list_milestones(request: HttpRequest, query: Query[MilestoneQuery]):
     """Milestones by date (undated last). Filters: institution, kind, status, year."""
     check_query(request, MilestoneQuery)
@@ -208,7 +210,7 @@ def list_milestones(request: HttpRequest, query: Query[MilestoneQuery]):
     return paginate(request, query, milestones, serialize)
 
 
-@router.get("/milestones/{key}", response=MilestoneSchema)
+@router.get("/milestones/{key}", response=detail_responses(MilestoneSchema))
 def get_milestone(request: HttpRequest, key: str):
     """One milestone."""
     milestones = _milestones(request.user).select_related("institution")

@@ -10,8 +10,9 @@ from nscap.core.api_support import (
     CitationIndex,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     visible,
 )
@@ -46,7 +47,7 @@ def _serialize(user):
     return serialize
 
 
-@router.get("/needs-assessments", response=page_schema(NeedsAssessmentSchema))
+@router.get("/needs-assessments", response=list_responses(NeedsAssessmentSchema))
 def list_needs_assessments(request: HttpRequest, query: Query[NeedsAssessmentQuery]):
     """Needs assessments by key. Filters: assessor, country, target_group, topic."""
     check_query(request, NeedsAssessmentQuery)
@@ -65,7 +66,7 @@ def list_needs_assessments(request: HttpRequest, query: Query[NeedsAssessmentQue
     return paginate(request, query, assessments, _serialize(user))
 
 
-@router.get("/needs-assessments/{key}", response=NeedsAssessmentSchema)
+@router.get("/needs-assessments/{key}", response=detail_responses(NeedsAssessmentSchema))
 def get_needs_assessment(request: HttpRequest, key: str):
     """One needs assessment with its figures."""
     assessment = get_visible_or_404(request, _assessments(request.user), key, "needs assessment")

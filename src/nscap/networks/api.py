@@ -10,8 +10,9 @@ from nscap.core.api_support import (
     CitationIndex,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     visible,
 )
@@ -72,7 +73,7 @@ def _items(user, item):
     return serialize
 
 
-@router.get("/networks", response=page_schema(NetworkSchema))
+@router.get("/networks", response=list_responses(NetworkSchema))
 def list_networks(request: HttpRequest, query: Query[NetworkQuery]):
     """Networks by name. Filters: convener, q (name or acronym)."""
     check_query(request, NetworkQuery)
@@ -86,7 +87,7 @@ def list_networks(request: HttpRequest, query: Query[NetworkQuery]):
     return paginate(request, query, networks, _items(user, network_item))
 
 
-@router.get("/networks/{key}", response=NetworkDetailSchema)
+@router.get("/networks/{key}", response=detail_responses(NetworkDetailSchema))
 def get_network(request: HttpRequest, key: str):
     """One network with its members, meetings, sub-networks and quantities."""
     user = request.user
@@ -119,7 +120,7 @@ def get_network(request: HttpRequest, key: str):
     return network_detail_item(network, citations)
 
 
-@router.get("/memberships", response=page_schema(MembershipSchema))
+@router.get("/memberships", response=list_responses(MembershipSchema))
 def list_memberships(request: HttpRequest, query: Query[MembershipQuery]):
     """Memberships by key. Filters: network, institution."""
     check_query(request, MembershipQuery)
@@ -134,14 +135,14 @@ def list_memberships(request: HttpRequest, query: Query[MembershipQuery]):
     return paginate(request, query, memberships, _items(user, membership_item))
 
 
-@router.get("/memberships/{key}", response=MembershipSchema)
+@router.get("/memberships/{key}", response=detail_responses(MembershipSchema))
 def get_membership(request: HttpRequest, key: str):
     """One membership."""
     membership = get_visible_or_404(request, _memberships(request.user), key, "membership")
     return membership_item(membership, CitationIndex(request.user, [membership]))
 
 
-@router.get("/meetings", response=page_schema(MeetingSchema))
+@router.get("/meetings", response=list_responses(MeetingSchema))
 def list_meetings(request: HttpRequest, query: Query[MeetingQuery]):
     """Meetings by date (undated last). Filters: network, country, year."""
     check_query(request, MeetingQuery)
@@ -156,7 +157,7 @@ def list_meetings(request: HttpRequest, query: Query[MeetingQuery]):
     return paginate(request, query, meetings, _items(user, meeting_item))
 
 
-@router.get("/meetings/{key}", response=MeetingSchema)
+@router.get("/meetings/{key}", response=detail_responses(MeetingSchema))
 def get_meeting(request: HttpRequest, key: str):
     """One meeting with the attendees the viewer may see."""
     meeting = get_visible_or_404(request, _meetings(request.user), key, "meeting")

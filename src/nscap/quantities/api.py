@@ -9,8 +9,9 @@ from nscap.core.api_support import (
     CitationIndex,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
 )
 from nscap.institutions.models import Institution
@@ -31,7 +32,7 @@ def serialize_quantities(user, objects: list[Quantity]) -> list[dict]:
     return [quantity_item(obj, citations) for obj in objects]
 
 
-@router.get("/quantities", response=page_schema(QuantitySchema))
+@router.get("/quantities", response=list_responses(QuantitySchema))
 def list_quantities(request: HttpRequest, query: Query[QuantityQuery]):
     """Quantities by measure and key. Filters: measure, institution, network, qualifier, status."""
     check_query(request, QuantityQuery)
@@ -50,7 +51,7 @@ def list_quantities(request: HttpRequest, query: Query[QuantityQuery]):
     return paginate(request, query, quantities, lambda objs: serialize_quantities(user, objs))
 
 
-@router.get("/quantities/{key}", response=QuantitySchema)
+@router.get("/quantities/{key}", response=detail_responses(QuantitySchema))
 def get_quantity(request: HttpRequest, key: str):
     """One quantity."""
     quantity = get_visible_or_404(request, visible_quantities(request.user), key, "quantity")

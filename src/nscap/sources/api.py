@@ -17,8 +17,9 @@ from nscap.core.api_support import (
     by_key,
     check_query,
     citation_item,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     record_model,
     visible,
@@ -36,7 +37,7 @@ from nscap.sources.schemas import (
 router = Router(tags=["sources"])
 
 
-@router.get("/sources", response=page_schema(SourceSchema))
+@router.get("/sources", response=list_responses(SourceSchema))
 def list_sources(request: HttpRequest, query: Query[SourceQuery]):
     """Sources by key. Filters: kind, q."""
     check_query(request, SourceQuery)
@@ -57,7 +58,7 @@ def list_sources(request: HttpRequest, query: Query[SourceQuery]):
     return paginate(request, query, sources, serialize)
 
 
-@router.get("/sources/{key}", response=SourceDetailSchema)
+@router.get("/sources/{key}", response=detail_responses(SourceDetailSchema))
 def get_source(request: HttpRequest, key: str):
     """One source, with the number of visible citations of it."""
     user = request.user
@@ -89,7 +90,7 @@ def _record_keys(citations: list[Citation]) -> dict[tuple[int, int], tuple[str, 
     return found
 
 
-@router.get("/citations", response=page_schema(CitationSchema))
+@router.get("/citations", response=list_responses(CitationSchema))
 def list_citations(request: HttpRequest, query: Query[CitationQuery]):
     """Citations by source, footnote and id. Filters: source, record_type, record, footnote.
 

@@ -10,8 +10,9 @@ from nscap.core.api_support import (
     CitationIndex,
     by_key,
     check_query,
+    detail_responses,
     get_visible_or_404,
-    page_schema,
+    list_responses,
     paginate,
     visible,
 )
@@ -45,7 +46,7 @@ def _name_matches(text: str | None) -> Q:
     return Q(name__icontains=text) | Q(name_zh__icontains=text) if text else Q()
 
 
-@router.get("/topics", response=page_schema(TopicSchema))
+@router.get("/topics", response=list_responses(TopicSchema))
 def list_topics(request: HttpRequest, query: Query[TopicQuery]):
     """Topics by key. Filters: parent, q."""
     check_query(request, TopicQuery)
@@ -56,14 +57,14 @@ def list_topics(request: HttpRequest, query: Query[TopicQuery]):
     return paginate(request, query, topics, _items(user, topic_item))
 
 
-@router.get("/topics/{key}", response=TopicSchema)
+@router.get("/topics/{key}", response=detail_responses(TopicSchema))
 def get_topic(request: HttpRequest, key: str):
     """One topic."""
     topic = get_visible_or_404(request, _topics(request.user), key, "topic")
     return topic_item(topic, CitationIndex(request.user, [topic]))
 
 
-@router.get("/target-groups", response=page_schema(TargetGroupSchema))
+@router.get("/target-groups", response=list_responses(TargetGroupSchema))
 def list_target_groups(request: HttpRequest, query: Query[TargetGroupQuery]):
     """Target groups by key. Filter: q."""
     check_query(request, TargetGroupQuery)
@@ -72,7 +73,7 @@ def list_target_groups(request: HttpRequest, query: Query[TargetGroupQuery]):
     return paginate(request, query, groups, _items(user, target_group_item))
 
 
-@router.get("/target-groups/{key}", response=TargetGroupSchema)
+@router.get("/target-groups/{key}", response=detail_responses(TargetGroupSchema))
 def get_target_group(request: HttpRequest, key: str):
     """One target group."""
     group = get_visible_or_404(request, visible(TargetGroup, request.user), key, "target group")
