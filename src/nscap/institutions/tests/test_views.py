@@ -1,0 +1,286 @@
+"""Institutions list (filters, search, htmx partial) and the institution page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from nscap.institutions.models import CenterProfile, Milestone
+from nscap.testing.factories import (
+    cite,
+    make_claim,
+    make_course,
+    make_event,
+    make_institution,
+    make_membership,
+    make_network,
+    make_quantity,
+    make_source,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("institutions:list")
+
+
+@pytest.fixture
+def world():
+    cnnc = make_institution(
+        key="cnnc", name="China Atomic Energy Authority", kind="regulator", country="CN"
+    )
+    snstc = make_institution(
+        key="snstc",
+        name="State Nuclear Security Technology Center",
+        country="CN",
+        parent=cnnc,
+        parent_role="government_agency",
+        labels=[
+            ("国家核安保技术中心", "zh-Hans", "Hans", "name"),
+            ("SNSTC", "en", "Latn", "acronym"),
+        ],
+    )
+    insa = make_institution(
+        key="insa",
+        name="International Nuclear Nonproliferation and Security Academy",
+        country="KR",
+        labels=[("INSA", "en", "Latn", "acronym")],
+    )
+    regulator = make_institution(
+        key="nssc-kr", name="Nuclear Safety and Security Commission", kind="regulator", country="KR"
+    )
+    topic = make_topic(key="physical-protection", name="Physical protection")
+    profile = CenterProfile.objects.create(
+        key="snstc-profile",
+        institution=snstc,
+        geographic_focus=["national"],
+        geographic_focus_planned=["regional"],
+        activity_focus=["training"],
+        activity_focus_text="training and technical support",
+    )
+    profile.topics.add(topic)
+    network = make_network(key="asian-network", name="Asian Regional Network")
+    make_membership(network=network, institution=insa)
+    return {
+        "snstc": snstc,
+        "insa": insa,
+        "cnnc": cnnc,
+        "regulator": regulator,
+        "topic": topic,
+        "network": network,
+    }
+
+
+def names(response):
+    return [row["institution"].key for row in response.context["rows"]]
+
+
+def test_list_shows_visible_institutions(client, world):
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert set(names(response)) == {"snstc", "insa", "cnnc", "nssc-kr"}
+    assert "国家核安保技术中心" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "KR"}, {"insa", "nssc-kr"}),
+        ({"kind": "regulator"}, {"cnnc", "nssc-kr"}),
+        ({"topic": "physical-protection"}, {"snstc"}),
+        ({"network": "asian-network"}, {"insa"}),
+        ({"country": "KR", "kind": "regulator"}, {"nssc-kr"}),
+    ],
+)
+def test_list_filters(client, world, params, expected):
+    assert set(names(client.get(LIST, params))) == expected
+
+
+def test_topic_filter_also_finds_course_topics(client, world):
+    course = make_course(provider=world["insa"])
+    course.topics.add(world["topic"])
+    assert set(names(client.get(LIST, {"topic": "physical-protection"}))) == {"snstc", "insa"}
+
+
+def test_topic_filter_ignores_hidden_courses(client, world):
+    course = make_course(provider=world["insa"], sensitivity="restricted")
+    course.topics.add(world["topic"])
+    assert set(names(client.get(LIST, {"topic": "physical-protection"}))) == {"snstc"}
+
+
+@pytest.mark.parametrize(
+    "params", [{"country": "ZZ"}, {"kind": "spaceship"}, {"topic": "nope"}, {"network": "<script>"}]
+)
+def test_bad_filter_values_give_a_message_not_an_error(client, world, params):
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "is not a value you can filter by" in html
+    assert "<script>" not in html.split("<main", 1)[1]
+    # the bad filter is ignored, so everything visible is listed
+    assert len(names(response)) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("INSA", "insa"), ("国家核安保技术中心", "snstc"), ("snstc", "snstc")]
+)
+def test_search_across_labels_in_any_script(client, world, text, key):
+    response = client.get(LIST, {"q": text})
+    assert key in names(response)
+    assert "Matched:" in response.content.decode()
+
+
+def test_search_without_match_says_so(client, world):
+    response = client.get(LIST, {"q": "no such centre anywhere"})
+    assert names(response) == []
+    assert "No institution matches" in response.content.decode()
+
+
+def test_htmx_request_gets_only_the_results_partial(client, world):
+    response = client.get(LIST, {"q": "INSA"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and "<nav" not in html
+    assert "insa" in names(response)
+
+
+def test_list_hides_restricted_for_visitor_shows_for_steward(client, steward, world):
+    make_institution(
+        key="secret-centre",
+        name="Secret Centre",
+        sensitivity="restricted",
+        labels=[("SECRETC", "en", "Latn", "acronym")],
+    )
+    assert "secret-centre" not in names(client.get(LIST))
+    assert "secret-centre" not in names(client.get(LIST, {"q": "SECRETC"}))
+    client.force_login(steward)
+    assert "secret-centre" in names(client.get(LIST))
+
+
+def test_hidden_parent_is_not_named_in_list(client, world):
+    hidden = make_institution(
+        key="hidden-parent", name="Hidden Parent Org", sensitivity="restricted"
+    )
+    make_institution(key="child", name="Visible Child", parent=hidden, parent_role="operator")
+    html = client.get(LIST).content.decode()
+    assert "Visible Child" in html and "Hidden Parent Org" not in html
+
+
+def test_institution_page_shows_facts_milestones_and_sources(client, world):
+    snstc = world["snstc"]
+    brief = make_source(key="brief", title="The COE brief")
+    cite(snstc, brief, footnote=12, quote="sits under the CAEA")
+    Milestone.objects.create(
+        key="m1",
+        institution=snstc,
+        kind="mou_signed",
+        date=dt.date(2011, 1, 1),
+        date_precision="year",
+    )
+    Milestone.objects.create(
+        key="m2",
+        institution=snstc,
+        kind="inaugurated",
+        date=dt.date(2016, 3, 1),
+        date_precision="month",
+    )
+    m3 = Milestone.objects.create(
+        key="m3",
+        institution=snstc,
+        kind="construction_completed",
+        status="expected",
+        date=dt.date(2015, 9, 1),
+        date_precision="month",
+        date_text="late 2015",
+    )
+    cite(m3, brief, footnote=14, quote="expected to be completed")
+    course = make_course(provider=snstc, title="Physical protection basics")
+    event = make_event(host=snstc, title="Regional workshop")
+    claim = make_claim(claimant=snstc, partner=world["insa"], type="materials_exchange")
+    make_claim(claimant=world["insa"], partner=snstc, type="materials_exchange")
+    make_quantity(institution=snstc, value=300, qualifier="more_than", unit="trainees")
+    response = client.get(reverse("institutions:detail", args=["snstc"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "国家核安保技术中心",
+        "SNSTC",
+        "China Atomic Energy Authority",
+        "Government agency",
+        "2011",
+        "March 2016",
+        "Sept. 2015",
+        "Expected",
+        "late 2015",
+        "The COE brief",
+        "footnote 12",
+        "sits under the CAEA",
+        "footnote 14",
+        course.title,
+        event.title,
+        "two-sided",
+        "more than 300 trainees",
+        "National",
+        "Regional",
+        "training and technical support",
+    ]:
+        assert text in html, text
+    page = response.context["page"]
+    assert [m.key for m in page.milestones] == ["m1", "m3", "m2"]  # in date order
+    assert [r.claim.pk for r in page.claims_made] == [claim.pk]
+    assert len(page.claims_about) == 1
+
+
+def test_institution_page_one_sided_claim(client, world):
+    make_claim(claimant=world["insa"], partner=world["snstc"], type="seminar")
+    html = client.get(reverse("institutions:detail", args=["snstc"])).content.decode()
+    assert "one-sided" in html and "two-sided</span>" not in html
+
+
+def test_institution_page_hides_restricted_related_records(client, steward, world):
+    snstc = world["snstc"]
+    Milestone.objects.create(
+        key="secret-ms",
+        institution=snstc,
+        kind="other",
+        description="Secret milestone",
+        sensitivity="restricted",
+    )
+    make_course(provider=snstc, title="Secret course", sensitivity="restricted")
+    hidden = make_institution(name="Hidden Partner", sensitivity="restricted")
+    make_claim(claimant=snstc, partner=hidden)
+    make_quantity(institution=snstc, description="secret figure", sensitivity="restricted")
+    secret_source = make_source(title="Secret source", sensitivity="restricted")
+    cite(snstc, secret_source, footnote=99)
+    url = reverse("institutions:detail", args=["snstc"])
+    html = client.get(url).content.decode()
+    for text in [
+        "Secret milestone",
+        "Secret course",
+        "Hidden Partner",
+        "secret figure",
+        "Secret source",
+    ]:
+        assert text not in html, text
+    client.force_login(steward)
+    html = client.get(url).content.decode()
+    for text in [
+        "Secret milestone",
+        "Secret course",
+        "Hidden Partner",
+        "secret figure",
+        "Secret source",
+    ]:
+        assert text in html, text
+
+
+def test_restricted_institution_page_is_404_for_visitor(client, steward):
+    make_institution(key="secret-centre", sensitivity="restricted")
+    url = reverse("institutions:detail", args=["secret-centre"])
+    assert client.get(url).status_code == 404
+    client.force_login(steward)
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_institution_is_404(client):
+    response = client.get(reverse("institutions:detail", args=["nope"]))
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
