@@ -17,6 +17,7 @@ from nscap.core.api_support import (
     partial,
     record_fields,
     ref,
+    related,
 )
 from nscap.quantities.schemas import QuantitySchema, quantity_item
 
@@ -121,7 +122,7 @@ def course_item(course, citations: CitationIndex) -> dict:
     """A course; expects provider, topics and target groups loaded through visible querysets."""
     return {
         **record_fields(course, citations),
-        "provider": ref(course.provider),
+        "provider": ref(related(course, "provider")),
         "title": course.title,
         "description": course.description,
         "kind": course.kind,
@@ -141,8 +142,8 @@ def event_item(event, citations: CitationIndex) -> dict:
     """An event; partners whose institution is hidden are left out."""
     return {
         **record_fields(event, citations),
-        "course": ref(event.course, "title"),
-        "host": ref(event.host),
+        "course": ref(related(event, "course"), "title"),
+        "host": ref(related(event, "host")),
         "title": event.title,
         **partial(event, "start"),
         **partial(event, "end"),
@@ -155,7 +156,7 @@ def event_item(event, citations: CitationIndex) -> dict:
         "topics": [ref(topic) for topic in event.topics.all()],
         "target_groups": [ref(group) for group in event.target_groups.all()],
         "partners": [
-            {"institution": ref(partner.institution), "role": partner.role}
+            {"institution": ref(related(partner, "institution")), "role": partner.role}
             for partner in event.partners.all()
         ],
         "participant_countries": [
@@ -169,7 +170,7 @@ def aggregate_claim_item(claim, citations: CitationIndex) -> dict:
     """An aggregate claim; expects ``visible_quantities`` prefetched (a list)."""
     return {
         **record_fields(claim, citations),
-        "claimant": ref(claim.claimant),
+        "claimant": ref(related(claim, "claimant")),
         "description": claim.description,
         "quote": claim.quote,
         **partial(claim, "period_start"),

@@ -14,6 +14,7 @@ from nscap.core.api_support import (
     partial,
     record_fields,
     ref,
+    related,
 )
 
 CollaborationTypeValue = enum_of("CollaborationTypeValue", CollaborationType)
@@ -58,14 +59,14 @@ def claim_item(claim, reading, citations: CitationIndex) -> dict:
     """A claim with its reading (``ClaimReading`` from the visible claims) and citations."""
     return {
         **record_fields(claim, citations),
-        "claimant": ref(claim.claimant),
-        "partner": ref(claim.partner),
+        "claimant": ref(related(claim, "claimant")),
+        "partner": ref(related(claim, "partner")),
         "partner_country": claim.partner_country,
         "partner_text": claim.partner_text,
         "type": claim.type,
         "status": claim.status,
         "confirmation": claim.confirmation,
-        "network": ref(claim.network),
+        "network": ref(related(claim, "network")),
         "description": claim.description,
         **partial(claim, "start"),
         **partial(claim, "end"),

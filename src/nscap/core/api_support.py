@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -210,6 +211,18 @@ def ref(obj: Any, name: str | None = "name") -> dict | None:
         return None
     label = getattr(obj, name) if name else str(obj)
     return {"key": obj.key, "name": str(label or obj.key)}
+
+
+def related(obj: Any, field: str) -> Any:
+    """``obj.<field>``, or None when it was prefetched through a visible queryset and is hidden.
+
+    A required foreign key that a ``Prefetch(queryset=visible(...))`` left empty raises
+    ``DoesNotExist`` on access; to the API that is simply a reference the viewer may not see.
+    """
+    try:
+        return getattr(obj, field)
+    except ObjectDoesNotExist:
+        return None
 
 
 def edtf(date: dt.date | None, precision: str) -> str | None:

@@ -15,6 +15,7 @@ from nscap.core.api_support import (
     partial,
     record_fields,
     ref,
+    related,
 )
 from nscap.institutions.choices import InstitutionKind, MilestoneKind, MilestoneStatus
 
@@ -132,7 +133,7 @@ def institution_item(institution, citations: CitationIndex) -> dict:
         "name": institution.name,
         "kind": institution.kind,
         "country": institution.country,
-        "parent": ref(institution.parent),
+        "parent": ref(related(institution, "parent")),
         "parent_role": institution.parent_role,
         "parent_relation": institution.parent_relation,
         "website": institution.website,
@@ -144,7 +145,7 @@ def institution_item(institution, citations: CitationIndex) -> dict:
 def profile_item(profile, citations: CitationIndex) -> dict:
     return {
         **record_fields(profile, citations),
-        "institution": ref(profile.institution),
+        "institution": ref(related(profile, "institution")),
         "geographic_focus": list(profile.geographic_focus or []),
         "geographic_focus_planned": list(profile.geographic_focus_planned or []),
         "geographic_focus_text": profile.geographic_focus_text,
@@ -158,13 +159,13 @@ def profile_item(profile, citations: CitationIndex) -> dict:
 def milestone_item(milestone, citations: CitationIndex) -> dict:
     return {
         **record_fields(milestone, citations),
-        "institution": ref(milestone.institution),
+        "institution": ref(related(milestone, "institution")),
         "kind": milestone.kind,
         "status": milestone.status,
         **partial(milestone, "date"),
         "date_text": milestone.date_text,
         "description": milestone.description,
-        "counterpart": ref(milestone.counterpart),
+        "counterpart": ref(related(milestone, "counterpart")),
         "counterpart_text": milestone.counterpart_text,
     }
 

@@ -13,6 +13,7 @@ from nscap.core.api_support import (
     partial,
     record_fields,
     ref,
+    related,
 )
 from nscap.quantities.schemas import QuantitySchema, quantity_item
 
@@ -44,11 +45,11 @@ def needs_item(assessment, citations: CitationIndex) -> dict:
     return {
         **record_fields(assessment, citations),
         "title": assessment.title,
-        "assessor": ref(assessment.assessor),
+        "assessor": ref(related(assessment, "assessor")),
         "country": assessment.country,
         "region": assessment.region,
-        "target_group": ref(assessment.target_group),
-        "topic": ref(assessment.topic),
+        "target_group": ref(related(assessment, "target_group")),
+        "topic": ref(related(assessment, "topic")),
         **partial(assessment, "published"),
         "method": assessment.method,
         "quantities": [quantity_item(q, citations) for q in assessment.visible_quantities],

@@ -14,6 +14,7 @@ from nscap.core.api_support import (
     partial,
     record_fields,
     ref,
+    related,
 )
 from nscap.quantities.schemas import QuantitySchema, quantity_item
 
@@ -85,8 +86,8 @@ def network_item(network, citations: CitationIndex) -> dict:
         "name": network.name,
         "acronym": network.acronym,
         "description": network.description,
-        "convener": ref(network.convener),
-        "parent": ref(network.parent),
+        "convener": ref(related(network, "convener")),
+        "parent": ref(related(network, "parent")),
         **partial(network, "established"),
         "meeting_frequency": network.meeting_frequency,
     }
@@ -95,8 +96,8 @@ def network_item(network, citations: CitationIndex) -> dict:
 def membership_item(membership, citations: CitationIndex) -> dict:
     return {
         **record_fields(membership, citations),
-        "network": ref(membership.network),
-        "institution": ref(membership.institution),
+        "network": ref(related(membership, "network")),
+        "institution": ref(related(membership, "institution")),
         **partial(membership, "joined"),
         "role": membership.role,
     }
@@ -106,7 +107,7 @@ def meeting_item(meeting, citations: CitationIndex) -> dict:
     """A meeting; expects ``attendees`` prefetched through a visible queryset."""
     return {
         **record_fields(meeting, citations),
-        "network": ref(meeting.network),
+        "network": ref(related(meeting, "network")),
         "title": meeting.title,
         **partial(meeting, "date"),
         "city": meeting.city,

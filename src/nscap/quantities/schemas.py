@@ -16,6 +16,7 @@ from nscap.core.api_support import (
     partial,
     record_fields,
     ref,
+    related,
     visible,
 )
 from nscap.core.choices import Qualifier
@@ -88,10 +89,10 @@ def quantity_item(quantity, citations: CitationIndex) -> dict:
         "unit": quantity.unit,
         "status": quantity.status,
         "quote": quantity.quote,
-        "institution": ref(quantity.institution),
-        "network": ref(quantity.network),
-        "aggregate_claim": ref(quantity.aggregate_claim, None),
-        "needs_assessment": ref(quantity.needs_assessment, "title"),
+        "institution": ref(related(quantity, "institution")),
+        "network": ref(related(quantity, "network")),
+        "aggregate_claim": ref(related(quantity, "aggregate_claim"), None),
+        "needs_assessment": ref(related(quantity, "needs_assessment"), "title"),
         "country": quantity.country,
         "region": quantity.region,
         **partial(quantity, "period_start"),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from ninja import Field
 
-from nscap.core.api_support import CitationIndex, PageQuery, RecordSchema, Ref, record_fields, ref
+from nscap.core.api_support import (
+    CitationIndex,
+    PageQuery,
+    RecordSchema,
+    Ref,
+    record_fields,
+    ref,
+    related,
+)
 
 
 class TopicSchema(RecordSchema):
@@ -44,7 +52,7 @@ def topic_item(topic, citations: CitationIndex) -> dict:
         "description": topic.description,
         "nss_references": [str(r) for r in topic.nss_references or []],
         "aliases": [str(a) for a in topic.aliases or []],
-        "parent": ref(topic.parent),
+        "parent": ref(related(topic, "parent")),
     }
 
 
