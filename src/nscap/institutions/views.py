@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.selectors import visible_institutions
@@ -86,9 +87,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "messages_list": filter_messages(form) if request.GET else [],
     }
-    if request.htmx:
-        return render(request, "institutions/_results.html", context)
-    return render(request, "institutions/list.html", context)
+    template = "institutions/_results.html" if request.htmx else "institutions/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the same URL answers with a partial
+    return response
 
 
 def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
