@@ -485,3 +485,19 @@ def test_docs_page_renders_in_a_browser_without_leaving_the_server(live_server, 
     assert requested
     outside = [url for url in requested if not url.startswith(live_server.url)]
     assert outside == []
+
+
+def test_docs_api_md_documents_every_endpoint_and_parameter(client):
+    """docs/api.md must name every path and every query parameter the schema has."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[4] / "docs" / "api.md").read_text(encoding="utf-8")
+    schema = client.get("/api/schema").json()
+    missing = []
+    for path, operations in schema["paths"].items():
+        if path not in docs:
+            missing.append(path)
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] == "query" and f"`{parameter['name']}`" not in docs:
+                missing.append(f"{path}?{parameter['name']}")
+    assert missing == []
