@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.activities.models import (
@@ -124,7 +125,7 @@ def get_course(request: HttpRequest, key: str):
             to_attr="visible_events",
         )
     )
-    course = get_visible_or_404(request, courses, key, "course")
+    course = get_visible_or_404(request, courses, key, _("course"))
     item = course_item(course, CitationIndex(user, [course]))
     item["events"] = [ref(event, "title") for event in course.visible_events]
     return item
@@ -156,7 +157,7 @@ def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
 @router.get("/events/{key}", response=detail_responses(TrainingEventSchema))
 def get_event(request: HttpRequest, key: str):
     """One training event with its partners and participants by country."""
-    event = get_visible_or_404(request, _events(request.user), key, "training event")
+    event = get_visible_or_404(request, _events(request.user), key, _("training event"))
     return event_item(event, CitationIndex(request.user, [event]))
 
 
@@ -174,5 +175,5 @@ def list_aggregate_claims(request: HttpRequest, query: Query[AggregateClaimQuery
 @router.get("/aggregate-claims/{key}", response=detail_responses(AggregateClaimSchema))
 def get_aggregate_claim(request: HttpRequest, key: str):
     """One aggregate claim with its quantities."""
-    claim = get_visible_or_404(request, _aggregate_claims(request.user), key, "aggregate claim")
+    claim = get_visible_or_404(request, _aggregate_claims(request.user), key, _("aggregate claim"))
     return _serialize(request.user, aggregate_claim_item)([claim])[0]

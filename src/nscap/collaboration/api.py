@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.collaboration.models import CollaborationClaim
@@ -70,5 +71,5 @@ def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationCl
 @router.get("/collaboration-claims/{key}", response=detail_responses(CollaborationClaimSchema))
 def get_collaboration_claim(request: HttpRequest, key: str):
     """One collaboration claim, marked one- or two-sided."""
-    claim = get_visible_or_404(request, _claims(request.user), key, "collaboration claim")
+    claim = get_visible_or_404(request, _claims(request.user), key, _("collaboration claim"))
     return _serialize(request.user)([claim])[0]

@@ -1,6 +1,7 @@
 """API errors as plain JSON: 400 names the bad query parameter, 404 the missing record."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -32,7 +33,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return api.create_response(
                 request,
                 {
-                    "detail": f"Query parameter '{parameter}': {first.get('msg', 'invalid')}",
+                    "detail": _("Query parameter '%(parameter)s': %(message)s")
+                    % {"parameter": parameter, "message": first.get("msg", _("invalid"))},
                     "parameter": parameter,
                     "errors": [
                         {"parameter": str(e["loc"][-1]), "message": e.get("msg", "")}
@@ -45,4 +47,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
-        return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
+        return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)

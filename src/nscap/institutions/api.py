@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
@@ -146,7 +147,7 @@ def get_institution(request: HttpRequest, key: str):
             to_attr="visible_children",
         ),
     )
-    institution = get_visible_or_404(request, institutions, key, "institution")
+    institution = get_visible_or_404(request, institutions, key, _("institution"))
     profile = _profile_or_none(institution)
     milestones = institution.visible_milestones
     citations = CitationIndex(user, [institution], [profile] if profile else [], milestones)
@@ -184,7 +185,7 @@ def list_center_profiles(request: HttpRequest, query: Query[CenterProfileQuery])
 def get_center_profile(request: HttpRequest, key: str):
     """One center profile."""
     profiles = _profiles(request.user).select_related("institution")
-    profile = get_visible_or_404(request, profiles, key, "center profile")
+    profile = get_visible_or_404(request, profiles, key, _("center profile"))
     return profile_item(profile, CitationIndex(request.user, [profile]))
 
 
@@ -214,5 +215,5 @@ def list_milestones(request: HttpRequest, query: Query[MilestoneQuery]):
 def get_milestone(request: HttpRequest, key: str):
     """One milestone."""
     milestones = _milestones(request.user).select_related("institution")
-    milestone = get_visible_or_404(request, milestones, key, "milestone")
+    milestone = get_visible_or_404(request, milestones, key, _("milestone"))
     return milestone_item(milestone, CitationIndex(request.user, [milestone]))

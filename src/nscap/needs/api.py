@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
@@ -69,5 +70,5 @@ def list_needs_assessments(request: HttpRequest, query: Query[NeedsAssessmentQue
 @router.get("/needs-assessments/{key}", response=detail_responses(NeedsAssessmentSchema))
 def get_needs_assessment(request: HttpRequest, key: str):
     """One needs assessment with its figures."""
-    assessment = get_visible_or_404(request, _assessments(request.user), key, "needs assessment")
+    assessment = get_visible_or_404(request, _assessments(request.user), key, _("needs assessment"))
     return _serialize(request.user)([assessment])[0]

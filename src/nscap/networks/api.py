@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
@@ -109,7 +110,7 @@ def get_network(request: HttpRequest, key: str):
             to_attr="visible_quantities",
         ),
     )
-    network = get_visible_or_404(request, networks, key, "network")
+    network = get_visible_or_404(request, networks, key, _("network"))
     citations = CitationIndex(
         user,
         [network],
@@ -138,7 +139,7 @@ def list_memberships(request: HttpRequest, query: Query[MembershipQuery]):
 @router.get("/memberships/{key}", response=detail_responses(MembershipSchema))
 def get_membership(request: HttpRequest, key: str):
     """One membership."""
-    membership = get_visible_or_404(request, _memberships(request.user), key, "membership")
+    membership = get_visible_or_404(request, _memberships(request.user), key, _("membership"))
     return membership_item(membership, CitationIndex(request.user, [membership]))
 
 
@@ -160,5 +161,5 @@ def list_meetings(request: HttpRequest, query: Query[MeetingQuery]):
 @router.get("/meetings/{key}", response=detail_responses(MeetingSchema))
 def get_meeting(request: HttpRequest, key: str):
     """One meeting with the attendees the viewer may see."""
-    meeting = get_visible_or_404(request, _meetings(request.user), key, "meeting")
+    meeting = get_visible_or_404(request, _meetings(request.user), key, _("meeting"))
     return meeting_item(meeting, CitationIndex(request.user, [meeting]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
@@ -54,5 +55,5 @@ def list_quantities(request: HttpRequest, query: Query[QuantityQuery]):
 @router.get("/quantities/{key}", response=detail_responses(QuantitySchema))
 def get_quantity(request: HttpRequest, key: str):
     """One quantity."""
-    quantity = get_visible_or_404(request, visible_quantities(request.user), key, "quantity")
+    quantity = get_visible_or_404(request, visible_quantities(request.user), key, _("quantity"))
     return quantity_item(quantity, CitationIndex(request.user, [quantity]))

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
@@ -62,7 +63,7 @@ def list_sources(request: HttpRequest, query: Query[SourceQuery]):
 def get_source(request: HttpRequest, key: str):
     """One source, with the number of visible citations of it."""
     user = request.user
-    source = get_visible_or_404(request, visible(Source, user), key, "source")
+    source = get_visible_or_404(request, visible(Source, user), key, _("source"))
     item = source_item(source, CitationIndex(user, [source]))
     item["cited_count"] = visible_citations(user).filter(source=source).count()
     return item

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
@@ -60,7 +61,7 @@ def list_topics(request: HttpRequest, query: Query[TopicQuery]):
 @router.get("/topics/{key}", response=detail_responses(TopicSchema))
 def get_topic(request: HttpRequest, key: str):
     """One topic."""
-    topic = get_visible_or_404(request, _topics(request.user), key, "topic")
+    topic = get_visible_or_404(request, _topics(request.user), key, _("topic"))
     return topic_item(topic, CitationIndex(request.user, [topic]))
 
 
@@ -76,5 +77,5 @@ def list_target_groups(request: HttpRequest, query: Query[TargetGroupQuery]):
 @router.get("/target-groups/{key}", response=detail_responses(TargetGroupSchema))
 def get_target_group(request: HttpRequest, key: str):
     """One target group."""
-    group = get_visible_or_404(request, visible(TargetGroup, request.user), key, "target group")
+    group = get_visible_or_404(request, visible(TargetGroup, request.user), key, _("target group"))
     return target_group_item(group, CitationIndex(request.user, [group]))
