@@ -1,14 +1,14 @@
 """Courses (repeatable offerings, Table 2), their runs as training events, and aggregate claims."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
 from nscap.core.choices import Qualifier
+from nscap.core.countries import country_constraint, country_field
 from nscap.core.models import Record
-from nscap.core.partial_dates import check_precision, precision_constraint, precision_field
+from nscap.core.partial_dates import precision_constraint, precision_field
 
 
 class Course(Record):
@@ -49,9 +49,6 @@ class Course(Record):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        check_precision(self.first_offered, self.first_offered_precision, "first_offered")
-
 
 class TrainingEvent(Record):
     """One run of a course: who hosted it, with whom, when, where, how, and how many came."""
@@ -68,7 +65,7 @@ class TrainingEvent(Record):
     end = models.DateField(_("end"), null=True, blank=True)
     end_precision = precision_field()
     city = models.CharField(_("city"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = country_field()
     delivery_mode = models.CharField(
         _("delivery mode"),
         max_length=10,
@@ -89,6 +86,7 @@ class TrainingEvent(Record):
     )
 
     visibility_owner = "host"
+    periods = (("start", "end"),)
 
     class Meta:
         ordering = ["-start", "title"]
@@ -103,17 +101,12 @@ class TrainingEvent(Record):
                 condition=Q(participants__isnull=True) | Q(participants__gte=0),
                 name="event_participants_not_negative",
             ),
+            country_constraint("country", "event_country_iso_alpha2"),
         ]
         indexes = [models.Index(fields=["country", "start"]), models.Index(fields=["start"])]
 
     def __str__(self) -> str:
         return self.title
-
-    def clean(self) -> None:
-        check_precision(self.start, self.start_precision, "start")
-        check_precision(self.end, self.end_precision, "end")
-        if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("The end is before the start.")})
 
 
 class EventPartner(models.Model):
@@ -142,13 +135,14 @@ class EventParticipantCountry(models.Model):
     event = models.ForeignKey(
         TrainingEvent, on_delete=models.CASCADE, related_name="participant_countries"
     )
-    country = models.CharField(_("country"), max_length=2)
+    country = country_field(blank=False)
     count = models.PositiveIntegerField(_("count"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["event", "country"], name="event_country_unique"),
             models.CheckConstraint(condition=Q(count__gte=0), name="event_country_count_gte_0"),
+            country_constraint("country", "event_country_iso_alpha2_only", allow_blank=False),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +168,7 @@ class AggregateClaim(Record):
     period_end_precision = precision_field()
 
     visibility_owner = "claimant"
+    periods = (("period_start", "period_end"),)
 
     class Meta:
         ordering = ["claimant", "period_start"]
@@ -190,9 +185,3 @@ class AggregateClaim(Record):
 
     def __str__(self) -> str:
         return self.description[:80]
-
-    def clean(self) -> None:
-        check_precision(self.period_start, self.period_start_precision, "period_start")
-        check_precision(self.period_end, self.period_end_precision, "period_end")
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The end is before the start.")})

@@ -6,8 +6,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType, Confirmation
+from nscap.core.countries import country_constraint, country_field
 from nscap.core.models import Record
-from nscap.core.partial_dates import check_precision, precision_constraint, precision_field
+from nscap.core.partial_dates import precision_constraint, precision_field
 
 
 class CollaborationClaim(Record):
@@ -29,7 +30,7 @@ class CollaborationClaim(Record):
         on_delete=models.PROTECT,
         related_name="claims_received",
     )
-    partner_country = models.CharField(_("partner country"), max_length=2, blank=True)
+    partner_country = country_field(_("partner country"))
     partner_text = models.CharField(_("partner (source text)"), max_length=300, blank=True)
     type = models.CharField(_("type"), max_length=30, choices=CollaborationType.choices)
     status = models.CharField(
@@ -58,6 +59,7 @@ class CollaborationClaim(Record):
     end_precision = precision_field()
 
     visibility_owner = "claimant"
+    periods = (("start", "end"),)
 
     class Meta:
         ordering = ["claimant", "partner", "type"]
@@ -76,6 +78,7 @@ class CollaborationClaim(Record):
                 condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
                 name="claim_end_not_before_start",
             ),
+            country_constraint("partner_country", "claim_partner_country_iso_alpha2"),
         ]
 
     def __str__(self) -> str:
@@ -83,9 +86,10 @@ class CollaborationClaim(Record):
         return f"{self.claimant} → {partner}: {self.get_type_display()}"
 
     def clean(self) -> None:
-        check_precision(self.start, self.start_precision, "start")
-        check_precision(self.end, self.end_precision, "end")
-        if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("The end is before the start.")})
+        super().clean()
+        if not (self.partner_id or self.partner_country or self.partner_text):
+            raise ValidationError(
+                {"partner": _("Name the partner: an institution, a country or in words.")}
+            )
         if self.partner_id and self.partner_id == self.claimant_id:
             raise ValidationError({"partner": _("An institution cannot claim itself.")})

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from nscap.core.countries import country_field
 from nscap.core.models import Record
-from nscap.core.partial_dates import check_precision, precision_constraint, precision_field
+from nscap.core.partial_dates import precision_constraint, precision_field
 from nscap.institutions.choices import (
     InstitutionKind,
     LabelKind,
@@ -28,7 +29,7 @@ class Institution(Record):
 
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = country_field()
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -65,6 +66,7 @@ class Institution(Record):
         return self.name
 
     def clean(self) -> None:
+        super().clean()
         seen = {self.pk} if self.pk else set()
         node = self.parent
         while node is not None:
@@ -174,6 +176,3 @@ class Milestone(Record):
 
     def __str__(self) -> str:
         return f"{self.institution}: {self.get_kind_display()} {self.date_text or self.date}"
-
-    def clean(self) -> None:
-        check_precision(self.date, self.date_precision, "date")

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nscap.core.countries import country_constraint, country_field
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
 
@@ -22,7 +23,7 @@ class NeedsAssessment(Record):
         on_delete=models.PROTECT,
         related_name="needs_assessments",
     )
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = country_field()
     region = models.CharField(_("region"), max_length=100, blank=True)
     target_group = models.ForeignKey(
         "vocabularies.TargetGroup",
@@ -46,7 +47,10 @@ class NeedsAssessment(Record):
 
     class Meta:
         ordering = ["-published", "title"]
-        constraints = [precision_constraint("published", "needs_published_precision")]
+        constraints = [
+            precision_constraint("published", "needs_published_precision"),
+            country_constraint("country", "needs_country_iso_alpha2"),
+        ]
 
     def __str__(self) -> str:
         return self.title

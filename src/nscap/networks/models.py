@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nscap.core.countries import country_constraint, country_field
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
 
@@ -69,7 +70,7 @@ class Meeting(Record):
     date = models.DateField(_("date"), null=True, blank=True)
     date_precision = precision_field()
     city = models.CharField(_("city"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = country_field()
     description = models.TextField(_("description"), blank=True)
     attendees = models.ManyToManyField(
         "institutions.Institution", blank=True, related_name="meetings_attended"
@@ -79,7 +80,10 @@ class Meeting(Record):
 
     class Meta:
         ordering = ["network", "date"]
-        constraints = [precision_constraint("date", "meeting_date_precision")]
+        constraints = [
+            precision_constraint("date", "meeting_date_precision"),
+            country_constraint("country", "meeting_country_iso_alpha2"),
+        ]
 
     def __str__(self) -> str:
         return self.title

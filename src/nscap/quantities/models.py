@@ -1,10 +1,12 @@
 """Quantities: every number a source gives, with its qualifier, unit and period."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.choices import Qualifier
+from nscap.core.countries import country_constraint, country_field
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
 from nscap.quantities.choices import QuantityStatus
@@ -21,7 +23,9 @@ class Quantity(Record):
 
     measure = models.CharField(_("measure"), max_length=60, db_index=True)
     description = models.CharField(_("description"), max_length=500)
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    value = models.DecimalField(
+        _("value"), max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     qualifier = models.CharField(
         _("qualifier"), max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
     )
@@ -58,7 +62,7 @@ class Quantity(Record):
         on_delete=models.CASCADE,
         related_name="quantities",
     )
-    country = models.CharField(_("country"), max_length=2, blank=True)
+    country = country_field()
     region = models.CharField(_("region"), max_length=100, blank=True)
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_start_precision = precision_field()
@@ -68,6 +72,7 @@ class Quantity(Record):
     as_of_precision = precision_field()
 
     visibility_owner = "institution"
+    periods = (("period_start", "period_end"),)
 
     class Meta:
         ordering = ["measure", "key"]
@@ -83,6 +88,7 @@ class Quantity(Record):
                 | Q(period_end__gte=F("period_start")),
                 name="quantity_end_not_before_start",
             ),
+            country_constraint("country", "quantity_country_iso_alpha2"),
         ]
 
     def __str__(self) -> str:

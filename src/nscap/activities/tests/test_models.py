@@ -130,11 +130,6 @@ def test_participant_country_requires_a_country():
     assert "country" in model_errors(row)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model gap: EventParticipantCountry.country has no ISO 3166-1 alpha-2 check in the "
-    "model or the database (only Institution.country has one)",
-)
 def test_participant_country_not_iso_alpha2_is_refused_by_the_database():
     db_refuses(
         lambda: EventParticipantCountry.objects.create(event=make_event(), country="vn", count=1)

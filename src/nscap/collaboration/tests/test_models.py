@@ -125,9 +125,5 @@ def test_unknown_type_status_and_confirmation_are_refused_by_the_model():
     assert {"type", "status", "confirmation"} <= set(errors)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model gap: partner_country has no ISO 3166-1 alpha-2 check (model or database)",
-)
 def test_partner_country_not_iso_alpha2_is_refused_by_the_database():
     db_refuses(lambda: make_claim(partner_country="kr", partner=None))

@@ -13,7 +13,9 @@ from nscap.core.management.commands.serve import is_loopback
 
 def run_nscap(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "NSCAP_DEMO", "NSCAP_TESTING"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "NSCAP_DEMO", "NSCAP_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"NSCAP_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": ""})
     environment.pop("DJANGO_SETTINGS_MODULE")

@@ -108,11 +108,6 @@ def test_country_not_iso_alpha2_is_refused_by_the_model(country):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model gap: Institution.clean() does not name `country` for a lowercase code; only "
-    "the check constraint (a non-field error) refuses it",
-)
 def test_country_error_names_the_field():
     assert "country" in model_errors(
         Institution(key="x", name="X", kind="university", country="jp")

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from nscap.needs.models import NeedsAssessment
@@ -44,7 +44,7 @@ def test_worldwide_assessment_with_its_figure_is_accepted():
 def test_published_saying_more_than_its_precision_is_refused_by_both(date, precision):
     fields = {"key": "n", "title": "T", "published": date, "published_precision": precision}
     errors = model_errors(NeedsAssessment(**fields))
-    assert "needs_published_precision" in " ".join(errors[NON_FIELD_ERRORS])
+    assert "published" in errors
     db_refuses(lambda: NeedsAssessment.objects.create(**fields))
 
 

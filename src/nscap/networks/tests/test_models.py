@@ -50,7 +50,7 @@ def test_network_established_saying_more_than_its_precision_is_refused_by_both()
         "established": dt.date(2012, 10, 15),
         "established_precision": "month",
     }
-    refused_by_constraint(Network(**fields), "network_established_precision")
+    assert "established" in model_errors(Network(**fields))
     db_refuses(lambda: Network.objects.create(**fields))
 
 
@@ -70,7 +70,7 @@ def test_membership_joined_saying_more_than_its_precision_is_refused_by_both():
         "joined": dt.date(2014, 3, 1),
         "joined_precision": "year",
     }
-    refused_by_constraint(Membership(**fields), "membership_joined_precision")
+    assert "joined" in model_errors(Membership(**fields))
     db_refuses(lambda: Membership.objects.create(**fields))
 
 
@@ -82,7 +82,7 @@ def test_meeting_date_saying_more_than_its_precision_is_refused_by_both():
         "date": dt.date(2014, 2, 17),
         "date_precision": "month",
     }
-    refused_by_constraint(Meeting(**fields), "meeting_date_precision")
+    assert "date" in model_errors(Meeting(**fields))
     db_refuses(lambda: Meeting.objects.create(**fields))
 
 
