@@ -9,6 +9,7 @@ from nscap.core.choices import Qualifier
 from nscap.core.countries import country_constraint, country_field
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
+from nscap.core.visibility import OwnedRowManager
 
 
 class Course(Record):
@@ -40,7 +41,7 @@ class Course(Record):
     first_offered_precision = precision_field()
     source_text = models.TextField(_("source text"), blank=True)
 
-    visibility_owner = "provider"
+    visibility_links = ("provider",)
 
     class Meta:
         ordering = ["provider", "title"]
@@ -85,8 +86,9 @@ class TrainingEvent(Record):
         "vocabularies.TargetGroup", blank=True, related_name="events"
     )
 
-    visibility_owner = "host"
     periods = (("start", "end"),)
+
+    visibility_links = ("host",)
 
     class Meta:
         ordering = ["-start", "title"]
@@ -118,6 +120,10 @@ class EventPartner(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
 
+    objects = OwnedRowManager()
+    visibility_owner = "event"
+    visibility_links = ("institution",)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -137,6 +143,9 @@ class EventParticipantCountry(models.Model):
     )
     country = country_field(blank=False)
     count = models.PositiveIntegerField(_("count"))
+
+    objects = OwnedRowManager()
+    visibility_owner = "event"
 
     class Meta:
         constraints = [
@@ -167,8 +176,9 @@ class AggregateClaim(Record):
     period_end = models.DateField(_("period end"), null=True, blank=True)
     period_end_precision = precision_field()
 
-    visibility_owner = "claimant"
     periods = (("period_start", "period_end"),)
+
+    visibility_links = ("claimant",)
 
     class Meta:
         ordering = ["claimant", "period_start"]

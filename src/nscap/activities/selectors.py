@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from nscap.activities.models import Course, EventPartner, TrainingEvent
-from nscap.core.selectors import visible_institutions, visible_records
+from nscap.core.selectors import visible_institutions
 from nscap.vocabularies.models import TargetGroup, Topic
 
 
@@ -25,7 +25,7 @@ class ActivityFilters:
 
 def filter_courses(filters: ActivityFilters, user: Any) -> QuerySet[Course]:
     """Visible courses (of visible providers) matching the filters."""
-    courses = visible_records(Course, user).select_related("provider")
+    courses = Course.objects.visible_to(user).select_related("provider")
     if filters.provider:
         courses = courses.filter(provider__key=filters.provider)
     if filters.country:
@@ -44,7 +44,7 @@ def filter_courses(filters: ActivityFilters, user: Any) -> QuerySet[Course]:
 
 def filter_events(filters: ActivityFilters, user: Any) -> QuerySet[TrainingEvent]:
     """Visible events (of visible hosts) matching the filters; kind is the course's kind."""
-    events = visible_records(TrainingEvent, user).select_related("host", "course")
+    events = TrainingEvent.objects.visible_to(user).select_related("host", "course")
     if filters.provider:
         events = events.filter(host__key=filters.provider)
     if filters.country:
@@ -60,7 +60,7 @@ def filter_events(filters: ActivityFilters, user: Any) -> QuerySet[TrainingEvent
 
 def course_events(course: Course, user: Any) -> QuerySet[TrainingEvent]:
     """The visible runs of one course."""
-    return visible_records(TrainingEvent, user).filter(course=course).select_related("host")
+    return TrainingEvent.objects.visible_to(user).filter(course=course).select_related("host")
 
 
 def event_partners(event: TrainingEvent, user: Any) -> list[EventPartner]:

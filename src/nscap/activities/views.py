@@ -16,7 +16,7 @@ from nscap.activities.selectors import (
     filter_courses,
     filter_events,
 )
-from nscap.core.selectors import citations_for, visible_institutions, visible_records
+from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
 from nscap.vocabularies.models import TargetGroup, Topic
@@ -67,7 +67,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def course_detail(request: HttpRequest, key: str) -> HttpResponse:
     course = get_object_or_404(
-        visible_records(Course, request.user).select_related("provider"), key=key
+        Course.objects.visible_to(request.user).select_related("provider"), key=key
     )
     events = list(course_events(course, request.user))
     return render(
@@ -85,9 +85,9 @@ def course_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, key: str) -> HttpResponse:
-    visible = visible_records(TrainingEvent, request.user).select_related("host", "course")
+    visible = TrainingEvent.objects.visible_to(request.user).select_related("host", "course")
     event = get_object_or_404(visible, key=key)
-    course = visible_records(Course, request.user).filter(pk=event.course_id).first()
+    course = Course.objects.visible_to(request.user).filter(pk=event.course_id).first()
     return render(
         request,
         "activities/event.html",

@@ -58,8 +58,9 @@ class CollaborationClaim(Record):
     end = models.DateField(_("end"), null=True, blank=True)
     end_precision = precision_field()
 
-    visibility_owner = "claimant"
     periods = (("start", "end"),)
+
+    visibility_links = ("claimant", "partner")
 
     class Meta:
         ordering = ["claimant", "partner", "type"]

@@ -99,9 +99,8 @@ def table_three(user) -> list[ClaimantGroup]:
     Claims naming an institution ``user`` may not see are left out, so reciprocity marks never
     rest on a hidden record.
     """
-    from nscap.core.selectors import visible_records
 
-    readings = read_claims(visible_records(CollaborationClaim, user))
+    readings = read_claims(CollaborationClaim.objects.visible_to(user))
     groups: dict[int, list[ClaimReading]] = {}
     claimants: dict[int, Institution] = {}
     for reading in readings:

@@ -282,11 +282,6 @@ RECORD_TYPES: dict[str, str] = {
     "event_partner": "activities.EventPartner",
     "event_participant_country": "activities.EventParticipantCountry",
 }
-OWNED_ROWS: dict[str, str] = {
-    "label": "institution",
-    "event_partner": "event",
-    "event_participant_country": "event",
-}
 
 RecordType = enum.Enum("RecordType", {name: name for name in RECORD_TYPES}, type=str)
 
@@ -301,32 +296,15 @@ def _type_of_model(model: type[models.Model]) -> str | None:
 
 
 def visible_record_ids(record_type: str, user: Any) -> models.QuerySet:
-    """Primary keys of the visible records of a type; rows owned by a record follow their owner."""
-    model = record_model(record_type)
-    owner = OWNED_ROWS.get(record_type)
-    if owner is None:
-        return visible(model, user).values("pk")
-    owner_model = model._meta.get_field(owner).related_model
-    return model.objects.filter(**{f"{owner}__in": visible(owner_model, user)}).values("pk")
+    """Primary keys of the visible records of a type (parts of a record follow their owner)."""
+    return visible(record_model(record_type), user).values("pk")
 
 
 def visible_citations(user: Any) -> models.QuerySet:
-    """Citations the viewer may see: a visible source cited by a visible record.
+    """Citations the viewer may see: a visible source cited by a visible record."""
+    from nscap.sources.models import Citation
 
-    Citations of record types the API does not know are left out rather than risked.
-    """
-    from nscap.sources.models import Citation, Source
-
-    condition = models.Q(pk__in=[])
-    content_types = ContentType.objects.get_for_models(
-        *(record_model(name) for name in RECORD_TYPES)
-    )
-    for model, content_type in content_types.items():
-        record_type = _type_of_model(model)
-        condition |= models.Q(
-            content_type=content_type, object_id__in=visible_record_ids(record_type, user)
-        )
-    return Citation.objects.filter(condition, source__in=visible(Source, user))
+    return Citation.objects.visible_to(user)
 
 
 def citation_item(citation: Any, record_type: str, record_key: str) -> dict:

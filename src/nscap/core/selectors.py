@@ -36,19 +36,6 @@ def visible_institutions(user: Any) -> QuerySet[Institution]:
     return Institution.objects.visible_to(user)
 
 
-def with_visible_links(queryset: QuerySet, user: Any, *fields: str) -> QuerySet:
-    """Keep records of ``queryset`` (already ``visible_to``) whose named relations are visible.
-
-    Each of ``fields`` is a foreign key to a Record model; a null link is fine, a link to a
-    record the viewer may not see drops the row.
-    """
-    for field in fields:
-        related = queryset.model._meta.get_field(field).related_model
-        visible = related.objects.visible_to(user).values("pk")
-        queryset = queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible}))
-    return queryset
-
-
 class CitationIndex:
     """The visible citations of a set of records, looked up per record."""
 
@@ -90,8 +77,8 @@ def headline_counts(user: Any) -> dict[str, int]:
     from nscap.collaboration.models import CollaborationClaim
 
     institutions = visible_institutions(user)
-    courses = visible_records(Course, user)
-    claims = visible_records(CollaborationClaim, user)
+    courses = Course.objects.visible_to(user)
+    claims = CollaborationClaim.objects.visible_to(user)
     return {
         "institutions": institutions.count(),
         "centers": institutions.filter(kind__in=CENTER_KINDS).count(),
@@ -111,29 +98,9 @@ def visible_quantities(user: Any) -> QuerySet:
     """Quantities ``user`` may see, with everything they are about also visible."""
     from nscap.quantities.models import Quantity
 
-    return visible_records(Quantity, user).select_related(
+    return Quantity.objects.visible_to(user).select_related(
         "institution", "network", "needs_assessment"
     )
-
-
-# The relations a record is shown *through*: when one of them is hidden, so is the record.
-RECORD_LINKS: dict[str, tuple[str, ...]] = {
-    "institutions.milestone": ("institution",),
-    "institutions.centerprofile": ("institution",),
-    "activities.course": ("provider",),
-    "activities.trainingevent": ("host",),
-    "activities.aggregateclaim": ("claimant",),
-    "collaboration.collaborationclaim": ("claimant", "partner"),
-    "networks.membership": ("network", "institution"),
-    "networks.meeting": ("network",),
-    "quantities.quantity": ("institution", "network", "aggregate_claim", "needs_assessment"),
-}
-
-
-def visible_records(model: type[Model], user: Any) -> QuerySet:
-    """``model.objects.visible_to(user)`` minus rows shown through a hidden record."""
-    links = RECORD_LINKS.get(model._meta.label_lower, ())
-    return with_visible_links(model.objects.visible_to(user), user, *links)
 
 
 def record_url(record: Model) -> str | None:

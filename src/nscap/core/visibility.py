@@ -6,6 +6,11 @@ Every page, API response, search, count and export reads records through
 Rules: public records are seen by everyone; stewards (the ``stewards`` group) and superusers see
 everything; network and restricted records are otherwise hidden until accounts tie users to
 institutions and networks (the crowdsourcing issue widens this, in this one place).
+
+A record is also hidden when a record it is shown *through* is hidden: a model lists those
+foreign keys in ``visibility_links`` (a claim's claimant and partner, a course's provider), so a
+hidden institution never shows as a name, a link or a count on somebody else's record. Rows that
+are parts of a record (labels, event partners) follow their owner: ``visibility_owner``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Q
 
 from nscap.core.choices import Sensitivity
 
@@ -23,18 +29,47 @@ STEWARDS_GROUP = "stewards"
 
 
 def is_steward(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Stewards and superusers see every record. Cached on the user for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=STEWARDS_GROUP).exists()
+    cached = getattr(user, "_nscap_is_steward", None)
+    if cached is None:
+        cached = user.groups.filter(name=STEWARDS_GROUP).exists()
+        user._nscap_is_steward = cached
+    return cached
+
+
+def _linked_visible(queryset: models.QuerySet, field: str, user) -> models.QuerySet:
+    related = queryset.model._meta.get_field(field).related_model
+    visible = related.objects.visible_to(user).values("pk")
+    if queryset.model._meta.get_field(field).null:
+        return queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible}))
+    return queryset.filter(**{f"{field}__in": visible})
 
 
 class RecordQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> RecordQuerySet:
         if is_steward(user):
             return self
-        return self.filter(sensitivity=Sensitivity.PUBLIC)
+        queryset = self.filter(sensitivity=Sensitivity.PUBLIC)
+        for field in getattr(self.model, "visibility_links", ()):
+            queryset = _linked_visible(queryset, field, user)
+        return queryset
+
+
+class OwnedRowQuerySet(models.QuerySet):
+    """Rows with no sensitivity of their own: seen exactly when their owner record is."""
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> OwnedRowQuerySet:
+        if is_steward(user):
+            return self
+        queryset = self
+        for field in (self.model.visibility_owner, *getattr(self.model, "visibility_links", ())):
+            queryset = _linked_visible(queryset, field, user)
+        return queryset
 
 
 RecordManager = models.Manager.from_queryset(RecordQuerySet)
+OwnedRowManager = models.Manager.from_queryset(OwnedRowQuerySet)

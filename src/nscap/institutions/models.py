@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from nscap.core.countries import country_field
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
+from nscap.core.visibility import OwnedRowManager
 from nscap.institutions.choices import (
     InstitutionKind,
     LabelKind,
@@ -44,8 +45,6 @@ class Institution(Record):
     parent_relation = models.CharField(_("relation to parent"), max_length=300, blank=True)
     website = models.URLField(_("web site"), blank=True)
     description = models.TextField(_("description"), blank=True)
-
-    visibility_owner = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -92,6 +91,9 @@ class Label(models.Model):
     preferred = models.BooleanField(_("preferred"), default=False)
     normalized = models.CharField(_("normalized"), max_length=300, db_index=True, editable=False)
 
+    objects = OwnedRowManager()
+    visibility_owner = "institution"
+
     class Meta:
         ordering = ["institution", "-preferred", "kind", "language", "text"]
         constraints = [
@@ -133,7 +135,7 @@ class CenterProfile(Record):
     activity_focus = models.JSONField(_("activity focus"), default=list, blank=True)
     activity_focus_text = models.TextField(_("activity focus (source text)"), blank=True)
 
-    visibility_owner = "institution"
+    visibility_links = ("institution",)
 
     def __str__(self) -> str:
         return f"Profile of {self.institution}"
@@ -167,7 +169,7 @@ class Milestone(Record):
     )
     counterpart_text = models.CharField(_("counterpart (source text)"), max_length=200, blank=True)
 
-    visibility_owner = "institution"
+    visibility_links = ("institution",)
 
     class Meta:
         ordering = ["institution", "date", "id"]

@@ -1,7 +1,7 @@
 """Reads of institutions for the web UI: filtered, searched lists and one institution's page.
 
-All reads go through ``visible_to(user)`` (and ``visible_records`` for records that name other
-records), so a hidden record never shows in a list, a related list or a count.
+All reads go through ``visible_to(user)``, which also hides records shown through a hidden
+record, so a hidden record never shows in a list, a related list or a count.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from nscap.core.selectors import (
     citations_for,
     visible_institutions,
     visible_quantities,
-    visible_records,
 )
 from nscap.institutions.models import CenterProfile, Institution, Label, Milestone
 from nscap.institutions.resolution import resolve_label
@@ -70,12 +69,12 @@ def filter_institutions(filters: InstitutionFilters, user: Any) -> QuerySet[Inst
         institutions = institutions.filter(kind=filters.kind)
     if filters.topic:
         profiles = CenterProfile.objects.visible_to(user).filter(topics__key=filters.topic)
-        courses = visible_records(Course, user).filter(topics__key=filters.topic)
+        courses = Course.objects.visible_to(user).filter(topics__key=filters.topic)
         institutions = institutions.filter(
             Q(pk__in=profiles.values("institution_id")) | Q(pk__in=courses.values("provider_id"))
         )
     if filters.network:
-        memberships = visible_records(Membership, user).filter(network__key=filters.network)
+        memberships = Membership.objects.visible_to(user).filter(network__key=filters.network)
         institutions = institutions.filter(pk__in=memberships.values("institution_id"))
     return institutions.select_related("parent").prefetch_related("labels")
 
@@ -134,7 +133,7 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.visible_to(user)))
         .first()
     )
-    readings = read_claims(visible_records(CollaborationClaim, user))
+    readings = read_claims(CollaborationClaim.objects.visible_to(user))
     page = InstitutionPage(
         institution=institution,
         parent=parent,
@@ -147,13 +146,13 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
             .select_related("counterpart")
             .order_by("date", "id")
         ),
-        courses=list(visible_records(Course, user).filter(provider=institution)),
-        events=list(visible_records(TrainingEvent, user).filter(host=institution)),
-        aggregate_claims=list(visible_records(AggregateClaim, user).filter(claimant=institution)),
+        courses=list(Course.objects.visible_to(user).filter(provider=institution)),
+        events=list(TrainingEvent.objects.visible_to(user).filter(host=institution)),
+        aggregate_claims=list(AggregateClaim.objects.visible_to(user).filter(claimant=institution)),
         claims_made=[r for r in readings if r.claim.claimant_id == institution.pk],
         claims_about=[r for r in readings if r.claim.partner_id == institution.pk],
         memberships=list(
-            visible_records(Membership, user)
+            Membership.objects.visible_to(user)
             .filter(institution=institution)
             .select_related("network")
         ),

@@ -43,8 +43,6 @@ class NeedsAssessment(Record):
     published_precision = precision_field()
     method = models.TextField(_("method"), blank=True)
 
-    visibility_owner = "assessor"
-
     class Meta:
         ordering = ["-published", "title"]
         constraints = [

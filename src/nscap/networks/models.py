@@ -28,8 +28,6 @@ class Network(Record):
     established_precision = precision_field()
     meeting_frequency = models.CharField(_("meeting frequency"), max_length=100, blank=True)
 
-    visibility_owner = "convener"
-
     class Meta:
         ordering = ["name"]
         constraints = [precision_constraint("established", "network_established_precision")]
@@ -49,7 +47,7 @@ class Membership(Record):
     joined_precision = precision_field()
     role = models.CharField(_("role"), max_length=100, blank=True)
 
-    visibility_owner = "institution"
+    visibility_links = ("network", "institution")
 
     class Meta:
         ordering = ["network", "institution"]
@@ -76,7 +74,7 @@ class Meeting(Record):
         "institutions.Institution", blank=True, related_name="meetings_attended"
     )
 
-    visibility_owner = "network__convener"
+    visibility_links = ("network",)
 
     class Meta:
         ordering = ["network", "date"]

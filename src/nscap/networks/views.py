@@ -7,14 +7,13 @@ from nscap.core.selectors import (
     citations_for,
     visible_institutions,
     visible_quantities,
-    visible_records,
 )
 from nscap.networks.models import Meeting, Membership, Network
 
 
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = list(Network.objects.visible_to(request.user))
-    members = visible_records(Membership, request.user)
+    members = Membership.objects.visible_to(request.user)
     for network in networks:
         network.member_count = members.filter(network=network).count()
     return render(request, "networks/list.html", {"section": "networks", "networks": networks})
@@ -25,9 +24,9 @@ def network_detail(request: HttpRequest, key: str) -> HttpResponse:
     network = get_object_or_404(Network.objects.visible_to(user), key=key)
     visible = visible_institutions(user)
     memberships = list(
-        visible_records(Membership, user).filter(network=network).select_related("institution")
+        Membership.objects.visible_to(user).filter(network=network).select_related("institution")
     )
-    meetings = list(visible_records(Meeting, user).filter(network=network))
+    meetings = list(Meeting.objects.visible_to(user).filter(network=network))
     quantities = list(visible_quantities(user).filter(network=network))
     convener = visible.filter(pk=network.convener_id).first() if network.convener_id else None
     parent = (

@@ -71,8 +71,9 @@ class Quantity(Record):
     as_of = models.DateField(_("as of"), null=True, blank=True)
     as_of_precision = precision_field()
 
-    visibility_owner = "institution"
     periods = (("period_start", "period_end"),)
+
+    visibility_links = ("institution", "network", "aggregate_claim", "needs_assessment")
 
     class Meta:
         ordering = ["measure", "key"]

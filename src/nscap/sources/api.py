@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
 from nscap.core.api_support import (
-    OWNED_ROWS,
     RECORD_TYPES,
     CitationIndex,
     CitationSchema,
@@ -83,7 +82,7 @@ def _record_keys(citations: list[Citation]) -> dict[tuple[int, int], tuple[str, 
         content_type = ContentType.objects.get_for_model(model)
         if content_type.pk not in wanted:
             continue
-        owner = OWNED_ROWS.get(record_type)
+        owner = getattr(model, "visibility_owner", None)
         key_path = f"{owner}__key" if owner else "key"
         rows = model.objects.filter(pk__in=wanted[content_type.pk]).values_list("pk", key_path)
         for pk, key in rows:
@@ -113,7 +112,7 @@ def list_citations(request: HttpRequest, query: Query[CitationQuery]):
         keyed = Q(pk__in=[])
         types = [query.record_type.value] if query.record_type else list(RECORD_TYPES)
         for record_type in types:
-            if record_type in OWNED_ROWS:
+            if hasattr(record_model(record_type), "visibility_owner"):
                 continue
             model = record_model(record_type)
             keyed |= Q(

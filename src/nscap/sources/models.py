@@ -1,13 +1,17 @@
 """Sources and citations: every published fact points at the document that states it."""
 
+from __future__ import annotations
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.choices import DatePrecision
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
+from nscap.core.visibility import is_steward
 from nscap.sources.choices import SourceKind
 
 
@@ -31,6 +35,24 @@ class Source(Record):
         return self.title
 
 
+class CitationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CitationQuerySet:
+        """Citations of a visible source by a visible record (of any type)."""
+        if is_steward(user):
+            return self
+        condition = Q(pk__in=[])
+        for content_type_id in self.values_list("content_type_id", flat=True).distinct():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            manager = getattr(model, "objects", None) if model else None
+            if manager is None or not hasattr(manager, "visible_to"):
+                continue  # a record type with no visibility rule is never shown
+            condition |= Q(
+                content_type_id=content_type_id,
+                object_id__in=manager.visible_to(user).values("pk"),
+            )
+        return self.filter(condition, source__in=Source.objects.visible_to(user))
+
+
 class Citation(models.Model):
     """One record (optionally one of its fields) cites a source at a locator.
 
@@ -47,6 +69,8 @@ class Citation(models.Model):
     locator = models.CharField(_("locator"), max_length=200, blank=True)
     quote = models.TextField(_("quote"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "footnote", "id"]

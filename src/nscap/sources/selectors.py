@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from nscap.core.selectors import record_url, visible_records
+from nscap.core.selectors import record_url
 from nscap.core.visibility import RecordQuerySet
 from nscap.sources.models import Citation, Source
 
@@ -43,7 +43,7 @@ def records_citing(source: Source, user: Any) -> list[CitingGroup]:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None or not isinstance(model._default_manager.all(), RecordQuerySet):
             continue
-        records = visible_records(model, user).filter(pk__in=list(by_id))
+        records = model.objects.visible_to(user).filter(pk__in=list(by_id))
         rows = sorted(
             (CitingRecord(r, record_url(r), tuple(by_id[r.pk])) for r in records),
             key=lambda row: str(row.record),

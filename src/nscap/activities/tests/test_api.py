@@ -61,13 +61,20 @@ def test_course_detail_nests_provider_topics_groups_and_events(client, courses):
     assert [e["key"] for e in body["events"]] == ["pp-2015"]
 
 
-def test_course_hides_hidden_provider_and_vocabulary(client, courses):
-    courses["snstc"].sensitivity = "restricted"
-    courses["snstc"].save()
+def test_course_hides_hidden_vocabulary(client, courses):
     courses["pp"].target_groups.add(make_target_group(key="secret-group", sensitivity="restricted"))
     body = client.get("/api/courses/pp-course").json()
-    assert body["provider"] is None
     assert [g["key"] for g in body["target_groups"]] == ["customs", "police"]
+
+
+def test_course_of_a_hidden_provider_is_hidden_with_it(client, courses, steward):
+    """A public course must not reveal that a restricted provider exists."""
+    courses["snstc"].sensitivity = "restricted"
+    courses["snstc"].save()
+    assert client.get("/api/courses/pp-course").status_code == 404
+    assert "pp-course" not in keys(client.get("/api/courses"))
+    client.force_login(steward)
+    assert client.get("/api/courses/pp-course").json()["provider"]["key"] == "snstc"
 
 
 @pytest.mark.parametrize(

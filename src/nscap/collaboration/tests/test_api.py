@@ -87,13 +87,13 @@ def test_a_hidden_answer_does_not_make_a_claim_two_sided(client, steward, table3
     assert claims["jp-kr"]["answered_by"] == ["kr-jp-secret"]
 
 
-def test_a_hidden_partner_is_a_null_reference(client, table3):
+def test_a_claim_about_a_hidden_partner_is_hidden_with_it(client, table3, steward):
     hidden = make_institution(key="hidden", sensitivity="restricted")
     make_claim(key="cn-hidden", claimant=table3["china"], partner=hidden)
-    claim = client.get("/api/collaboration-claims/cn-hidden").json()
-    assert claim["partner"] is None
-    assert claim["claimant"]["key"] == "snstc"
+    assert client.get("/api/collaboration-claims/cn-hidden").status_code == 404
     assert client.get("/api/collaboration-claims", {"partner": "hidden"}).json()["count"] == 0
+    client.force_login(steward)
+    assert client.get("/api/collaboration-claims/cn-hidden").json()["partner"]["key"] == "hidden"
 
 
 @pytest.mark.parametrize(

@@ -48,3 +48,36 @@ def test_deactivated_steward_sees_public_only(records, steward):
 
 def test_counts_follow_the_filter(records):
     assert Institution.objects.visible_to(None).count() == 1
+
+
+def test_a_record_shown_through_a_hidden_record_is_hidden(steward):
+    from nscap.activities.models import Course
+    from nscap.collaboration.models import CollaborationClaim
+    from nscap.testing.factories import make_claim, make_course
+
+    hidden = make_institution(key="hidden", sensitivity="restricted")
+    public = make_institution(key="public")
+    make_course(key="by-hidden", provider=hidden)
+    make_course(key="by-public", provider=public)
+    make_claim(key="about-hidden", claimant=public, partner=hidden)
+    assert set(Course.objects.visible_to(None).values_list("key", flat=True)) == {"by-public"}
+    assert not CollaborationClaim.objects.visible_to(None).exists()
+    assert CollaborationClaim.objects.visible_to(steward).count() == 1
+
+
+def test_labels_and_citations_follow_their_record(steward):
+    from nscap.institutions.models import Label
+    from nscap.sources.models import Citation
+    from nscap.testing.factories import cite, make_source
+
+    hidden = make_institution(key="hidden", sensitivity="restricted")
+    public = make_institution(key="public")
+    source = make_source(key="src")
+    cite(hidden, source, footnote=1)
+    cite(public, source, footnote=2)
+    cite(public, make_source(key="secret-src", sensitivity="restricted"), footnote=3)
+    assert set(Label.objects.visible_to(None).values_list("institution__key", flat=True)) == {
+        "public"
+    }
+    assert list(Citation.objects.visible_to(None).values_list("footnote", flat=True)) == [2]
+    assert Citation.objects.visible_to(steward).count() == 3
