@@ -15,7 +15,8 @@ def run_nscap(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedPro
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "NSCAP_DEMO", "NSCAP_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"DEBUG", "NSCAP_DEMO", "NSCAP_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
     }
     environment.update({"NSCAP_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": ""})
     environment.pop("DJANGO_SETTINGS_MODULE")
