@@ -100,11 +100,17 @@ def table_three(user) -> list[ClaimantGroup]:
     rest on a hidden record.
     """
 
+    from nscap.core.selectors import CENTER_KINDS
+
     readings = read_claims(CollaborationClaim.objects.visible_to(user))
     groups: dict[int, list[ClaimReading]] = {}
-    claimants: dict[int, Institution] = {}
+    # Every visible center has a row, as in the brief, even with nothing listed (Malaysia).
+    claimants: dict[int, Institution] = {
+        center.pk: center
+        for center in Institution.objects.visible_to(user).filter(kind__in=CENTER_KINDS)
+    }
     for reading in readings:
         claimants[reading.claim.claimant_id] = reading.claim.claimant
         groups.setdefault(reading.claim.claimant_id, []).append(reading)
     ordered = sorted(claimants.values(), key=lambda i: (i.country or "~", i.name))
-    return [ClaimantGroup(claimant=c, readings=tuple(groups[c.pk])) for c in ordered]
+    return [ClaimantGroup(claimant=c, readings=tuple(groups.get(c.pk, ()))) for c in ordered]

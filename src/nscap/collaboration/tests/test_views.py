@@ -69,3 +69,25 @@ def test_empty_table(client):
     response = client.get(URL)
     assert response.status_code == 200
     assert "No collaboration claims recorded." in response.content.decode()
+
+
+def test_a_center_with_no_claims_still_has_its_row(client, table):
+    make_institution(key="nssc-my", name="NSSC Malaysia", country="MY", kind="nssc")
+    make_institution(key="aelb", name="AELB", country="MY", kind="regulator")
+    response = client.get(URL)
+    rows = {g.claimant.key: g.readings for g in response.context["groups"]}
+    assert rows["nssc-my"] == ()
+    assert "aelb" not in rows  # only centers get an empty row
+    assert "No collaboration listed." in response.content.decode()
+
+
+def test_a_claim_answered_with_another_kind_is_marked_named_back(client):
+    iscn = make_institution(key="iscn", name="ISCN", country="JP")
+    insa = make_institution(key="insa", name="INSA", country="KR")
+    make_claim(key="jp-kr-exchange", claimant=iscn, partner=insa, type="personnel_exchange")
+    make_claim(key="kr-jp-network", claimant=insa, partner=iscn, type="network_membership")
+    html = client.get(URL).content.decode()
+    exchange = html[html.index('id="jp-kr-exchange"') :]
+    exchange = exchange[: exchange.index("</li>")]
+    assert "named back, other kind" in exchange
+    assert "two-sided" not in exchange
