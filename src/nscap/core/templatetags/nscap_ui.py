@@ -11,8 +11,8 @@ from decimal import Decimal
 from django import template
 from django.utils import dateformat
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
 
 from nscap.core.choices import DatePrecision, Qualifier
 from nscap.core.partial_dates import PartialDate
@@ -180,3 +180,24 @@ def lookup(mapping, key):
 def citations(index, record):
     """The sources behind one record: source, footnote number, locator and quote."""
     return {"items": index.for_record(record) if index is not None else []}
+
+
+@register.filter
+def localized(record) -> str:
+    """A record's name in the page's language where the registry has one, else its name.
+
+    Institutions use a name label in that language (国家核安保技术中心); vocabularies their
+    ``name_zh``. Labels are read from a prefetch where the view made one.
+    """
+    name = getattr(record, "name", "") or str(record)
+    language = (get_language() or "en").lower()
+    if not language.startswith("zh"):
+        return name
+    if getattr(record, "name_zh", ""):
+        return record.name_zh
+    labels = getattr(record, "labels", None)
+    if labels is not None and hasattr(labels, "all"):
+        for label in labels.all():
+            if label.kind == "name" and label.language.lower().startswith("zh"):
+                return label.text
+    return name

@@ -284,3 +284,16 @@ def test_unknown_institution_is_404(client):
     response = client.get(reverse("institutions:detail", args=["nope"]))
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+def test_the_page_names_the_institution_in_the_readers_language(client):
+    make_institution(
+        key="snstc-zh",
+        name="State Nuclear Security Technology Center",
+        country="CN",
+        labels=[("国家核安保技术中心", "zh-Hans", "Hans", "name")],
+    )
+    url = reverse("institutions:detail", args=["snstc-zh"])
+    assert "<h1>State Nuclear Security Technology Center</h1>" in client.get(url).content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>国家核安保技术中心</h1>" in chinese
