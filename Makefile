@@ -1,4 +1,4 @@
-.PHONY: install test test-pg lint format serve demo messages
+.PHONY: install test test-pg lint format serve demo messages bench
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]'
@@ -24,3 +24,7 @@ serve:
 
 messages:
 	cd src/nscap && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin makemessages -l zh_Hans && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin compilemessages
+
+bench:
+	.venv/bin/python bench/resolution.py
+	.venv/bin/python bench/pages.py

@@ -41,7 +41,9 @@ class CitationQuerySet(models.QuerySet):
         if is_steward(user):
             return self
         condition = Q(pk__in=[])
-        for content_type_id in self.values_list("content_type_id", flat=True).distinct():
+        for content_type_id in set(
+            self.order_by().values_list("content_type_id", flat=True).distinct()
+        ):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
             manager = getattr(model, "objects", None) if model else None
             if manager is None or not hasattr(manager, "visible_to"):

@@ -81,3 +81,15 @@ def test_labels_and_citations_follow_their_record(steward):
     }
     assert list(Citation.objects.visible_to(None).values_list("footnote", flat=True)) == [2]
     assert Citation.objects.visible_to(steward).count() == 3
+
+
+def test_citation_filter_grows_with_record_types_not_citations():
+    from nscap.sources.models import Citation
+    from nscap.testing.factories import cite, make_source
+
+    source = make_source(key="src")
+    for number in range(30):
+        cite(make_institution(key=f"inst-{number}"), source, footnote=number + 1)
+    sql = str(Citation.objects.order_by("footnote").visible_to(None).query)
+    # One sub-query for the institutions, one for the source: not one per citation.
+    assert sql.count("SELECT") <= 4
