@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections import defaultdict
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest
@@ -320,39 +319,22 @@ def citation_item(citation: Any, record_type: str, record_key: str) -> dict:
 
 
 class CitationIndex:
-    """The visible citations of a set of records, loaded in one query.
+    """The visible citations of a set of records as API items, loaded in one query.
 
-    ``CitationIndex(user, institutions, milestones)`` then ``index.of(milestone)``.
+    ``CitationIndex(user, institutions, milestones)`` then ``index.of(milestone)``; the web UI
+    reads the same index (``core.selectors.citations_for``).
     """
 
     def __init__(self, user: Any, *groups: Iterable[models.Model]):
-        from nscap.sources.models import Citation, Source
+        from nscap.core.selectors import citations_for
 
-        by_model: dict[type[models.Model], list[int]] = defaultdict(list)
-        for group in groups:
-            for obj in group:
-                by_model[type(obj)].append(obj.pk)
-        self._index: dict[tuple[int, int], list[Any]] = defaultdict(list)
-        if not by_model:
-            return
-        content_types = ContentType.objects.get_for_models(*by_model)
-        condition = models.Q(pk__in=[])
-        for model, pks in by_model.items():
-            condition |= models.Q(content_type=content_types[model], object_id__in=pks)
-        citations = (
-            Citation.objects.filter(condition, source__in=visible(Source, user))
-            .select_related("source")
-            .order_by("source__key", "footnote", "pk")
-        )
-        for citation in citations:
-            self._index[(citation.content_type_id, citation.object_id)].append(citation)
+        self._index = citations_for(itertools.chain(*groups), user)
 
     def of(self, obj: models.Model) -> list[dict]:
-        content_type = ContentType.objects.get_for_model(obj)
         record_type = _type_of_model(type(obj)) or obj._meta.model_name
         return [
             citation_item(citation, record_type, obj.key)
-            for citation in self._index.get((content_type.pk, obj.pk), [])
+            for citation in self._index.for_record(obj)
         ]
 
 
