@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "nscap.networks",
     "nscap.needs",
     "nscap.brief",
+    "nscap.accounts",
+    "nscap.contributions",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ class Course(Record):
     ``target_groups_text`` and ``source_text`` keep the source's own words (Table 2 cells).
     """
 
+    visibility_owner_path = "provider"
+
     provider = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="courses"
     )
@@ -53,6 +55,8 @@ class Course(Record):
 
 class TrainingEvent(Record):
     """One run of a course: who hosted it, with whom, when, where, how, and how many came."""
+
+    visibility_owner_path = "host"
 
     course = models.ForeignKey(
         Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
@@ -165,6 +169,8 @@ class AggregateClaim(Record):
     2012". Its numbers are Quantities pointing here. It may overlap logged events; analytics
     reconciles the two so nobody is counted twice.
     """
+
+    visibility_owner_path = "claimant"
 
     claimant = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="aggregate_claims"

@@ -20,6 +20,8 @@ class CollaborationClaim(Record):
     is a separate record, so a claim one side makes and the other does not stays visible.
     """
 
+    visibility_owner_path = "claimant"
+
     claimant = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="claims_made"
     )

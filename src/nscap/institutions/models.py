@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from nscap.core.choices import Sensitivity
 from nscap.core.countries import country_field
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
@@ -27,6 +29,8 @@ class Institution(Record):
     ``parent_role`` say where a center sits (operator, regulator or government agency, as in
     Table 1); ``parent_relation`` keeps the source's own words ("sits under ...").
     """
+
+    visibility_owner_path = "pk"
 
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
@@ -120,6 +124,8 @@ class CenterProfile(Record):
     Structured fields hold what can be compared; the ``*_text`` fields keep the source's words.
     """
 
+    visibility_owner_path = "institution"
+
     institution = models.OneToOneField(
         Institution, on_delete=models.CASCADE, related_name="profile"
     )
@@ -147,6 +153,8 @@ class Milestone(Record):
     The date is partial (``date`` + ``date_precision``); ``date_text`` keeps the source's words
     ("late 2015"). ``status`` says whether it happened or is planned or expected.
     """
+
+    visibility_owner_path = "institution"
 
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="milestones"
@@ -178,3 +186,37 @@ class Milestone(Record):
 
     def __str__(self) -> str:
         return f"{self.institution}: {self.get_kind_display()} {self.date_text or self.date}"
+
+
+class TransparencyPolicy(models.Model):
+    """An institution's public statement of what it publishes, at which level, and why.
+
+    Its admin also decides here whether the institution's contributors' changes to its own
+    public records are published without a steward (``auto_approve_own_public``).
+    """
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="transparency_policy"
+    )
+    statement = models.TextField(_("statement"), blank=True)
+    default_sensitivity = models.CharField(
+        _("default sensitivity of new records"),
+        max_length=10,
+        choices=Sensitivity.choices,
+        default=Sensitivity.PUBLIC,
+    )
+    auto_approve_own_public = models.BooleanField(
+        _("publish contributors' changes to our own public records without review"),
+        default=False,
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"Transparency policy of {self.institution}"

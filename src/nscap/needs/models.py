@@ -15,6 +15,8 @@ class NeedsAssessment(Record):
     worldwide), optionally one target group and topic. The figures are Quantities pointing here.
     """
 
+    visibility_owner_path = "assessor"
+
     title = models.CharField(_("title"), max_length=300)
     assessor = models.ForeignKey(
         "institutions.Institution",

@@ -11,6 +11,8 @@ from nscap.core.partial_dates import precision_constraint, precision_field
 class Network(Record):
     """A forum of institutions, e.g. the IAEA's NSSC Network (2012) or INSEN (2010)."""
 
+    visibility_owner_path = "convener"
+
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -39,6 +41,8 @@ class Network(Record):
 class Membership(Record):
     """An institution's membership of a network, from a date where known."""
 
+    visibility_owner_path = "institution"
+
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
     institution = models.ForeignKey(
         "institutions.Institution", on_delete=models.CASCADE, related_name="memberships"
@@ -62,6 +66,8 @@ class Membership(Record):
 
 class Meeting(Record):
     """A meeting of a network, dated as precisely as known."""
+
+    visibility_owner_path = "network__convener"
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("title"), max_length=300)

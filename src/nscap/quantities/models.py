@@ -21,6 +21,8 @@ class Quantity(Record):
     date (``as_of``). ``status`` tells a plan or estimate from a reported fact.
     """
 
+    visibility_owner_path = "institution"
+
     measure = models.CharField(_("measure"), max_length=60, db_index=True)
     description = models.CharField(_("description"), max_length=500)
     value = models.DecimalField(

@@ -18,6 +18,8 @@ from nscap.sources.choices import SourceKind
 class Source(Record):
     """A document: a policy brief, a report, a web page, a center's own submission."""
 
+    visibility_owner_path = "owner"
+
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
     authors = models.CharField(_("authors"), max_length=500, blank=True)
@@ -26,6 +28,17 @@ class Source(Record):
     published_precision = precision_field()
     url = models.URLField(_("URL"), blank=True)
     language = models.CharField(_("language"), max_length=35, default="en")
+    owner = models.ForeignKey(
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        verbose_name=_("submitted by"),
+        help_text=_(
+            "The institution that submitted a non-public source; blank for published ones."
+        ),
+    )
 
     class Meta:
         ordering = ["title"]

@@ -1,0 +1,48 @@
+"""Field types shared by the record schemas: keys, partial dates, countries, sensitivities."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, Field, StringConstraints
+
+from nscap.core.partial_dates import PartialDate
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$|^[a-z0-9]$"
+
+
+def _partial_date(value: str) -> str:
+    return PartialDate.parse(value).isoformat()
+
+
+def _country(value: str) -> str:
+    if value and (value != value.upper() or pycountry.countries.get(alpha_2=value) is None):
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (such as JP)")
+    return value
+
+
+def _key(value: str) -> str:
+    if not re.match(KEY_PATTERN, value):
+        raise ValueError(
+            "a key is 1-120 lower-case letters, digits and hyphens, not starting or ending "
+            "with a hyphen"
+        )
+    return value
+
+
+Key = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_key)]
+PartialDateText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_partial_date),
+    Field(description="YYYY, YYYY-MM or YYYY-MM-DD", examples=["2014-09"]),
+]
+Country = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2),
+    AfterValidator(_country),
+    Field(description="ISO 3166-1 alpha-2 code, or empty", examples=["JP"]),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]

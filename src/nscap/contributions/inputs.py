@@ -1,0 +1,178 @@
+"""One schema per writable record type: it validates API bodies, import rows and form data.
+
+References to other records are by key (``host: "insa"``); partial dates are text ("2014-09").
+Server-owned fields (ids, versions, status, author, confirmation) are not in the schemas, and
+``extra="forbid"`` refuses them by name.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
+from nscap.collaboration.choices import CollaborationStatus, CollaborationType
+from nscap.contributions.fields import Country, Key, PartialDateText, Text
+from nscap.core.choices import Qualifier, Sensitivity
+from nscap.institutions.choices import (
+    InstitutionKind,
+    LabelKind,
+    MilestoneKind,
+    MilestoneStatus,
+    ParentRole,
+)
+from nscap.sources.choices import SourceKind
+
+
+class RecordInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    key: Key | None = Field(None, description="Stable id; generated on create when left out")
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+    note: Text = ""
+
+
+def _period(start: str | None, end: str | None, end_name: str) -> None:
+    from nscap.core.partial_dates import PartialDate
+
+    if start and end and PartialDate.parse(end).end < PartialDate.parse(start).date:
+        raise ValueError(f"{end_name} is before the start")
+
+
+class LabelInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: Text = Field(min_length=1, max_length=300)
+    language: Text = Field(min_length=2, max_length=35, description="BCP 47 tag, e.g. zh-Hans")
+    script: Text = Field("Latn", min_length=4, max_length=4, description="ISO 15924 code")
+    kind: LabelKind = LabelKind.NAME
+
+
+class InstitutionInput(RecordInput):
+    name: Text = Field(min_length=1, max_length=300)
+    kind: InstitutionKind
+    country: Country = ""
+    parent: Key | None = None
+    parent_role: ParentRole | None = None
+    parent_relation: Text = Field("", max_length=300)
+    website: Text = ""
+    description: Text = ""
+    labels: list[LabelInput] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _role_needs_parent(self):
+        if self.parent_role and not self.parent:
+            raise ValueError("parent_role is given but parent is not")
+        return self
+
+
+class MilestoneInput(RecordInput):
+    institution: Key
+    kind: MilestoneKind
+    status: MilestoneStatus = MilestoneStatus.ACTUAL
+    date: PartialDateText | None = None
+    date_text: Text = Field("", max_length=100)
+    description: Text = Field("", max_length=500)
+
+
+class CourseInput(RecordInput):
+    provider: Key
+    title: Text = Field(min_length=1, max_length=300)
+    description: Text = ""
+    kind: CourseKind = CourseKind.TRAINING
+    level: CourseLevel = CourseLevel.UNSPECIFIED
+    topics: list[Key] = Field(default_factory=list)
+    target_groups: list[Key] = Field(default_factory=list)
+    language: Text = Field("", max_length=35)
+    iaea_endorsed: bool | None = None
+    guidance: Text = Field("", max_length=300)
+    first_offered: PartialDateText | None = None
+
+
+class EventPartnerInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    institution: Key
+    role: PartnerRole
+
+
+class ParticipantCountryInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: Country = Field(min_length=2)
+    count: int = Field(ge=0)
+
+
+class TrainingEventInput(RecordInput):
+    host: Key
+    course: Key | None = None
+    title: Text = Field(min_length=1, max_length=300)
+    start: PartialDateText | None = None
+    end: PartialDateText | None = None
+    city: Text = Field("", max_length=200)
+    country: Country = ""
+    delivery_mode: DeliveryMode = DeliveryMode.UNKNOWN
+    participants: int | None = Field(None, ge=0)
+    participants_qualifier: Qualifier = Qualifier.EXACT
+    iaea_endorsed: bool | None = None
+    topics: list[Key] = Field(default_factory=list)
+    target_groups: list[Key] = Field(default_factory=list)
+    partners: list[EventPartnerInput] = Field(default_factory=list)
+    participant_countries: list[ParticipantCountryInput] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _checks(self):
+        _period(self.start, self.end, "end")
+        if self.participants is not None and self.participant_countries:
+            total = sum(c.count for c in self.participant_countries)
+            if total > self.participants:
+                raise ValueError(
+                    f"participant_countries add up to {total}, more than participants "
+                    f"({self.participants})"
+                )
+        return self
+
+
+class CollaborationClaimInput(RecordInput):
+    claimant: Key
+    partner: Key | None = None
+    partner_country: Country = ""
+    partner_text: Text = Field("", max_length=300)
+    type: CollaborationType
+    status: CollaborationStatus = CollaborationStatus.UNKNOWN
+    network: Key | None = None
+    description: Text = ""
+    start: PartialDateText | None = None
+    end: PartialDateText | None = None
+
+    @model_validator(mode="after")
+    def _checks(self):
+        if not (self.partner or self.partner_country or self.partner_text):
+            raise ValueError("name the partner: partner, partner_country or partner_text")
+        if self.partner and self.partner == self.claimant:
+            raise ValueError("partner is the claimant")
+        _period(self.start, self.end, "end")
+        return self
+
+
+class AggregateClaimInput(RecordInput):
+    claimant: Key
+    description: Text = Field(min_length=1)
+    quote: Text = ""
+    period_start: PartialDateText | None = None
+    period_end: PartialDateText | None = None
+
+    @model_validator(mode="after")
+    def _checks(self):
+        _period(self.period_start, self.period_end, "period_end")
+        return self
+
+
+class SourceInput(RecordInput):
+    title: Text = Field(min_length=1, max_length=500)
+    kind: SourceKind = SourceKind.OTHER
+    authors: Text = Field("", max_length=500)
+    publisher: Text = Field("", max_length=300)
+    published: PartialDateText | None = None
+    url: Text = Field("", max_length=200)
+    language: Text = Field("en", max_length=35)
+    owner: Key | None = None

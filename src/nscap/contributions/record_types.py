@@ -1,0 +1,244 @@
+"""The writable record types: model, schema, references by key, and how to read and write one.
+
+``snapshot(instance)`` gives a record as its schema's plain values (the "before" and "after" of
+history, the rows of exports); ``write(instance, values)`` applies validated values to it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils.text import slugify
+from pydantic import BaseModel
+
+from nscap.contributions import inputs
+from nscap.core.partial_dates import PartialDate
+
+
+class UnknownReference(ValueError):
+    """A value names a record that does not exist or that the author may not see."""
+
+    def __init__(self, field: str, record_type: str, key: str):
+        super().__init__(f"{field}: no {record_type.replace('_', ' ')} with key {key!r}")
+        self.field, self.record_type, self.key = field, record_type, key
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    model_label: str
+    schema: type[BaseModel]
+    action_prefix: str
+    owner: str | None  # the field naming the owner institution; "" = the record itself
+    refs: dict[str, str] = field(default_factory=dict)  # field -> record type of the key
+    many: dict[str, str] = field(default_factory=dict)  # m2m field -> record type
+    dates: tuple[str, ...] = ()
+    children: dict[str, Callable[[Any], list[dict]]] = field(default_factory=dict)
+    title_field: str = "title"
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+
+REFERENCE_MODELS = {
+    "institution": "institutions.Institution",
+    "course": "activities.Course",
+    "network": "networks.Network",
+    "topic": "vocabularies.Topic",
+    "target_group": "vocabularies.TargetGroup",
+}
+
+
+def _labels(institution) -> list[dict]:
+    return [
+        {"text": lb.text, "language": lb.language, "script": lb.script, "kind": lb.kind}
+        for lb in institution.labels.order_by("kind", "language", "text")
+    ]
+
+
+def _partners(event) -> list[dict]:
+    return [
+        {"institution": p.institution.key, "role": p.role}
+        for p in event.partners.select_related("institution").order_by("institution__key", "role")
+    ]
+
+
+def _participant_countries(event) -> list[dict]:
+    return [
+        {"country": c.country, "count": c.count}
+        for c in event.participant_countries.order_by("country")
+    ]
+
+
+RECORD_TYPES: dict[str, RecordType] = {
+    rt.name: rt
+    for rt in [
+        RecordType(
+            "institution",
+            "institutions.Institution",
+            inputs.InstitutionInput,
+            "institutions.institution",
+            owner="",
+            refs={"parent": "institution"},
+            children={"labels": _labels},
+            title_field="name",
+        ),
+        RecordType(
+            "milestone",
+            "institutions.Milestone",
+            inputs.MilestoneInput,
+            "institutions.milestone",
+            owner="institution",
+            refs={"institution": "institution"},
+            dates=("date",),
+            title_field="description",
+        ),
+        RecordType(
+            "course",
+            "activities.Course",
+            inputs.CourseInput,
+            "activities.course",
+            owner="provider",
+            refs={"provider": "institution"},
+            many={"topics": "topic", "target_groups": "target_group"},
+            dates=("first_offered",),
+        ),
+        RecordType(
+            "training_event",
+            "activities.TrainingEvent",
+            inputs.TrainingEventInput,
+            "activities.training_event",
+            owner="host",
+            refs={"host": "institution", "course": "course"},
+            many={"topics": "topic", "target_groups": "target_group"},
+            dates=("start", "end"),
+            children={"partners": _partners, "participant_countries": _participant_countries},
+        ),
+        RecordType(
+            "collaboration_claim",
+            "collaboration.CollaborationClaim",
+            inputs.CollaborationClaimInput,
+            "collaboration.claim",
+            owner="claimant",
+            refs={"claimant": "institution", "partner": "institution", "network": "network"},
+            dates=("start", "end"),
+            title_field="description",
+        ),
+        RecordType(
+            "aggregate_claim",
+            "activities.AggregateClaim",
+            inputs.AggregateClaimInput,
+            "activities.aggregate_claim",
+            owner="claimant",
+            refs={"claimant": "institution"},
+            dates=("period_start", "period_end"),
+            title_field="description",
+        ),
+        RecordType(
+            "source",
+            "sources.Source",
+            inputs.SourceInput,
+            "sources.source",
+            owner="owner",
+            refs={"owner": "institution"},
+            dates=("published",),
+        ),
+    ]
+}
+
+
+def record_type_of(instance: models.Model) -> RecordType | None:
+    label = instance._meta.label
+    return next((rt for rt in RECORD_TYPES.values() if rt.model_label == label), None)
+
+
+def snapshot(record_type: RecordType, instance: models.Model) -> dict[str, Any]:
+    """The record as its schema's plain values: keys for references, EDTF text for dates."""
+    values: dict[str, Any] = {}
+    for name in record_type.schema.model_fields:
+        if name in record_type.refs:
+            related = getattr(instance, name)
+            values[name] = related.key if related else None
+        elif name in record_type.many:
+            values[name] = sorted(getattr(instance, name).values_list("key", flat=True))
+        elif name in record_type.children:
+            values[name] = record_type.children[name](instance)
+        elif name in record_type.dates:
+            date = getattr(instance, name)
+            precision = getattr(instance, f"{name}_precision")
+            values[name] = PartialDate(date, precision).isoformat() if date else None
+        else:
+            value = getattr(instance, name)
+            values[name] = value if value is not None or name == "key" else None
+    return values
+
+
+def resolve(record_type_name: str, key: str, user: Any, field: str) -> models.Model:
+    model = apps.get_model(REFERENCE_MODELS[record_type_name])
+    found = model.objects.visible_to(user).filter(key=key).first()
+    if found is None:
+        raise UnknownReference(field, record_type_name, key)
+    return found
+
+
+def new_key(record_type: RecordType, values: dict[str, Any]) -> str:
+    base = slugify(str(values.get(record_type.title_field) or record_type.name))[:60].strip("-")
+    return f"{base or record_type.name.replace('_', '-')}-{secrets.token_hex(3)}"
+
+
+def write(
+    record_type: RecordType, instance: models.Model, values: dict[str, Any], user: Any
+) -> models.Model:
+    """Apply validated ``values`` to ``instance`` and save it, with its m2m and child rows."""
+    for name, value in values.items():
+        if name in record_type.refs:
+            related = resolve(record_type.refs[name], value, user, name) if value else None
+            setattr(instance, name, related)
+        elif name in record_type.many or name in record_type.children:
+            continue
+        elif name in record_type.dates:
+            partial = PartialDate.parse(value) if value else None
+            setattr(instance, name, partial.date if partial else None)
+            setattr(instance, f"{name}_precision", partial.precision if partial else "day")
+        else:
+            model_field = instance._meta.get_field(name)
+            if value is None and isinstance(model_field, models.CharField):
+                value = ""
+            setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    for name, target in record_type.many.items():
+        if name in values:
+            getattr(instance, name).set([resolve(target, key, user, name) for key in values[name]])
+    _write_children(record_type, instance, values, user)
+    return instance
+
+
+def _write_children(record_type: RecordType, instance, values: dict[str, Any], user) -> None:
+    from nscap.activities.models import EventParticipantCountry, EventPartner
+    from nscap.institutions.models import Label
+
+    if "labels" in values and record_type.name == "institution":
+        instance.labels.all().delete()
+        for label in values["labels"]:
+            Label(institution=instance, **label).save()
+        if not instance.labels.filter(kind="name", text=instance.name).exists():
+            Label(institution=instance, text=instance.name, language="en", kind="name").save()
+    if "partners" in values:
+        instance.partners.all().delete()
+        for partner in values["partners"]:
+            EventPartner.objects.create(
+                event=instance,
+                institution=resolve("institution", partner["institution"], user, "partners"),
+                role=partner["role"],
+            )
+    if "participant_countries" in values:
+        instance.participant_countries.all().delete()
+        for row in values["participant_countries"]:
+            EventParticipantCountry.objects.create(event=instance, **row)

@@ -1,0 +1,399 @@
+"""The one write path: propose a changeset, review it, apply it whole, record history.
+
+Who may call what:
+- ``propose``: stewards and users affiliated with an institution (web forms, API, imports).
+- ``approve`` / ``reject`` / ``ask_for_more``: stewards only, never on their own changeset.
+- ``withdraw``: the author, while it waits.
+- ``revert``: anyone who may propose; it proposes the inverse as a new changeset.
+Policy: a contributor's changes to its own institution's public records are applied at once
+when the institution's admin turned that on; anything about another institution waits for a
+steward; a steward's own changes are applied at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from pydantic import ValidationError as PydanticError
+
+from nscap.accounts.selectors import can_contribute, institution_ids_of
+from nscap.contributions.choices import ChangeAction, ChangesetStatus
+from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
+from nscap.contributions.models import Change, Changeset, HistoryEntry
+from nscap.contributions.record_types import (
+    RECORD_TYPES,
+    RecordType,
+    UnknownReference,
+    new_key,
+    snapshot,
+    write,
+)
+from nscap.core.choices import Sensitivity
+from nscap.core.visibility import is_steward
+
+
+@dataclass
+class ProposedChange:
+    """One change as a caller proposes it: ``values`` are raw (validated here)."""
+
+    action: str
+    record_type: str
+    key: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    base_version: int | None = None
+
+
+def _pydantic_errors(index: int, exc: PydanticError) -> list[dict]:
+    return [
+        {
+            "change": index,
+            "field": ".".join(str(part) for part in err["loc"]) or None,
+            "message": err["msg"].removeprefix("Value error, "),
+        }
+        for err in exc.errors()
+    ]
+
+
+def _record_type(name: str, index: int) -> RecordType:
+    if name not in RECORD_TYPES:
+        raise Invalid(
+            [
+                {
+                    "change": index,
+                    "field": "record_type",
+                    "message": f"unknown record type {name!r}; one of {', '.join(RECORD_TYPES)}",
+                }
+            ]
+        )
+    return RECORD_TYPES[name]
+
+
+def _current(rt: RecordType, key: str | None, user: Any, index: int, lock: bool = False):
+    queryset = rt.model.objects.visible_to(user)
+    if lock:
+        queryset = queryset.select_for_update()
+    instance = queryset.filter(key=key).first() if key else None
+    if instance is None:
+        raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
+    return instance
+
+
+def _owner_id(rt: RecordType, values: dict[str, Any], instance: Any) -> int | None:
+    """The institution a change is about (its owner), or None when it has none."""
+    if rt.owner == "":
+        return instance.pk if instance is not None and instance.pk else None
+    key = values.get(rt.owner)
+    if key:
+        from nscap.institutions.models import Institution
+
+        return Institution.objects.filter(key=key).values_list("pk", flat=True).first()
+    return getattr(instance, f"{rt.owner}_id", None) if instance is not None else None
+
+
+def _validated(rt: RecordType, change: ProposedChange, index: int, user: Any) -> tuple:
+    """(values to write, before snapshot, instance or None) for one proposed change."""
+    instance = None
+    before: dict[str, Any] = {}
+    if change.action != ChangeAction.CREATE:
+        instance = _current(rt, change.key, user, index)
+        before = snapshot(rt, instance)
+        if change.base_version is not None and change.base_version != instance.version:
+            raise Stale(
+                f"{rt.name} {instance.key} is at version {instance.version}, but the change "
+                f"was based on version {change.base_version}; reload it and try again"
+            )
+    if change.action == ChangeAction.DELETE:
+        return {}, before, instance
+    raw = {**before, **change.values} if instance is not None else dict(change.values)
+    if instance is not None:
+        raw["key"] = instance.key
+    try:
+        values = rt.schema.model_validate(raw).model_dump(mode="json")
+    except PydanticError as exc:
+        raise Invalid(_pydantic_errors(index, exc)) from exc
+    if instance is None:
+        values["key"] = values.get("key") or new_key(rt, values)
+        if rt.model.objects.filter(key=values["key"]).exists():
+            raise Invalid(
+                [
+                    {
+                        "change": index,
+                        "field": "key",
+                        "message": f"a {rt.name.replace('_', ' ')} with key "
+                        f"{values['key']!r} exists already",
+                    }
+                ]
+            )
+    return values, before, instance
+
+
+def _auto_applies(author: Any, changes: list[tuple], institution_ids: frozenset[int]) -> bool:
+    if is_steward(author):
+        return True
+    from nscap.institutions.models import TransparencyPolicy
+
+    for rt, values, before, instance in changes:
+        owner_id = _owner_id(rt, values or before, instance)
+        if owner_id is None or owner_id not in institution_ids:
+            return False
+        sensitivity = values.get("sensitivity") or before.get("sensitivity")
+        if sensitivity != Sensitivity.PUBLIC or before.get("sensitivity", "public") != "public":
+            return False
+        policy = TransparencyPolicy.objects.filter(institution_id=owner_id).first()
+        if policy is None or not policy.auto_approve_own_public:
+            return False
+    return True
+
+
+def propose(
+    author: Any,
+    changes: list[ProposedChange],
+    *,
+    comment: str = "",
+    sources: list[Any] = (),
+    origin: str = "web",
+    idempotency_key: str = "",
+) -> Changeset:
+    """Validate ``changes`` all at once and record them as one changeset (applied at once when
+    the policy allows). Raises Invalid (every problem), NotFound, Stale or NotAllowed."""
+    if not can_contribute(author):
+        raise NotAllowed("Only stewards and members of an institution may propose changes.")
+    if idempotency_key:
+        earlier = Changeset.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    if not changes:
+        raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
+    checked, errors = [], []
+    for index, change in enumerate(changes):
+        try:
+            rt = _record_type(change.record_type, index)
+            if change.action not in ChangeAction.values:
+                raise Invalid(
+                    [
+                        {
+                            "change": index,
+                            "field": "action",
+                            "message": f"unknown action {change.action!r}",
+                        }
+                    ]
+                )
+            checked.append((rt, *_validated(rt, change, index, author)))
+        except Invalid as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise Invalid(errors)
+    institution_ids = institution_ids_of(author)
+    owners = {_owner_id(rt, v or b, i) for rt, v, b, i in checked}
+    institution_id = next(iter(owners & institution_ids), None) or (
+        next(iter(institution_ids), None) if institution_ids else None
+    )
+    try:
+        with transaction.atomic():
+            changeset = Changeset.objects.create(
+                author=author,
+                institution_id=institution_id,
+                comment=comment,
+                origin=origin,
+                idempotency_key=idempotency_key[:200],
+            )
+            changeset.sources.set(sources)
+            Change.objects.bulk_create(
+                Change(
+                    changeset=changeset,
+                    position=position,
+                    action=change.action,
+                    record_type=rt.name,
+                    record_key=(instance.key if instance is not None else values["key"]),
+                    base_version=instance.version if instance is not None else None,
+                    data=values,
+                    before=before,
+                )
+                for position, (change, (rt, values, before, instance)) in enumerate(
+                    zip(changes, checked, strict=True)
+                )
+            )
+            if _auto_applies(author, checked, institution_ids):
+                _apply(changeset, reviewer=None)
+    except IntegrityError as exc:
+        if idempotency_key:  # a concurrent retry with the same key won the race
+            return Changeset.objects.get(author=author, idempotency_key=idempotency_key)
+        raise Invalid([{"change": None, "field": None, "message": str(exc)}]) from exc
+    return changeset
+
+
+def _history(actor, rt: RecordType, action: str, instance, changeset, before, after, msg=""):
+    HistoryEntry.objects.create(
+        actor=actor,
+        action=f"{rt.action_prefix}.{action}",
+        content_type=ContentType.objects.get_for_model(rt.model),
+        object_id=instance.pk,
+        record_type=rt.name,
+        record_key=instance.key,
+        changeset=changeset,
+        before=before,
+        after=after,
+        message=msg or changeset.comment,
+    )
+
+
+def _apply(changeset: Changeset, reviewer: Any) -> None:
+    """Apply every change of ``changeset`` (inside the caller's transaction) or none."""
+    author = changeset.author
+    for change in changeset.changes.order_by("position"):
+        rt = RECORD_TYPES[change.record_type]
+        if change.action == ChangeAction.CREATE:
+            if rt.model.objects.filter(key=change.record_key).exists():
+                raise Stale(f"a {rt.name} with key {change.record_key!r} was created meanwhile")
+            instance = rt.model()
+        else:
+            instance = rt.model.objects.select_for_update().filter(key=change.record_key).first()
+            if instance is None:
+                raise Stale(f"{rt.name} {change.record_key} no longer exists")
+            if instance.version != change.base_version:
+                raise Stale(
+                    f"{rt.name} {instance.key} changed since this changeset was made "
+                    f"(version {change.base_version}, now {instance.version}); nothing was "
+                    "applied"
+                )
+        try:
+            if change.action == ChangeAction.DELETE:
+                _history(reviewer or author, rt, "delete", instance, changeset, change.before, {})
+                instance.delete()
+                continue
+            if instance.pk:
+                instance.version += 1
+            write(rt, instance, change.data, author if reviewer is None else reviewer)
+        except ProtectedError as exc:
+            raise Invalid(
+                [
+                    {
+                        "change": change.position,
+                        "field": None,
+                        "message": f"{rt.name} {change.record_key} is still referenced by "
+                        f"{len(exc.protected_objects)} other record(s)",
+                    }
+                ]
+            ) from exc
+        except UnknownReference as exc:
+            raise Invalid(
+                [{"change": change.position, "field": exc.field, "message": str(exc)}]
+            ) from exc
+        except Exception as exc:
+            from django.core.exceptions import ValidationError
+
+            if isinstance(exc, ValidationError):
+                raise Invalid(
+                    [
+                        {"change": change.position, "field": name, "message": " ".join(messages)}
+                        for name, messages in exc.message_dict.items()
+                    ]
+                ) from exc
+            raise
+        _history(
+            reviewer or author,
+            rt,
+            change.action,
+            instance,
+            changeset,
+            change.before,
+            snapshot(rt, instance),
+        )
+        _after_apply(rt, instance, change)
+    changeset.status = ChangesetStatus.APPLIED
+    changeset.reviewed_by = reviewer
+    changeset.reviewed_at = timezone.now()
+    changeset.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+
+
+def _after_apply(rt: RecordType, instance, change: Change) -> None:
+    """A new claim about a partner institution asks the partner to confirm it."""
+    if rt.name == "collaboration_claim" and instance.partner_id:
+        from nscap.contributions.models import ConfirmationRequest
+
+        ConfirmationRequest.objects.get_or_create(
+            claim=instance, defaults={"partner_id": instance.partner_id}
+        )
+
+
+def _locked_for_review(reviewer: Any, changeset_id: int) -> Changeset:
+    if not is_steward(reviewer):
+        raise NotAllowed("Only stewards review changesets.")
+    changeset = Changeset.objects.select_for_update().filter(pk=changeset_id).first()
+    if changeset is None:
+        raise NotFound(f"no changeset {changeset_id}")
+    if changeset.status not in (ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE):
+        raise AlreadyReviewed(f"changeset {changeset_id} is {changeset.get_status_display()}")
+    if changeset.author_id == reviewer.pk:
+        raise NotAllowed("A steward does not review their own changeset.")
+    return changeset
+
+
+def approve(reviewer: Any, changeset_id: int, comment: str = "") -> Changeset:
+    """Apply the whole changeset in one transaction; refuse it whole if any record is stale."""
+    with transaction.atomic():
+        changeset = _locked_for_review(reviewer, changeset_id)
+        changeset.review_comment = comment
+        _apply(changeset, reviewer)
+    return changeset
+
+
+def _close(reviewer: Any, changeset_id: int, status: str, comment: str) -> Changeset:
+    with transaction.atomic():
+        changeset = _locked_for_review(reviewer, changeset_id)
+        changeset.status = status
+        changeset.reviewed_by = reviewer
+        changeset.reviewed_at = timezone.now()
+        changeset.review_comment = comment
+        changeset.save()
+    return changeset
+
+
+def reject(reviewer: Any, changeset_id: int, comment: str) -> Changeset:
+    return _close(reviewer, changeset_id, ChangesetStatus.REJECTED, comment)
+
+
+def ask_for_more(reviewer: Any, changeset_id: int, comment: str) -> Changeset:
+    """Send the changeset back to its author with a comment the author sees."""
+    if not comment.strip():
+        raise Invalid([{"change": None, "field": "comment", "message": "say what is needed"}])
+    return _close(reviewer, changeset_id, ChangesetStatus.NEEDS_MORE, comment)
+
+
+def withdraw(author: Any, changeset_id: int) -> Changeset:
+    with transaction.atomic():
+        changeset = (
+            Changeset.objects.select_for_update().filter(pk=changeset_id, author=author).first()
+        )
+        if changeset is None:
+            raise NotFound(f"no changeset {changeset_id} of yours")
+        if changeset.status not in (ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE):
+            raise AlreadyReviewed(f"changeset {changeset_id} is {changeset.get_status_display()}")
+        changeset.status = ChangesetStatus.WITHDRAWN
+        changeset.save(update_fields=["status"])
+    return changeset
+
+
+def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
+    """Propose the inverse of one history entry as a new changeset."""
+    rt = RECORD_TYPES[entry.record_type]
+    action = entry.action.rsplit(".", 1)[-1]
+    if action == "create":
+        change = ProposedChange("delete", rt.name, key=entry.record_key)
+    elif action == "delete":
+        change = ProposedChange("create", rt.name, values=entry.before)
+    else:
+        current = rt.model.objects.filter(key=entry.record_key).first()
+        change = ProposedChange(
+            "update",
+            rt.name,
+            key=entry.record_key,
+            values=entry.before,
+            base_version=current.version if current else None,
+        )
+    return propose(user, [change], comment=comment or f"Revert of history entry {entry.pk}")
