@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "nscap.brief",
     "nscap.accounts",
     "nscap.contributions",
+    "nscap.interchange",
 ]
 
 MIDDLEWARE = [

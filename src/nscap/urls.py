@@ -13,5 +13,8 @@ urlpatterns = [
     path("needs/", include("nscap.needs.urls")),
     path("figures/", include("nscap.quantities.urls")),
     path("sources/", include("nscap.sources.urls")),
+    path("accounts/", include("nscap.accounts.urls")),
+    path("contribute/", include("nscap.contributions.urls")),
+    path("data/", include("nscap.interchange.urls")),
     path("", include("nscap.core.urls")),
 ]
