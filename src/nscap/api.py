@@ -1,10 +1,49 @@
-"""The read API: one NinjaAPI with a router per domain app, OpenAPI 3 at /api/schema."""
+"""The API: one NinjaAPI with a router per domain app, OpenAPI 3 at /api/schema.
 
+Reads are open (a token or session widens what the viewer sees); writes go through
+``contributions.api`` (changesets) and need a write-scope token or a session with CSRF.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
+from nscap.accounts.api_auth import read_auth
 from nscap.core.api_errors import install_error_handlers
+from nscap.core.api_support import add_etag
 
-api = NinjaAPI(
+
+class RegistryAPI(NinjaAPI):
+    """NinjaAPI that puts an ETag on detail reads (and answers If-None-Match with 304)."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        return add_etag(request, response)
+
+    def get_openapi_schema(self, **kwargs: Any):
+        """The schema, with reads marked as open to visitors (security ``{}`` is "none")."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                if method == "get" and "/changesets" not in path and "security" in operation:
+                    operation["security"] = [*operation["security"], {}]
+        # The write bodies are read raw (so every bad field is reported at once, by name) and
+        # documented by the record types' input schemas.
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(input_components())
+        return schema
+
+
+api = RegistryAPI(
     title="nscap API",
     version="1",
     description="Registry of nuclear security capacity building: institutions, courses, "
@@ -14,18 +53,33 @@ api = NinjaAPI(
     # Served from ninja's bundled static files; no validator badge (it would call swagger.io).
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
+    auth=read_auth(),
 )
 install_error_handlers(api)
 
 # Each app contributes `router` from its api.py.
 from nscap.activities.api import router as activities_router  # noqa: E402
 from nscap.collaboration.api import router as collaboration_router  # noqa: E402
+from nscap.contributions.api import router as contributions_router  # noqa: E402
 from nscap.institutions.api import router as institutions_router  # noqa: E402
 from nscap.needs.api import router as needs_router  # noqa: E402
 from nscap.networks.api import router as networks_router  # noqa: E402
 from nscap.quantities.api import router as quantities_router  # noqa: E402
 from nscap.sources.api import router as sources_router  # noqa: E402
 from nscap.vocabularies.api import router as vocabularies_router  # noqa: E402
+
+from nscap.contributions.api import add_write_operations  # noqa: E402
+from nscap.contributions.api_schemas import input_components  # noqa: E402
+
+# Writes share the read paths, so they join the routers that serve those paths.
+for _router, _record_types in (
+    (institutions_router, ("institution", "milestone")),
+    (activities_router, ("course", "training_event", "aggregate_claim")),
+    (collaboration_router, ("collaboration_claim",)),
+    (sources_router, ("source",)),
+):
+    for _record_type in _record_types:
+        add_write_operations(_router, _record_type)
 
 api.add_router("/", institutions_router)
 api.add_router("/", activities_router)
@@ -35,3 +89,4 @@ api.add_router("/", needs_router)
 api.add_router("/", quantities_router)
 api.add_router("/", sources_router)
 api.add_router("/", vocabularies_router)
+api.add_router("/", contributions_router)

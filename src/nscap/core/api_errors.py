@@ -1,4 +1,6 @@
-"""API errors as plain JSON: 400 names the bad query parameter, 404 the missing record."""
+"""API errors as plain JSON: 400 names the bad query parameter, 404 the missing record;
+401/403 say why the caller was refused, 409 the conflict, 412 the failed If-Match, and 422
+lists every bad field as ``{"detail": [{"field", "message", "change"}]}``."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,6 +15,31 @@ class BadQuery(Exception):
         super().__init__(message)
         self.parameter = parameter
         self.message = message
+
+
+class PreconditionFailed(Exception):
+    """``If-Match`` names a version of the record that is no longer current (412)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def field_errors(errors: list[dict]) -> list[dict]:
+    """Ninja's body validation errors as ``{"field", "message", "change"}`` items."""
+    items = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        # ("body", "<parameter>", "field", ...) -> "field..."; the body itself -> None
+        path = loc[2:] if len(loc) > 2 and loc[0] == "body" else loc[1:]
+        items.append(
+            {
+                "field": ".".join(path) or None,
+                "message": str(error.get("msg", _("invalid"))).removeprefix("Value error, "),
+                "change": None,
+            }
+        )
+    return items
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -43,7 +70,38 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 },
                 status=400,
             )
-        return api.create_response(request, {"detail": exc.errors}, status=422)
+        return api.create_response(request, {"detail": field_errors(exc.errors)}, status=422)
+
+    @api.exception_handler(PreconditionFailed)
+    def precondition_failed(request, exc: PreconditionFailed):
+        return api.create_response(request, {"detail": exc.message}, status=412)
+
+    from ninja.errors import AuthenticationError
+
+    from nscap.accounts.api_auth import ApiRefused, refuse
+    from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
+
+    @api.exception_handler(ApiRefused)
+    def refused(request, exc: ApiRefused):
+        return api.create_response(request, {"detail": exc.message}, status=exc.status)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc: AuthenticationError):
+        try:
+            refuse(request, 401, _("Authentication required."), "not_signed_in")
+        except ApiRefused as refusal:
+            return refused(request, refusal)
+
+    @api.exception_handler(ContributionError)
+    def contribution_error(request, exc: ContributionError):
+        if isinstance(exc, Invalid):
+            return api.create_response(request, {"detail": exc.errors}, status=422)
+        if isinstance(exc, NotAllowed):
+            try:
+                refuse(request, 403, exc.message, "not_allowed")
+            except ApiRefused:
+                pass
+        return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):

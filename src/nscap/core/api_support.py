@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, create_model
 
-from nscap.core.api_errors import BadQuery
+from nscap.core.api_errors import BadQuery, PreconditionFailed
 from nscap.core.partial_dates import PartialDate
 
 DEFAULT_LIMIT = 50
@@ -51,7 +53,77 @@ def get_visible_or_404(request: HttpRequest, queryset: models.QuerySet, key: str
     obj = queryset.filter(key=key).first()
     if obj is None:
         raise Http404(_("No %(noun)s with key '%(key)s'.") % {"noun": noun, "key": key})
+    request.nscap_record = obj  # the API adds its ETag to the response (see ``add_etag``)
     return obj
+
+
+# --- ETag / If-None-Match / If-Match -----------------------------------------------------------
+
+ETAG_PATTERN = re.compile(r'^(?:W/)?"(?P<key>.+)-v(?P<version>\d+)(?:-[0-9a-f]+)?"$')
+
+
+def record_etag(obj: Any, content: bytes | None = None) -> str:
+    """A weak ETag for a record as a viewer sees it: ``W/"<key>-v<version>-<digest>"``.
+
+    The version names the record's state (If-Match compares it); the digest of the body covers
+    what the detail nests (milestones, partners) and what this viewer may see of it, so a 304
+    is never given for a body that changed. Writes answer ``W/"<key>-v<version>"``.
+    """
+    tag = f"{obj.key}-v{obj.version}"
+    if content is not None:
+        tag += "-" + hashlib.sha256(content).hexdigest()[:12]
+    return f'W/"{tag}"'
+
+
+def _opaque(tag: str) -> str:
+    return tag.strip().removeprefix("W/")
+
+
+def add_etag(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Give a detail read its ETag; answer 304 when ``If-None-Match`` names it (weak match)."""
+    obj = getattr(request, "nscap_record", None)
+    if obj is None or response.status_code != 200 or request.method not in ("GET", "HEAD"):
+        return response
+    etag = record_etag(obj, response.content)
+    response["ETag"] = etag
+    wanted = request.headers.get("If-None-Match")
+    if wanted:
+        tags = {_opaque(tag) for tag in wanted.split(",")}
+        if "*" in tags or _opaque(etag) in tags:
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            for header in ("Vary", "Cache-Control"):
+                if header in response:
+                    not_modified[header] = response[header]
+            return not_modified
+    return response
+
+
+def if_match_version(request: HttpRequest, obj: Any) -> int | None:
+    """The version ``If-Match`` was based on (None when absent or ``*``); 412 on a mismatch.
+
+    Accepts the ETag of a detail read or of a write answer (``W/"<key>-v<version>..."``).
+    """
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    for tag in header.split(","):
+        match = ETAG_PATTERN.match(tag.strip())
+        if match and match["key"] == obj.key:
+            version = int(match["version"])
+            if version == obj.version:
+                return version
+            raise PreconditionFailed(
+                _(
+                    "If-Match names version %(sent)s of '%(key)s', but it is now at version "
+                    "%(version)s; read it again and retry."
+                )
+                % {"sent": version, "key": obj.key, "version": obj.version}
+            )
+    raise PreconditionFailed(
+        _("If-Match %(header)s does not match '%(key)s' (current ETag %(etag)s).")
+        % {"header": header.strip(), "key": obj.key, "etag": record_etag(obj)}
+    )
 
 
 # --- query parameters -------------------------------------------------------------------------
@@ -180,12 +252,13 @@ class QueryErrorSchema(Schema):
 
 def list_responses(item: type[Schema]) -> dict[int, type[Schema]]:
     """The documented responses of a list endpoint: a page of ``item`` or a 400."""
-    return {200: page_schema(item), 400: QueryErrorSchema}
+    return {200: page_schema(item), 400: QueryErrorSchema, 401: ErrorSchema}
 
 
 def detail_responses(schema: type[Schema]) -> dict[int, type[Schema]]:
-    """The documented responses of a detail endpoint: the record, a 400 or a 404."""
-    return {200: schema, 400: QueryErrorSchema, 404: ErrorSchema}
+    """The documented responses of a detail endpoint: the record (with its ETag), 304 when
+    If-None-Match names that ETag, a 400, a 401 (a bad token) or a 404."""
+    return {200: schema, 304: None, 400: QueryErrorSchema, 401: ErrorSchema, 404: ErrorSchema}
 
 
 # --- shared output pieces ---------------------------------------------------------------------
