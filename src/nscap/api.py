@@ -60,16 +60,15 @@ install_error_handlers(api)
 # Each app contributes `router` from its api.py.
 from nscap.activities.api import router as activities_router  # noqa: E402
 from nscap.collaboration.api import router as collaboration_router  # noqa: E402
+from nscap.contributions.api import add_write_operations  # noqa: E402
 from nscap.contributions.api import router as contributions_router  # noqa: E402
+from nscap.contributions.api_schemas import input_components  # noqa: E402
 from nscap.institutions.api import router as institutions_router  # noqa: E402
 from nscap.needs.api import router as needs_router  # noqa: E402
 from nscap.networks.api import router as networks_router  # noqa: E402
 from nscap.quantities.api import router as quantities_router  # noqa: E402
 from nscap.sources.api import router as sources_router  # noqa: E402
 from nscap.vocabularies.api import router as vocabularies_router  # noqa: E402
-
-from nscap.contributions.api import add_write_operations  # noqa: E402
-from nscap.contributions.api_schemas import input_components  # noqa: E402
 
 # Writes share the read paths, so they join the routers that serve those paths.
 for _router, _record_types in (

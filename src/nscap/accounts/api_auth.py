@@ -43,16 +43,16 @@ class Visitor:
         return "Visitor()"
 
 
+def audit_refusal(request: HttpRequest, status: int, reason: str, **details: Any) -> None:
+    """Write an ``api.refused`` event: who, where, which status and why."""
+    record_event(
+        "api.refused", request, status=status, reason=reason, method=request.method, **details
+    )
+
+
 def refuse(request: HttpRequest, status: int, message: str, reason: str, **details: Any):
     """Record the refusal in the audit log and raise it."""
-    record_event(
-        "api.refused",
-        request,
-        status=status,
-        reason=reason,
-        method=request.method,
-        **details,
-    )
+    audit_refusal(request, status, reason, **details)
     raise ApiRefused(status, message, reason)
 
 

@@ -22,7 +22,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticError
 
 from nscap.accounts.api_auth import signed_in_auth, write_auth
-from nscap.accounts.selectors import institution_ids_of
+from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.contributions import services
 from nscap.contributions.api_schemas import (
     WRITE_PATHS,
@@ -36,7 +36,7 @@ from nscap.contributions.api_schemas import (
     request_body,
 )
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
-from nscap.contributions.errors import Invalid, NotFound, Stale
+from nscap.contributions.errors import Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
 from nscap.core.api_errors import PreconditionFailed
@@ -192,7 +192,8 @@ def _body(request: HttpRequest, required: bool = True) -> dict:
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid([_error(None, _("The body is not valid JSON: %(error)s") % {"error": exc})])
+        message = _("The body is not valid JSON: %(error)s") % {"error": exc}
+        raise Invalid([_error(None, message)]) from exc
     if not isinstance(body, dict):
         raise Invalid([_error(None, _("The body must be a JSON object of field values."))])
     return body
@@ -344,6 +345,8 @@ def _write(
     mode: str = "",
 ) -> Status:
     check_query(request, ("comment",))
+    if not can_contribute(request.user):
+        raise NotAllowed(_("Only stewards and members of an institution may propose changes."))
     comment = request.GET.get("comment", "")
     idem = _idempotency_key(idempotency_key)
     earlier = _earlier(request, idem, action, rt, key)
@@ -526,6 +529,8 @@ REVIEW_RESPONSES = {
 
 def _review(request: HttpRequest, changeset_id: int, service: Callable) -> dict:
     check_query(request, ())
+    if not is_steward(request.user):
+        raise NotAllowed(_("Only stewards review changesets."))
     body = _body(request, required=False)
     try:
         review = ReviewInput.model_validate(body)

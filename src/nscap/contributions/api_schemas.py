@@ -10,7 +10,7 @@ import enum
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.record_types import RECORD_TYPES
@@ -114,6 +114,8 @@ class ChangesetQuery(PageQuery):
 
 class ReviewInput(BaseModel):
     """The body of approve / reject / ask-for-more: a comment the author sees."""
+
+    model_config = ConfigDict(extra="forbid")
 
     comment: str = Field("", max_length=5000)
 

@@ -175,6 +175,8 @@ def snapshot(record_type: RecordType, instance: models.Model) -> dict[str, Any]:
             values[name] = PartialDate(date, precision).isoformat() if date else None
         else:
             value = getattr(instance, name)
+            if value == "" and record_type.schema.model_fields[name].default is None:
+                value = None  # a blank choice column is "not given" to the schema (parent_role)
             values[name] = value if value is not None or name == "key" else None
     return values
 
@@ -188,7 +190,8 @@ def resolve(record_type_name: str, key: str, user: Any, field: str) -> models.Mo
 
 
 def new_key(record_type: RecordType, values: dict[str, Any]) -> str:
-    base = slugify(str(values.get(record_type.title_field) or record_type.name))[:60].strip("-")
+    title = str(values.get(record_type.title_field) or record_type.name).replace("_", " ")
+    base = slugify(title)[:60].strip("-")  # slugify keeps "_", which keys do not allow
     return f"{base or record_type.name.replace('_', '-')}-{secrets.token_hex(3)}"
 
 

@@ -78,7 +78,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     from ninja.errors import AuthenticationError
 
-    from nscap.accounts.api_auth import ApiRefused, refuse
+    from nscap.accounts.api_auth import ApiRefused, audit_refusal
     from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
 
     @api.exception_handler(ApiRefused)
@@ -87,20 +87,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc: AuthenticationError):
-        try:
-            refuse(request, 401, _("Authentication required."), "not_signed_in")
-        except ApiRefused as refusal:
-            return refused(request, refusal)
+        audit_refusal(request, 401, "not_signed_in")
+        return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
 
     @api.exception_handler(ContributionError)
     def contribution_error(request, exc: ContributionError):
         if isinstance(exc, Invalid):
             return api.create_response(request, {"detail": exc.errors}, status=422)
         if isinstance(exc, NotAllowed):
-            try:
-                refuse(request, 403, exc.message, "not_allowed")
-            except ApiRefused:
-                pass
+            audit_refusal(request, 403, "not_allowed", message=exc.message)
         return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
     @api.exception_handler(Http404)
