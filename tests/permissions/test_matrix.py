@@ -1,0 +1,216 @@
+"""The permission matrix: role x action x owner x sensitivity x state, against policy.py.
+
+Reads go through the real HTTP routes (web pages with a session, the API with a token or a
+session); writes through the services and the write API. Each case asks policy.expected() what
+must happen and checks the route or service does exactly that. Datasette's parametrized
+permission tables are the model: one row per case, one oracle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nscap.contributions import services
+from nscap.contributions.choices import ChangesetStatus
+from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound
+from nscap.contributions.models import Changeset, HistoryEntry
+from nscap.contributions.services import ProposedChange
+from permissions.policy import (
+    ALREADY_REVIEWED,
+    APPLIED,
+    EITHER,
+    HIDDEN,
+    INVALID,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    PENDING,
+    READ_ACTIONS,
+    SHOWN,
+    WRITE_ACTIONS,
+    cases,
+    expected,
+    institutions_of,
+)
+from permissions.world import World, event_title, history_paths
+
+pytestmark = pytest.mark.django_db
+
+READ_CASES = cases(READ_ACTIONS)
+WRITE_CASES = cases(WRITE_ACTIONS)
+CHANNELS = ("service", "api")
+
+
+def _id(case: Any) -> str:
+    return "-".join(case) if isinstance(case, tuple) else str(case)
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+def _read_requests(world: World, action: str, owner: str, sensitivity: str, state: str):
+    """(channel, path, needle): the needle is in the body exactly when the target is shown."""
+    event = world.event_keys[(owner, sensitivity, state)]
+    title = event_title(event)
+    host = getattr(world.cast, owner).key
+    if action == "list":
+        return [("api", "/api/events?limit=500", title), ("web", "/courses/", title)]
+    if action == "detail":
+        return [("api", f"/api/events/{event}", title), ("web", f"/courses/events/{event}/", title)]
+    if action == "filter":
+        return [
+            ("api", f"/api/events?host={host}&limit=500", title),
+            ("web", f"/courses/?provider={host}", title),
+        ]
+    if action == "search":
+        institution = world.institution_keys[(owner, sensitivity, state)]
+        return [
+            ("api", f"/api/institutions?q={institution}&limit=500", f'"key": "{institution}"'),
+            ("api", f"/api/institutions/resolve?q={institution}", f'"key": "{institution}"'),
+            ("web", f"/institutions/?q={institution}", f'href="/institutions/{institution}/"'),
+        ]
+    if action == "history":
+        paths = history_paths("training_event", event)
+        if not paths:
+            pytest.skip("no history route yet (contributions history page or API)")
+        return [(channel, path, title) for channel, path in paths]
+    raise ValueError(action)
+
+
+@pytest.mark.parametrize(("role", "action", "owner", "sensitivity", "state"), READ_CASES, ids=_id)
+def test_read(world: World, role: str, action: str, owner: str, sensitivity: str, state: str):
+    want = expected(role, action, owner, sensitivity, state)
+    for channel, path, needle in _read_requests(world, action, owner, sensitivity, state):
+        clients = world.api_clients if channel == "api" else world.clients
+        response = clients[role].get(path)
+        body = response.content.decode()
+        where = f"{channel} {path} as {role}"
+        if channel == "api" and role == "revoked_token":
+            # A revoked token is refused outright, never read as a visitor.
+            assert response.status_code == 401, where
+            assert "revoked" in body, where
+        elif want == SHOWN:
+            assert response.status_code == 200, where
+            assert needle in body, f"{where}: {needle!r} should be shown"
+        elif want == HIDDEN:
+            assert needle not in body, f"{where}: {needle!r} leaked"
+            if action in ("detail", "history"):
+                assert response.status_code == 404, where
+            else:
+                assert response.status_code == 200, where
+        else:
+            assert want == EITHER
+            assert response.status_code in (200, 404), where
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def _change(world: World, action: str, owner: str, sensitivity: str, state: str) -> ProposedChange:
+    key = world.event_keys[(owner, sensitivity, state)]
+    if action == "create":
+        values = {
+            "key": key,
+            "host": getattr(world.cast, owner).key,
+            "title": "Created in the matrix",
+            "sensitivity": sensitivity,
+        }
+        return ProposedChange("create", "training_event", values=values)
+    if action == "update":
+        return ProposedChange("update", "training_event", key=key, values={"note": "edited"})
+    return ProposedChange("delete", "training_event", key=key)
+
+
+def _service_outcome(world: World, role: str, action: str, target: tuple) -> tuple[str, Any]:
+    actor = world.cast.actor(role)
+    try:
+        if action == "approve":
+            changeset = services.approve(actor, world.changesets[target], "ok")
+        else:
+            changeset = services.propose(actor, [_change(world, action, *target)])
+    except NotAllowed:
+        return NOT_ALLOWED, None
+    except NotFound:
+        return NOT_FOUND, None
+    except AlreadyReviewed:
+        return ALREADY_REVIEWED, None
+    except Invalid:
+        return INVALID, None
+    return {ChangesetStatus.APPLIED: APPLIED, ChangesetStatus.PENDING: PENDING}[
+        changeset.status
+    ], changeset
+
+
+API_STATUS = {
+    APPLIED: (200, 201),
+    PENDING: (202,),
+    NOT_FOUND: (404,),
+    INVALID: (422,),
+    ALREADY_REVIEWED: (409,),
+}
+
+
+def _api_expected(role: str, action: str, owner: str, sensitivity: str, state: str) -> str:
+    """The write API adds one rule to the services': a contributor writes for its own
+    institutions only, so naming another as owner is refused (422), not queued."""
+    want = expected(role, action, owner, sensitivity, state)
+    own = owner in institutions_of(role)
+    if action == "create" and want == PENDING and not own:
+        return INVALID
+    return want
+
+
+def _api_request(world: World, role: str, action: str, target: tuple):
+    client = world.api_clients[role]
+    if action == "approve":
+        return client.post(
+            f"/api/changesets/{world.changesets[target]}/approve",
+            {"comment": "ok"},
+            content_type="application/json",
+        )
+    change = _change(world, action, *target)
+    if action == "create":
+        return client.post("/api/events", change.values, content_type="application/json")
+    if action == "update":
+        return client.patch(
+            f"/api/events/{change.key}", change.values, content_type="application/json"
+        )
+    return client.delete(f"/api/events/{change.key}")
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize(("role", "action", "owner", "sensitivity", "state"), WRITE_CASES, ids=_id)
+def test_write(
+    world: World, channel: str, role: str, action: str, owner: str, sensitivity: str, state: str
+):
+    target = (owner, sensitivity, state)
+    changesets, history = Changeset.objects.count(), HistoryEntry.objects.count()
+    if channel == "service":
+        want = expected(role, action, *target)
+        got, changeset = _service_outcome(world, role, action, target)
+        assert got == want
+    else:
+        want = _api_expected(role, action, *target)
+        response = _api_request(world, role, action, target)
+        if want == NOT_ALLOWED:
+            # Nobody signed in (or a revoked token): 401; signed in without the right: 403.
+            refused = (401,) if role in ("visitor", "deactivated", "revoked_token") else (403,)
+            assert response.status_code in refused, response.content
+        else:
+            assert response.status_code in API_STATUS[want], response.content
+        changeset = None
+    if want == APPLIED:
+        assert HistoryEntry.objects.count() == history + 1  # every applied write leaves history
+    else:
+        assert HistoryEntry.objects.count() == history
+    if want in (NOT_ALLOWED, NOT_FOUND, INVALID, ALREADY_REVIEWED):
+        assert Changeset.objects.count() == changesets  # a refusal writes nothing
+    if changeset is not None and want == APPLIED:
+        assert HistoryEntry.objects.filter(changeset=changeset).exists()
+
+
+def test_matrix_size():
+    """The number of cases, for the report: reads + writes on two channels."""
+    assert len(READ_CASES) == 9 * 5 * 2 * 3 * 3
+    assert len(WRITE_CASES) * len(CHANNELS) == 9 * 4 * 2 * 3 * 3 * 2
