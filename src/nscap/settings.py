@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "nscap.core",
     "nscap.sources",
     "nscap.vocabularies",
@@ -83,9 +86,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "nscap.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nscap.urls"
@@ -102,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "nscap.accounts.context_processors.roles",
             ],
         },
     },
@@ -135,6 +143,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in. The axes backend comes first: it refuses a locked-out user before any password check.
+AUTHENTICATION_BACKENDS = [
+    "nscap.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+CSRF_FAILURE_VIEW = "nscap.accounts.views.csrf_failure"
+SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day; stewards sign in again each day
+
+# Brute-force protection (django-axes): failures are counted in the database, so every worker
+# process and host sees the same count. Five failures for one user name from one address lock
+# that pair out for 15 minutes; a successful sign-in resets the count.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("NSCAP_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("NSCAP_SIGN_IN_LOCKOUT_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp) is required of stewards, superusers and institution
+# admins. The test suite turns the requirement off by default (NSCAP_TESTING) so that tests of
+# other pages can sign a steward in with force_login; the tests of the requirement turn it on.
+NSCAP_REQUIRE_TWO_FACTOR = env_flag(
+    "NSCAP_REQUIRE_TWO_FACTOR", default=not env_flag("NSCAP_TESTING")
+)
+OTP_TOTP_ISSUER = "nscap"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

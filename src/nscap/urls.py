@@ -18,3 +18,6 @@ urlpatterns = [
     path("data/", include("nscap.interchange.urls")),
     path("", include("nscap.core.urls")),
 ]
+
+# Every refusal is written to the audit log (accounts.audit) before the 403 page.
+handler403 = "nscap.accounts.views.permission_denied"

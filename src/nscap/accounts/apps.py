@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from nscap.accounts import audit  # noqa: F401  (connects the sign-in audit receivers)
+        from nscap.accounts import audit  # connects the sign-in audit receivers
+
+        audit.connect_lockout_receiver()

@@ -46,3 +46,14 @@ def _signed_out(sender, request, user, **kwargs) -> None:
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     record_event("accounts.sign_in_failed", request, username=credentials.get("username", ""))
+
+
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    record_event("accounts.locked_out", request, username=username or "")
+
+
+def connect_lockout_receiver() -> None:
+    """Record django-axes lockouts too (connected in AppConfig.ready, once axes is loaded)."""
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_locked_out, dispatch_uid="nscap-audit-locked-out")

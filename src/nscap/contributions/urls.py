@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nscap.contributions import views
 
 app_name = "contributions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("queue/", views.queue, name="queue"),
+    path("changesets/<int:changeset_id>/", views.changeset_detail, name="changeset"),
+    path("changesets/<int:changeset_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("changesets/<int:changeset_id>/review/", views.review, name="review"),
+    path("history/<str:record_type>/<slug:key>/", views.history, name="history"),
+    path("history/entries/<int:entry_id>/revert/", views.revert, name="revert"),
+    path("confirmations/", views.confirmations, name="confirmations"),
+    path("confirmations/<slug:key>/", views.answer_claim, name="answer"),
+    path("<str:record_type>/new/", views.record_form, name="create"),
+    path("<str:record_type>/<slug:key>/edit/", views.record_form, name="edit"),
+]

@@ -1,0 +1,462 @@
+"""Contribution pages: forms that propose changes, the author's changesets, the stewards'
+review queue, each record's history with revert, and confirmation of collaboration claims.
+
+Views stay thin: writes go through ``services`` / ``confirmation``, reads through
+``visible_to``; a refusal of the write path is shown next to the field or as a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nscap.accounts.selectors import can_contribute, institution_ids_of
+from nscap.contributions import confirmation, services
+from nscap.contributions.choices import ChangeAction, ChangesetStatus
+from nscap.contributions.errors import ContributionError, Invalid, Stale
+from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
+from nscap.contributions.models import Changeset, HistoryEntry
+from nscap.contributions.record_types import RECORD_TYPES, snapshot
+from nscap.core.visibility import is_steward
+
+OPEN = (ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE)
+RECORD_PAGES = {
+    "institution": "institutions:detail",
+    "course": "activities:course",
+    "training_event": "activities:event",
+}
+
+
+# --- presentation helpers ------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    """A field value as a reader wants it: lists joined, empty as a dash."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "; ".join(
+            ", ".join(f"{k}: {v}" for k, v in item.items()) if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    return str(value)
+
+
+def diff_rows(action: str, before: dict, after: dict) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field the change touches."""
+    before, after = before or {}, after or {}
+    if action == ChangeAction.DELETE:
+        after = {}
+    rows = []
+    for name in dict.fromkeys([*after, *before]):
+        old, new = before.get(name), after.get(name)
+        if old == new or (action == ChangeAction.CREATE and new in (None, "", [], {})):
+            continue
+        rows.append((name.replace("_", " "), _shown(old), _shown(new)))
+    return rows
+
+
+def _conflict(change) -> str:
+    """Why this change can no longer be applied as it stands, or ''."""
+    rt = RECORD_TYPES.get(change.record_type)
+    if rt is None:
+        return ""
+    current = rt.model.objects.filter(key=change.record_key).values_list("version", flat=True)
+    version = current.first()
+    if change.action == ChangeAction.CREATE:
+        return (
+            _("a record with key %(key)s exists already") % {"key": change.record_key}
+            if version is not None
+            else ""
+        )
+    if version is None:
+        return _("%(key)s no longer exists") % {"key": change.record_key}
+    if version != change.base_version:
+        return _(
+            "%(key)s changed since this changeset was made (based on version %(base)s, now "
+            "%(now)s); approving it is refused — ask the author to redo it"
+        ) % {"key": change.record_key, "base": change.base_version, "now": version}
+    return ""
+
+
+def _changeset_view(changeset: Changeset, user: Any, with_conflicts: bool = False) -> dict:
+    from nscap.sources.models import Source
+
+    changes = []
+    for change in changeset.changes.all():
+        changes.append(
+            {
+                "change": change,
+                "rows": diff_rows(change.action, change.before, change.data),
+                "conflict": _conflict(change) if with_conflicts else "",
+            }
+        )
+    return {
+        "changeset": changeset,
+        "changes": changes,
+        "sources": Source.objects.visible_to(user).filter(changesets=changeset),
+        "stale": any(c["conflict"] for c in changes),
+    }
+
+
+def _require_contributor(request: HttpRequest) -> None:
+    if not can_contribute(request.user):
+        raise PermissionDenied(_("Only members of an institution and stewards contribute."))
+
+
+def _require_steward(request: HttpRequest) -> None:
+    if not is_steward(request.user):
+        raise PermissionDenied(_("Only stewards review changesets."))
+
+
+# --- contributing --------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_contributor(request)
+    mine = Changeset.objects.filter(author=request.user)
+    return render(
+        request,
+        "contributions/index.html",
+        {
+            "section": "contribute",
+            "open_count": mine.filter(status__in=OPEN).count(),
+            "needs_more_count": mine.filter(status=ChangesetStatus.NEEDS_MORE).count(),
+            "claims_count": confirmation.claims_about_my_institutions(request.user).count(),
+            "queue_count": Changeset.objects.filter(status=ChangesetStatus.PENDING).count()
+            if is_steward(request.user)
+            else None,
+        },
+    )
+
+
+def _create_initial(user: Any, record_type: str) -> dict:
+    from nscap.institutions.models import Institution, TransparencyPolicy
+
+    own = sorted(institution_ids_of(user))
+    if not own:
+        return {"sensitivity": "public"}
+    policy = TransparencyPolicy.objects.filter(institution_id=own[0]).first()
+    key = Institution.objects.filter(pk=own[0]).values_list("key", flat=True).first()
+    owner_field = RECORD_TYPES[record_type].owner
+    return {
+        owner_field: key,
+        "sensitivity": policy.default_sensitivity if policy else "public",
+    }
+
+
+def _edit_initial(record_type: str, instance) -> dict:
+    values = snapshot(RECORD_TYPES[record_type], instance)
+    initial = {k: ("" if v is None else v) for k, v in values.items()}
+    initial["base_version"] = instance.version
+    return initial
+
+
+@login_required
+def record_form(request: HttpRequest, record_type: str, key: str | None = None) -> HttpResponse:
+    """Add or edit a record (event, course, collaboration claim): one changeset per submit."""
+    _require_contributor(request)
+    form_class = FORMS.get(record_type)
+    if form_class is None:
+        raise Http404(_("No form for this record type."))
+    rt = RECORD_TYPES[record_type]
+    instance = None
+    if key is not None:
+        instance = get_object_or_404(rt.model.objects.visible_to(request.user), key=key)
+    initial = (
+        _edit_initial(record_type, instance)
+        if instance is not None
+        else _create_initial(request.user, record_type)
+    )
+    form = form_class(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if instance is None:
+            change = services.ProposedChange("create", record_type, values=form.values())
+        elif request.POST.get("delete"):
+            change = services.ProposedChange(
+                "delete", record_type, key=key, base_version=form.cleaned_data["base_version"]
+            )
+        else:
+            change = services.ProposedChange(
+                "update",
+                record_type,
+                key=key,
+                values=form.values(),
+                base_version=form.cleaned_data["base_version"],
+            )
+        try:
+            changeset = services.propose(
+                request.user,
+                [change],
+                comment=form.cleaned_data["changeset_comment"],
+                sources=_visible_sources(request.user, form.cleaned_data["sources"]),
+                origin="web",
+            )
+        except Invalid as exc:
+            form.add_invalid(exc.errors)
+        except Stale as exc:
+            form.add_error(None, exc.message)
+        except ContributionError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from exc
+            form.add_error(None, exc.message)
+        else:
+            if changeset.status == ChangesetStatus.APPLIED:
+                messages.success(request, _("Your change is published."))
+            else:
+                messages.success(request, _("Your change is waiting for a steward's review."))
+            return redirect("contributions:changeset", changeset_id=changeset.pk)
+    return render(
+        request,
+        "contributions/form.html",
+        {
+            "section": "contribute",
+            "form": form,
+            "record_type": record_type,
+            "record_name": rt.name.replace("_", " "),
+            "instance": instance,
+        },
+    )
+
+
+def _visible_sources(user: Any, keys: list[str]):
+    from nscap.sources.models import Source
+
+    return list(Source.objects.visible_to(user).filter(key__in=keys))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The author's changesets with their status and the steward's comment."""
+    changesets = (
+        Changeset.objects.filter(author=request.user)
+        .select_related("reviewed_by", "institution")
+        .prefetch_related("changes")
+    )
+    return render(
+        request,
+        "contributions/mine.html",
+        {"section": "contribute", "changesets": changesets, "open": OPEN},
+    )
+
+
+def _own_or_reviewable(request: HttpRequest, changeset_id: int) -> Changeset:
+    changeset = get_object_or_404(
+        Changeset.objects.select_related("author", "reviewed_by", "institution"), pk=changeset_id
+    )
+    if changeset.author_id != request.user.pk and not is_steward(request.user):
+        raise Http404(_("No such changeset."))
+    return changeset
+
+
+@login_required
+def changeset_detail(request: HttpRequest, changeset_id: int) -> HttpResponse:
+    changeset = _own_or_reviewable(request, changeset_id)
+    steward = is_steward(request.user)
+    context = _changeset_view(changeset, request.user, with_conflicts=changeset.status in OPEN)
+    context.update(
+        {
+            "section": "contribute",
+            "is_author": changeset.author_id == request.user.pk,
+            "may_review": steward
+            and changeset.author_id != request.user.pk
+            and changeset.status in OPEN,
+            "open": changeset.status in OPEN,
+            "review_form": ReviewForm(),
+        }
+    )
+    return render(request, "contributions/changeset.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, changeset_id: int) -> HttpResponse:
+    try:
+        services.withdraw(request.user, changeset_id)
+    except ContributionError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The changeset is withdrawn."))
+    return redirect("contributions:mine")
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Pending changesets (oldest first) with their diffs, sources and any conflict."""
+    _require_steward(request)
+    changesets = (
+        Changeset.objects.filter(status__in=OPEN)
+        .select_related("author", "institution")
+        .prefetch_related("changes")
+        .order_by("created_at", "id")
+    )
+    items = [_changeset_view(c, request.user, with_conflicts=True) for c in changesets]
+    return render(
+        request,
+        "contributions/queue.html",
+        {"section": "queue", "items": items, "review_form": ReviewForm()},
+    )
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, changeset_id: int) -> HttpResponse:
+    _require_steward(request)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve, reject or ask for more."))
+        return redirect("contributions:queue")
+    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    action = {
+        "approve": services.approve,
+        "reject": services.reject,
+        "ask": services.ask_for_more,
+    }[decision]
+    try:
+        action(request.user, changeset_id, comment)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+    except ContributionError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        done = {
+            "approve": _("Changeset %(id)s is approved and published."),
+            "reject": _("Changeset %(id)s is rejected."),
+            "ask": _("Changeset %(id)s is sent back to its author."),
+        }[decision]
+        messages.success(request, done % {"id": changeset_id})
+    return redirect("contributions:queue")
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
+    """A record's history: who, when, what, which sources. 404 when the record is hidden."""
+    from nscap.sources.models import Source
+
+    rt = RECORD_TYPES.get(record_type)
+    if rt is None:
+        raise Http404(_("Unknown record type."))
+    record = get_object_or_404(rt.model.objects.visible_to(request.user), key=key)
+    entries = (
+        HistoryEntry.objects.filter(record_type=rt.name, record_key=key)
+        .select_related("actor", "changeset", "changeset__institution")
+        .order_by("-at", "-id")
+    )
+    may_revert = can_contribute(request.user)
+    rows = []
+    for entry in entries:
+        verb = entry.action.rsplit(".", 1)[-1]
+        rows.append(
+            {
+                "entry": entry,
+                "verb": verb,
+                "rows": diff_rows(verb, entry.before, entry.after),
+                "sources": Source.objects.visible_to(request.user).filter(
+                    changesets=entry.changeset_id
+                )
+                if entry.changeset_id
+                else [],
+                "revertable": may_revert and verb in ("create", "update"),
+            }
+        )
+    page = RECORD_PAGES.get(rt.name)
+    return render(
+        request,
+        "contributions/history.html",
+        {
+            "record": record,
+            "record_type": rt.name,
+            "record_name": rt.name.replace("_", " "),
+            "title": getattr(record, rt.title_field, "") or record.key,
+            "page_url_name": page,
+            "rows": rows,
+            "editable": rt.name in FORMS and can_contribute(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revert(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Propose the inverse of one history entry as a new changeset."""
+    _require_contributor(request)
+    entry = get_object_or_404(HistoryEntry, pk=entry_id)
+    rt = RECORD_TYPES.get(entry.record_type)
+    if (
+        rt is None
+        or not rt.model.objects.visible_to(request.user).filter(key=entry.record_key).exists()
+    ):
+        raise Http404(_("No such history entry."))
+    if entry.action.rsplit(".", 1)[-1] not in ("create", "update"):
+        messages.error(request, _("Only creations and updates can be reverted here."))
+        return redirect("contributions:history", record_type=rt.name, key=entry.record_key)
+    try:
+        changeset = services.revert(request.user, entry)
+    except ContributionError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        return redirect("contributions:history", record_type=rt.name, key=entry.record_key)
+    messages.success(
+        request, _("The revert is proposed as changeset %(id)s.") % {"id": changeset.pk}
+    )
+    return redirect("contributions:changeset", changeset_id=changeset.pk)
+
+
+# --- confirmation --------------------------------------------------------------------------------
+
+
+@login_required
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """Claims other institutions make about the user's institutions: confirm or dispute."""
+    claims = confirmation.claims_about_my_institutions(request.user)
+    return render(
+        request,
+        "contributions/confirmations.html",
+        {"section": "contribute", "claims": claims, "form": ConfirmationForm()},
+    )
+
+
+@login_required
+@require_POST
+def answer_claim(request: HttpRequest, key: str) -> HttpResponse:
+    form = ConfirmationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose confirm or dispute."))
+        return redirect("contributions:confirmations")
+    try:
+        claim = confirmation.answer_claim(
+            request.user, key, form.cleaned_data["answer"], form.cleaned_data["comment"]
+        )
+    except ContributionError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The claim of %(claimant)s is now %(state)s.")
+            % {"claimant": claim.claimant.name, "state": claim.get_confirmation_display()},
+        )
+    return redirect("contributions:confirmations")
