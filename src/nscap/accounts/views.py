@@ -179,7 +179,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.open_invitation(token)
     except ContributionError as exc:
-        return render(request, "accounts/invitation_invalid.html", {"message": exc.message}, 404)
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": exc.message}, status=404
+        )
     signed_in = request.user.is_authenticated
     form = None if signed_in else AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (signed_in or form.is_valid()):
@@ -194,7 +196,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ContributionError as exc:
             if form is None:
                 return render(
-                    request, "accounts/invitation_invalid.html", {"message": exc.message}, 404
+                    request,
+                    "accounts/invitation_invalid.html",
+                    {"message": exc.message},
+                    status=404,
                 )
             form.add_error(None, exc.message)
         else:
