@@ -76,6 +76,7 @@ class World:
     changesets: dict[tuple[str, str, str], int] = field(default_factory=dict)
     canaries: list[Canary] = field(default_factory=list)
     detail_paths: list[tuple[str, str]] = field(default_factory=list)  # (path, key it names)
+    pending_updates: list[int] = field(default_factory=list)  # changeset ids
 
     def plant(self, text: str, owner: str, sensitivity: str, state: str) -> str:
         self.canaries.append(Canary(text, owner, sensitivity, state))
@@ -181,7 +182,7 @@ def _events(world: World, steward: Any) -> None:
         world.detail_paths += [(f"/courses/events/{key}/", key), (f"/api/events/{key}", key)]
     for owner in OWNERS:  # a pending edit of a public record: its new values wait too
         note = world.plant(f"zq-pending-note-{owner}", owner, "public", "pending")
-        services.propose(
+        pending = services.propose(
             cast.user(PENDING_AUTHOR[owner]),
             [
                 ProposedChange(
@@ -192,6 +193,7 @@ def _events(world: World, steward: Any) -> None:
                 )
             ],
         )
+        world.pending_updates.append(pending.pk)
 
 
 def _other_records(world: World) -> None:
