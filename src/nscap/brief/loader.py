@@ -418,8 +418,17 @@ class Writer:
             self.cite(quantity, item)
 
     def write_claims(self) -> None:
+        written: list[tuple[Located, CollaborationClaim, bool]] = []
         for item in self.data.rows("claim"):
             row = item.row
+            # Confirmation is settled once every claim is written (settle_confirmations); keep
+            # the stored value here so that a re-load compares like with like.
+            stored = (
+                CollaborationClaim.objects.filter(key=row.key)
+                .values_list("confirmation", flat=True)
+                .first()
+            )
+            unchanged_before = self.report.count(CollaborationClaim, UNCHANGED)
             claim = self.upsert(
                 CollaborationClaim,
                 item,
@@ -430,13 +439,38 @@ class Writer:
                     "partner_text": row.partner_text,
                     "type": row.type,
                     "status": row.status,
-                    "confirmation": row.confirmation,
+                    "confirmation": stored or row.confirmation,
                     "network_id": self.ref_id("network", row.network),
                     "description": row.description,
                     **_dates(start=row.start, end=row.end),
                 },
             )
             self.cite(claim, item)
+            unchanged = self.report.count(CollaborationClaim, UNCHANGED) > unchanged_before
+            written.append((item, claim, unchanged))
+        self.settle_confirmations(written)
+
+    def settle_confirmations(self, written: list[tuple[Located, CollaborationClaim, bool]]) -> None:
+        """Table 3 claims whose partner side names the claimant back are ``confirmed`` (both
+        sides say so in the brief); the others keep their row's value (``claimed``)."""
+        from nscap.collaboration.choices import Confirmation
+        from nscap.collaboration.selectors import read_claims
+
+        claims = CollaborationClaim.objects.filter(pk__in=[claim.pk for _, claim, _ in written])
+        two_sided = {reading.claim.pk for reading in read_claims(claims) if reading.two_sided}
+        counter = self.report.counts.setdefault(CollaborationClaim._meta.label, Counter())
+        for item, claim, unchanged in written:
+            wanted = Confirmation.CONFIRMED if claim.pk in two_sided else item.row.confirmation
+            if claim.confirmation == wanted:
+                continue
+            claim.confirmation = wanted
+            if unchanged:  # written as unchanged a moment ago: it is an update after all
+                claim.version += 1
+                counter[UNCHANGED] -= 1
+                counter[UPDATED] += 1
+            CollaborationClaim.objects.filter(pk=claim.pk).update(
+                confirmation=wanted, version=claim.version
+            )
 
 
 def _parents_first(items: list[Located]) -> list[Located]:

@@ -198,10 +198,27 @@ def test_csca_joint_trial_with_unnamed_regional_partners():
     )
 
 
-def test_malaysia_claims_nothing_and_every_claim_is_only_claimed():
+def test_malaysia_claims_nothing():
     assert not claims("nssc-malaysia")
-    assert set(CollaborationClaim.objects.values_list("confirmation", flat=True)) == {"claimed"}
     assert CollaborationClaim.objects.count() == 22
+
+
+def test_claims_both_sides_make_are_confirmed_the_rest_only_claimed():
+    from nscap.collaboration.selectors import read_claims
+
+    two_sided = {r.claim.key for r in read_claims(CollaborationClaim.objects.all()) if r.two_sided}
+    confirmed = set(
+        CollaborationClaim.objects.filter(confirmation="confirmed").values_list("key", flat=True)
+    )
+    assert confirmed == two_sided
+    assert len(confirmed) == 14
+    assert {"snstc-insa-materials-exchange", "insa-snstc-materials-exchange"} <= confirmed
+    # ISCN says it exchanges personnel with INSA and INSA names ISCN back (another kind): both
+    # sides name each other, so the claim is confirmed; the CSCA trial names nobody back.
+    assert "iscn-insa-personnel-exchange" in confirmed
+    assert set(
+        CollaborationClaim.objects.exclude(key__in=confirmed).values_list("confirmation", flat=True)
+    ) == {"claimed"}
 
 
 # --- networks ------------------------------------------------------------------------------------
