@@ -1,23 +1,50 @@
-"""``nscap demo``: migrate, load the brief, serve on 127.0.0.1:8000 with DEBUG on."""
+"""``nscap demo``: migrate, load the brief, seed demo users, serve on 127.0.0.1:8000."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Set up a demo registry with the brief's data and serve it on 127.0.0.1:8000."
+    help = (
+        "Set up a demo registry with the brief's data and demo users (a steward and a "
+        "contributor each for INSA and ISCN, with new passwords printed here only), and serve "
+        "it on 127.0.0.1:8000."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="Set up only; do not serve.")
+        parser.add_argument(
+            "--no-users", action="store_true", help="Do not create or reset the demo users."
+        )
 
-    def handle(self, *args, port: int, no_serve: bool, **options):
+    def handle(self, *args, port: int, no_serve: bool, no_users: bool = False, **options):
         from django.conf import settings
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_brief", verbosity=options["verbosity"])
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        if not no_users:
+            self.print_users()
         if no_serve:
             return
         self.stdout.write(self.style.SUCCESS(f"nscap demo: open http://127.0.0.1:{port}/"))
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+
+    def print_users(self) -> None:
+        from nscap.accounts.demo_users import seed_demo_users
+
+        self.stdout.write(
+            "\nDemo users (passwords are new each run and shown only here; sign in at "
+            "/accounts/sign-in/):"
+        )
+        for user in seed_demo_users():
+            where = f" of {user.institution.upper()}" if user.institution else ""
+            self.stdout.write(f"  {user.role}{where}: {user.username}  password: {user.password}")
+            if user.totp_secret:
+                self.stdout.write(
+                    f"    two-factor: add secret {user.totp_secret} to an authenticator app\n"
+                    f"    ({user.totp_url}),\n"
+                    f"    or use the current code {user.totp_code} within about 30 seconds."
+                )
+        self.stdout.write("")
