@@ -84,7 +84,8 @@ def sees_pending(role: str, owner: str) -> str:
     return HIDDEN
 
 
-def _new_record(role: str, owner: str, sensitivity: str) -> str:
+def new_record(role: str, owner: str, sensitivity: str) -> str:
+    """What proposing a new or changed record of (owner, sensitivity) by ``role`` leads to."""
     if not may_contribute(role):
         return NOT_ALLOWED
     if role in SEES_ALL:
@@ -117,13 +118,13 @@ def expected(role: str, action: str, owner: str, sensitivity: str, state: str) -
             return NOT_ALLOWED
         if state == "published":
             return INVALID
-        return _new_record(role, owner, sensitivity)
+        return new_record(role, owner, sensitivity)
     if action in ("update", "delete"):
         if not may_contribute(role):
             return NOT_ALLOWED
         if state != "published" or not visible:
             return NOT_FOUND
-        return _new_record(role, owner, sensitivity)
+        return new_record(role, owner, sensitivity)
     if action == "approve":
         if role not in SEES_ALL:
             return NOT_ALLOWED

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from nscap.activities.models import TrainingEvent
 from nscap.contributions import services
 from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound
@@ -32,6 +33,8 @@ from permissions.policy import (
     cases,
     expected,
     institutions_of,
+    may_contribute,
+    new_record,
 )
 from permissions.world import World, event_title, history_paths
 
@@ -39,7 +42,7 @@ pytestmark = pytest.mark.django_db
 
 READ_CASES = cases(READ_ACTIONS)
 WRITE_CASES = cases(WRITE_ACTIONS)
-CHANNELS = ("service", "api")
+CHANNELS = ("service", "api", "web")
 
 
 def _id(case: Any) -> str:
@@ -179,6 +182,63 @@ def _api_request(world: World, role: str, action: str, target: tuple):
     return client.delete(f"/api/events/{change.key}")
 
 
+def _web_expected(role: str, action: str, owner: str, sensitivity: str, state: str) -> str:
+    """The web form has no key field: a create always makes a new record, whatever the state."""
+    if action == "create":
+        return new_record(role, owner, sensitivity) if may_contribute(role) else NOT_ALLOWED
+    return expected(role, action, owner, sensitivity, state)
+
+
+def _web_outcome(world: World, role: str, action: str, target: tuple) -> str:
+    """Post the web form (or the review form) and read the outcome from what was written."""
+    client = world.clients[role]
+    owner, sensitivity, _ = target
+    if action == "approve":
+        changeset_id = world.changesets[target]
+        before = Changeset.objects.get(pk=changeset_id).status
+        response = client.post(
+            f"/contribute/changesets/{changeset_id}/review/",
+            {"decision": "approve", "comment": "ok"},
+        )
+        after = Changeset.objects.get(pk=changeset_id).status
+    else:
+        key = world.event_keys[target]
+        current = TrainingEvent.objects.filter(key=key).first()
+        data = {
+            "title": "Written on the web",
+            "host": getattr(world.cast, owner).key,
+            "delivery_mode": "unknown",
+            "participants_qualifier": "exact",
+            "sensitivity": sensitivity,
+            "note": "edited",
+            "base_version": current.version if current else 1,
+        }
+        if action == "delete":
+            data["delete"] = "1"
+        path = (
+            "/contribute/training_event/new/"
+            if action == "create"
+            else f"/contribute/training_event/{key}/edit/"
+        )
+        newest = Changeset.objects.order_by("-pk").values_list("pk", flat=True).first()
+        response = client.post(path, data)
+        made = Changeset.objects.filter(pk__gt=newest or 0).first()
+        before, after = None, made.status if made else None
+    if response.status_code == 302 and "/accounts/sign-in/" in response["Location"]:
+        return NOT_ALLOWED
+    if response.status_code == 403:
+        return NOT_ALLOWED
+    if response.status_code == 404:
+        return NOT_FOUND
+    if after == ChangesetStatus.APPLIED and before != ChangesetStatus.APPLIED:
+        return APPLIED
+    if action == "approve":
+        return ALREADY_REVIEWED if after == before else f"unexpected {after}"
+    if after == ChangesetStatus.PENDING:
+        return PENDING
+    return INVALID if response.status_code == 200 else f"unexpected {response.status_code}"
+
+
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize(("role", "action", "owner", "sensitivity", "state"), WRITE_CASES, ids=_id)
 def test_write(
@@ -190,6 +250,10 @@ def test_write(
         want = expected(role, action, *target)
         got, changeset = _service_outcome(world, role, action, target)
         assert got == want
+    elif channel == "web":
+        want = _web_expected(role, action, *target)
+        assert _web_outcome(world, role, action, target) == want
+        changeset = None
     else:
         want = _api_expected(role, action, *target)
         response = _api_request(world, role, action, target)
@@ -211,6 +275,6 @@ def test_write(
 
 
 def test_matrix_size():
-    """The number of cases, for the report: reads + writes on two channels."""
+    """The number of cases, for the report: reads + writes on three channels."""
     assert len(READ_CASES) == 9 * 5 * 2 * 3 * 3
-    assert len(WRITE_CASES) * len(CHANNELS) == 9 * 4 * 2 * 3 * 3 * 2
+    assert len(WRITE_CASES) * len(CHANNELS) == 9 * 4 * 2 * 3 * 3 * 3
