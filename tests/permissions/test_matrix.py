@@ -278,3 +278,24 @@ def test_matrix_size():
     """The number of cases, for the report: reads + writes on three channels."""
     assert len(READ_CASES) == 9 * 5 * 2 * 3 * 3
     assert len(WRITE_CASES) * len(CHANNELS) == 9 * 4 * 2 * 3 * 3 * 3
+
+
+def test_a_deactivated_users_token_is_refused_not_read_as_a_visitor(world: World):
+    from django.test import Client
+
+    from nscap.accounts.tokens import create_token
+
+    user = world.cast.user("deactivated")
+    _, text = create_token(user, "before deactivation", "write")
+    client = Client(headers={"authorization": f"Bearer {text}"})
+    for path in ("/api/events", f"/api/events/{world.event_keys[('a', 'public', 'published')]}"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert "deactivated" in response.json()["detail"]
+    response = client.post(
+        "/api/events",
+        {"host": world.cast.a.key, "title": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert not Changeset.objects.filter(author=user).exists()
