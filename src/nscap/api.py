@@ -40,7 +40,32 @@ class RegistryAPI(NinjaAPI):
         # The write bodies are read raw (so every bad field is reported at once, by name) and
         # documented by the record types' input schemas.
         schema.setdefault("components", {}).setdefault("schemas", {}).update(input_components())
+        _document_headers(schema)
         return schema
+
+
+_ETAG = {
+    "description": "Weak ETag of the record (its key and version); send it back as "
+    "If-None-Match (reads) or If-Match (writes).",
+    "schema": {"type": "string"},
+}
+_LOCATION = {"description": "The record, or the changeset.", "schema": {"type": "string"}}
+
+
+def _document_headers(schema: dict) -> None:
+    """Response headers the handlers set: ETag on detail reads and applied writes, Location."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation.get("responses", {})
+            if method == "get" and path.endswith("/{key}") and "200" in responses:
+                responses["200"].setdefault("headers", {})["ETag"] = _ETAG
+            if method in ("post", "put", "patch", "delete") and "/changesets" not in path:
+                for status in ("200", "201", "202"):
+                    if status in responses:
+                        headers = responses[status].setdefault("headers", {})
+                        headers["Location"] = _LOCATION
+                        if status != "202":
+                            headers["ETag"] = {**_ETAG, "required": False}
 
 
 api = RegistryAPI(
@@ -89,3 +114,7 @@ api.add_router("/", quantities_router)
 api.add_router("/", sources_router)
 api.add_router("/", vocabularies_router)
 api.add_router("/", contributions_router)
+
+from nscap.interchange.api import router as interchange_router  # noqa: E402
+
+api.add_router("/", interchange_router)

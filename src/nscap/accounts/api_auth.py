@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security.base import AuthBase
@@ -128,7 +129,7 @@ class SessionAuth(AuthBase):
 
     openapi_type = "apiKey"
     openapi_in = "cookie"
-    openapi_name = "sessionid"
+    openapi_name = settings.SESSION_COOKIE_NAME
     openapi_description = "The web UI's session; unsafe methods need the CSRF token."
 
     def __init__(self, optional: bool = False):
