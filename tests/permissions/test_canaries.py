@@ -9,6 +9,8 @@ see. The same walk must find the canaries the role may see, so the test can fail
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nscap.testing.roles import ROLES
@@ -54,6 +56,7 @@ EXPORT_CANDIDATES = [
     "/api/export?format=csv&type=training_event",
     "/data/export?format=jsonl",
 ]
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 # API list path -> the canary kind it lists (a canary's text starts with "zq-<kind>-").
 COUNTED = {
     "/api/events": "ev",
@@ -202,3 +205,34 @@ def test_home_counts_are_counts_of_what_the_role_may_see(world: World, role: str
 def test_revoked_token_is_refused_on_every_api_path(world: World, walks):
     seen, lists = walks["revoked_token"]
     assert lists == {}  # no API list answered it
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_hidden_record_answers_exactly_like_one_that_never_existed(world: World, role: str):
+    """No existence oracle: status, headers and body match those for a made-up key."""
+    hidden = [
+        key
+        for (owner, sensitivity, state), key in world.event_keys.items()
+        if state == "published" and not may_see(role, owner, sensitivity)
+    ]
+    for key in hidden:
+        made_up = "zz" + key[2:]  # same length, never existed
+        for clients, pattern in (
+            (world.api_clients, "/api/events/{}"),
+            (world.clients, "/courses/events/{}/"),
+            (world.clients, "/contribute/history/training_event/{}/"),
+            (world.clients, "/contribute/training_event/{}/edit/"),
+        ):
+            if not _resolves(pattern.format(key)):
+                continue
+            answers = []
+            for name in (key, made_up):
+                response = clients[role].get(pattern.format(name))
+                headers = sorted(
+                    (k, v.replace(name, "KEY"))
+                    for k, v in response.headers.items()
+                    if k.lower() not in ("date", "set-cookie")
+                )
+                body = CSRF_VALUE.sub("csrf", response.content.decode().replace(name, "KEY"))
+                answers.append((response.status_code, headers, body))
+            assert answers[0] == answers[1], f"{pattern.format(key)} as {role}"
