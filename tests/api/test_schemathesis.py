@@ -1,6 +1,6 @@
 """schemathesis against the served OpenAPI schema, through the WSGI app (bounded run).
 
-Every operation (reads and writes) gets up to ``MAX_EXAMPLES`` generated requests, once as a
+Every operation (reads and writes) gets up to ``MAX_EXAMPLES`` (20) generated requests, once as a
 visitor and once as a contributor with a write token; every response must not be a server
 error and must conform to the schema (status code, content type, headers, body).
 """
@@ -8,6 +8,7 @@ error and must conform to the schema (status code, content type, headers, body).
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 
 import pytest
@@ -33,7 +34,7 @@ from nscap.testing.factories import (
     make_source,
 )
 
-MAX_EXAMPLES = int(os.environ.get("NSCAP_SCHEMATHESIS_EXAMPLES", "25"))
+MAX_EXAMPLES = int(os.environ.get("NSCAP_SCHEMATHESIS_EXAMPLES", "20"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -43,6 +44,7 @@ CHECKS = [
 ]
 
 requests_sent: Counter[str] = Counter()
+seconds: Counter[str] = Counter()
 statuses: dict[str, Counter[int]] = {"visitor": Counter(), "contributor": Counter()}
 
 
@@ -68,10 +70,12 @@ def _run(role: str, headers: dict[str, str]) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         check = _checker(operation, role, headers)
+        started = time.perf_counter()
         try:
             check()
         except Exception as exc:  # collect every failing operation, then fail once
             failures.append(f"{operation.label}: {str(exc)[:1500]}")
+        seconds[operation.label] += time.perf_counter() - started
     assert failures == [], "\n\n".join(failures)
 
 
@@ -111,3 +115,8 @@ def test_schemathesis_as_contributor_with_write_token(world):
     assert requests_sent["contributor"] > 100
     # the generated writes did reach the write path, not only its refusals
     assert statuses["contributor"][201] + statuses["contributor"][202] > 0
+
+
+def teardown_module() -> None:
+    slowest = ", ".join(f"{label} {spent:.1f}s" for label, spent in seconds.most_common(5))
+    print(f"\nschemathesis slowest operations: {slowest}")
