@@ -28,8 +28,8 @@ from nscap.testing.roles import ROLES
 OWNERS = ("a", "b")
 SENSITIVITIES = ("public", "network", "restricted")
 STATES = ("pending", "published", "deleted")
-READ_ACTIONS = ("list", "detail", "search", "filter", "history")
-WRITE_ACTIONS = ("create", "update", "delete", "approve")
+READ_ACTIONS = ("list", "detail", "search", "filter", "history", "export")
+WRITE_ACTIONS = ("create", "update", "delete", "approve", "import")
 
 # What each role is to the registry.
 MEMBER_OF: dict[str, frozenset[str]] = {
@@ -104,7 +104,7 @@ def expected(role: str, action: str, owner: str, sensitivity: str, state: str) -
     in its changeset, a deleted one only in history.
     """
     visible = may_see(role, owner, sensitivity)
-    if action in ("list", "detail", "search", "filter"):
+    if action in ("list", "detail", "search", "filter", "export"):
         return SHOWN if state == "published" and visible else HIDDEN
     if action == "history":
         if state == "pending":
@@ -124,6 +124,14 @@ def expected(role: str, action: str, owner: str, sensitivity: str, state: str) -
             return NOT_ALLOWED
         if state != "published" or not visible:
             return NOT_FOUND
+        return new_record(role, owner, sensitivity)
+    if action == "import":
+        # A row with the target's key: an update when the importer may see the record, an
+        # error when the key belongs to a record it may not see, else a create.
+        if not may_contribute(role):
+            return NOT_ALLOWED
+        if state == "published" and not visible:
+            return INVALID
         return new_record(role, owner, sensitivity)
     if action == "approve":
         if role not in SEES_ALL:

@@ -9,7 +9,9 @@ see. The same walk must find the canaries the role may see, so the test can fail
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 
@@ -53,8 +55,11 @@ API_LISTS = [
 ]
 EXPORT_CANDIDATES = [
     "/api/export?format=jsonl",
-    "/api/export?format=csv&type=training_event",
+    "/api/export?format=jsonld",
+    "/api/export?format=csv",
+    "/api/export?format=xlsx",
     "/data/export?format=jsonl",
+    "/data/export?format=xlsx",
 ]
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 # API list path -> the canary kind it lists (a canary's text starts with "zq-<kind>-").
@@ -122,7 +127,7 @@ def _walk(world: World, role: str) -> tuple[list[tuple[str, str, str]], dict[str
             response = client.get(path)
             assert response.status_code < 500, f"{path} as {role}: {response.status_code}"
             headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
-            text = headers + "\n" + response.content.decode("utf-8", "replace")
+            text = headers + "\n" + _text(response.content)
             seen.append((path, text, key))
             if (
                 client is world.api_clients[role]
@@ -133,6 +138,16 @@ def _walk(world: World, role: str) -> tuple[list[tuple[str, str, str]], dict[str
             ):
                 lists[path.split("?")[0]] = response.json()
     return seen, lists
+
+
+def _text(content: bytes) -> str:
+    """A response body as text; a zip (XLSX, zipped CSVs) as the text of all its members."""
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    return content.decode("utf-8", "replace")
 
 
 def _without(text: str, key: str) -> str:
