@@ -26,8 +26,9 @@ from pydantic import ValidationError
 
 from nscap.accounts.selectors import can_contribute
 from nscap.contributions import services
+from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
-from nscap.contributions.models import Changeset
+from nscap.contributions.models import Change, Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
 from nscap.institutions.normalize import normalize_label
 from nscap.institutions.resolution import resolve_label
@@ -66,8 +67,9 @@ class RowError:
 
 @dataclass
 class PlannedRow:
-    """What importing one row would do: create, update (with the fields that differ) or
-    nothing (``unchanged``)."""
+    """What importing one row would do: create, update (with the fields that differ), nothing
+    (``unchanged``), or nothing because the same change of the importer waits for review
+    (``pending``)."""
 
     sheet: str
     row: int
@@ -98,7 +100,7 @@ class ImportPlan:
         counts: dict[str, dict[str, int]] = {}
         for row in self.rows:
             per_type = counts.setdefault(
-                row.record_type, {"create": 0, "update": 0, "unchanged": 0}
+                row.record_type, {"create": 0, "update": 0, "unchanged": 0, "pending": 0}
             )
             per_type[row.action] += 1
         return counts
@@ -377,12 +379,30 @@ class _Planner:
                         "key", flat=True
                     )
                 )
+                waiting = self.waiting_changes(rt, keys)
                 for row in chunk:
-                    self.plan_row(rt, row, existing.get(row.raw["key"]), row.raw["key"] in hidden)
+                    key = row.raw["key"]
+                    self.plan_row(rt, row, existing.get(key), key in hidden, waiting.get(key, []))
                 done += len(chunk)
                 self.progress("check", done, total)
 
-    def plan_row(self, rt: RecordType, row: _Row, instance: Any, hidden: bool) -> None:
+    def waiting_changes(self, rt: RecordType, keys: list[str]) -> dict[str, list[dict]]:
+        """Key -> data of the importer's own changes to those records still waiting for review,
+        so that importing a file again while it waits proposes nothing twice."""
+        waiting: dict[str, list[dict]] = {}
+        rows = Change.objects.filter(
+            changeset__author=self.user,
+            changeset__status__in=(ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE),
+            record_type=rt.name,
+            record_key__in=keys,
+        ).values_list("record_key", "data")
+        for key, data in rows:
+            waiting.setdefault(key, []).append(data)
+        return waiting
+
+    def plan_row(
+        self, rt: RecordType, row: _Row, instance: Any, hidden: bool, waiting: list[dict]
+    ) -> None:
         errors_before = len(self.plan.errors)
         self.resolve_references(row)
         if hidden:
@@ -393,6 +413,12 @@ class _Planner:
         if values is None or len(self.plan.errors) > errors_before:
             return
         key = values["key"]
+        for data in waiting:
+            if all(canonical(data.get(name)) == canonical(value) for name, value in values.items()):
+                self.plan.rows.append(
+                    PlannedRow(row.sheet.name, row.number, rt.name, key, "pending")
+                )
+                return
         if instance is None:
             planned = PlannedRow(row.sheet.name, row.number, rt.name, key, "create")
             change = services.ProposedChange("create", rt.name, values=values)

@@ -74,6 +74,17 @@ def test_reimport_of_same_file_changes_nothing(world):
     assert _snapshot_db() == before
 
 
+def test_reimport_while_the_first_import_waits_proposes_nothing_twice(world):
+    first = run_import(world.contributor, "training_event.csv", _events(GOOD))
+    assert first.changeset.status == "pending"
+    again = run_import(world.contributor, "training_event.csv", _events(GOOD))
+    assert again.changeset is None and [r.action for r in again.plan.rows] == ["pending"]
+    changed = list(GOOD)
+    changed[2] = "Another title"
+    third = run_import(world.contributor, "training_event.csv", _events(changed))
+    assert third.changeset is not None and Changeset.objects.count() == 2
+
+
 def test_update_only_what_differs(world):
     run_import(world.steward, "training_event.csv", _events(GOOD))
     changed = list(GOOD)

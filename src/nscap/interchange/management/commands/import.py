@@ -102,7 +102,7 @@ class Command(BaseCommand):
         for record_type, counts in plan.counts_by_type().items():
             self.stdout.write(
                 f"{record_type}: {counts['create']} new, {counts['update']} changed, "
-                f"{counts['unchanged']} unchanged"
+                f"{counts['unchanged']} unchanged, {counts['pending']} already waiting for review"
             )
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
