@@ -251,3 +251,29 @@ def test_a_hidden_record_answers_exactly_like_one_that_never_existed(world: Worl
                 body = CSRF_VALUE.sub("csrf", response.content.decode().replace(name, "KEY"))
                 answers.append((response.status_code, headers, body))
             assert answers[0] == answers[1], f"{pattern.format(key)} as {role}"
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("visitor", "revoked_token")])
+@pytest.mark.parametrize("export_format", ["jsonl", "csv", "jsonld"])
+def test_cli_export_for_a_user_holds_only_what_they_may_see(
+    world: World, tmp_path, role: str, export_format: str
+):
+    """`nscap export --user NAME` is one more way out: the same canaries stay hidden."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    output = tmp_path / f"export.{export_format}"
+    user = world.cast.user(role)
+    if role == "deactivated":
+        with pytest.raises(CommandError, match="deactivated"):
+            call_command("export", format=export_format, user=user.username, output=str(output))
+        assert not output.exists() or not output.read_bytes()
+        return
+    call_command("export", format=export_format, user=user.username, output=str(output))
+    text = _text(output.read_bytes())
+    leaked = [c.text for c in world.canaries if c.hidden_from(role) and c.text in text]
+    assert not leaked, f"{role}: {leaked}"
+    for key, canary in world.event_keys.items():
+        owner, sensitivity, state = key
+        if state == "published":
+            assert (canary in text) == may_see(role, owner, sensitivity), canary

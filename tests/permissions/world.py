@@ -29,7 +29,6 @@ from nscap.contributions.services import ProposedChange
 from nscap.institutions.models import Institution, Milestone, TransparencyPolicy
 from nscap.testing.factories import (
     cite,
-    make_claim,
     make_course,
     make_membership,
     make_quantity,
@@ -206,11 +205,18 @@ def _other_records(world: World) -> None:
             return world.plant(f"zq-{kind}-{owner}-{sensitivity}", owner, sensitivity, "published")
 
         course = make_course(key=canary("course"), provider=institution, sensitivity=sensitivity)
-        claim = make_claim(
-            key=canary("claim"),
-            claimant=institution,
-            partner=cast.c,
-            sensitivity=sensitivity,
+        # Through the write path, so the partner gets a confirmation request.
+        claim_key = canary("claim")
+        _create(
+            world.cast.user("steward"),
+            "collaboration_claim",
+            {
+                "key": claim_key,
+                "claimant": institution.key,
+                "partner": cast.c.key,
+                "type": "seminar",
+                "sensitivity": sensitivity,
+            },
         )
 
         aggregate = AggregateClaim.objects.create(
@@ -238,7 +244,7 @@ def _other_records(world: World) -> None:
         world.detail_paths += [
             (f"/courses/{course.key}/", course.key),
             (f"/api/courses/{course.key}", course.key),
-            (f"/api/collaboration-claims/{claim.key}", claim.key),
+            (f"/api/collaboration-claims/{claim_key}", claim_key),
             (f"/api/aggregate-claims/{aggregate.key}", aggregate.key),
             (f"/api/milestones/{milestone.key}", milestone.key),
             (f"/sources/{source.key}/", source.key),
