@@ -1,9 +1,16 @@
 """The permission matrix: role x action x owner x sensitivity x state, against policy.py.
 
-Reads go through the real HTTP routes (web pages with a session, the API with a token or a
-session); writes through the services and the write API. Each case asks policy.expected() what
-must happen and checks the route or service does exactly that. Datasette's parametrized
-permission tables are the model: one row per case, one oracle.
+Reads go through the real HTTP routes (web pages with a session, the API with a token); writes
+through the services, the write API (token) and the web forms (session), imports through the
+importer and the upload page. Each case asks policy.expected() what must happen and checks
+that the route or service does exactly that. Datasette's parametrized permission tables are
+the model: one row per case, one oracle.
+
+Size: 9 roles x 6 read actions x 2 owners x 3 sensitivities x 3 states = 972 read cases, and
+9 x 5 write actions x 18 = 810 write cases on up to three channels = 2,268: 3,240 in all.
+
+A new endpoint joins by adding its request to ``_read_requests`` (a read) or a channel to
+``test_write`` (a write), and its rule, if it differs, to policy.expected().
 """
 
 from __future__ import annotations
