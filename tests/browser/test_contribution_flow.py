@@ -1,9 +1,8 @@
 """The contribution flow in a real browser: a contributor signs in, adds a training event
-(fixing an error the form reports next to its field), sees it pending; the steward signs in with
-a TOTP code and approves it; a visitor sees the published event; the partner institution
+(fixing an error the form reports next to its field), sees it pending, uploads a spreadsheet
+with one bad row, sees the error, fixes the file and submits it; the steward signs in with a
+TOTP code and approves both; a visitor sees the published events; the partner institution
 confirms a collaboration claim about it.
-
-(The spreadsheet upload at /data/import belongs to the import work and is tested there.)
 """
 
 from __future__ import annotations
@@ -32,7 +31,12 @@ PASSWORD = "a-long-test-password-9"
 def world(django_user_model, settings):
     settings.NSCAP_REQUIRE_TWO_FACTOR = True
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    insa = make_institution(key="insa", name="International Nuclear Security Academy", country="KR")
+    insa = make_institution(
+        key="insa",
+        name="International Nuclear Security Academy",
+        country="KR",
+        labels=[("INSA", "en", "Latn", "acronym")],
+    )
     iscn = make_institution(key="iscn", name="Integrated Support Center", country="JP")
     make_source(key="insa-report-2024", title="INSA annual report 2024")
     kim = django_user_model.objects.create_user("kim", password=PASSWORD)
@@ -67,7 +71,13 @@ def sign_out(page) -> None:
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
-def test_contribute_review_publish_confirm(page, live_server, world):
+def upload(page, base: str, path) -> None:
+    page.goto(base + "/data/import/")
+    page.set_input_files("input[name=file]", str(path))
+    page.get_by_role("button", name="Check the file").click()
+
+
+def test_contribute_review_publish_confirm(page, live_server, world, tmp_path):
     base = live_server.url
 
     # A contributor of INSA adds an event; the form names the bad field; fixed, it is pending.
@@ -90,6 +100,25 @@ def test_contribute_review_publish_confirm(page, live_server, world):
     page.goto(base + "/contribute/mine/")
     expect(page.locator("table")).to_contain_text("Waiting for review")
     key = Changeset.objects.get().changes.get().record_key
+
+    # The same contributor uploads a spreadsheet: one bad row is reported by sheet, row and
+    # column, nothing is written; the fixed file is submitted as one changeset.
+    sheet = tmp_path / "training_event.csv"
+    header = "key,host,title,start,country\n"
+    good_row = "insa-2024-ws,INSA,Workshop on insider threat,2024-06-03,KR\n"
+    sheet.write_text(header + good_row + "insa-2024-ex,INSA,Tabletop exercise,2024-07,XX\n")
+    upload(page, base, sheet)
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("country")
+    expect(errors).to_contain_text("XX")
+    expect(page.locator("#import-submit")).to_have_count(0)
+    assert Changeset.objects.count() == 1
+    sheet.write_text(header + good_row + "insa-2024-ex,INSA,Tabletop exercise,2024-07,KR\n")
+    upload(page, base, sheet)
+    expect(page.locator("#import-changes")).to_contain_text("insa-2024-ex")
+    page.get_by_role("button", name="Submit as one changeset").click()
+    expect(page.locator("#main")).to_contain_text("Waiting for review")
+    assert Changeset.objects.filter(origin="import").get().changes.count() == 2
     sign_out(page)
 
     # Not published yet: a visitor does not find it.
@@ -111,6 +140,11 @@ def test_contribute_review_publish_confirm(page, live_server, world):
     changeset.get_by_label("Comment for the author").fill("Thank you")
     changeset.get_by_role("button", name="Approve").click()
     expect(page.locator(".messages")).to_contain_text("approved and published")
+    imported = page.locator("article.changeset").first
+    expect(imported).to_contain_text("Tabletop exercise")
+    imported.get_by_role("button", name="Approve").click()
+    expect(page.locator(".messages")).to_contain_text("approved and published")
+    expect(page.locator("#main")).to_contain_text("Nothing waits for review")
     sign_out(page)
 
     # A visitor sees the published event and its history.
@@ -123,6 +157,8 @@ def test_contribute_review_publish_confirm(page, live_server, world):
     expect(page.locator("ol.history")).to_contain_text("steward")
     expect(page.locator("ol.history")).to_contain_text("INSA annual report 2024")
     assert TrainingEvent.objects.get(key=key).city == "Daejeon"
+    assert page.goto(f"{base}/courses/events/insa-2024-ex/").status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tabletop exercise")
 
     # The partner (ISCN) confirms INSA's claim about it.
     sign_in(page, base, "sato")
