@@ -7,6 +7,7 @@ written (see ``cells``); the meaning of each field is translated (English and Ch
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -150,14 +151,20 @@ def _kind(record_type: RecordType, name: str, annotation: typing.Any) -> tuple[s
     return "text", None
 
 
-def field_specs(record_type: RecordType) -> list[FieldSpec]:
+def field_specs(record_type: RecordType) -> tuple[FieldSpec, ...]:
     """The columns of ``record_type``'s sheet, in the schema's order. ``key`` is required."""
+    return _field_specs(record_type.name, record_type.schema)
+
+
+@functools.lru_cache(maxsize=64)
+def _field_specs(name: str, schema: type) -> tuple[FieldSpec, ...]:
+    record_type = RECORD_TYPES[name]
     specs = []
     for name, info in record_type.schema.model_fields.items():
         kind, choices = _kind(record_type, name, info.annotation)
         target = record_type.refs.get(name) or record_type.many.get(name)
         specs.append(FieldSpec(name, kind, info.is_required() or name == "key", choices, target))
-    return specs
+    return tuple(specs)
 
 
 def field_help(record_type: RecordType, name: str) -> Promise:
@@ -167,6 +174,6 @@ def field_help(record_type: RecordType, name: str) -> Promise:
     return FIELD_HELP.get(name, _("See the record type's documentation."))
 
 
-def specs_by_type() -> dict[str, list[FieldSpec]]:
+def specs_by_type() -> dict[str, tuple[FieldSpec, ...]]:
     """Every record type's columns, keyed by record type name."""
     return {name: field_specs(rt) for name, rt in RECORD_TYPES.items()}
