@@ -191,18 +191,12 @@ class _Planner:
                 )
             else:
                 columns[index] = specs[name]
-        named = {spec.name for spec in columns.values()}
-        for spec in specs.values():
-            if spec.required and spec.name not in named:
-                self.plan.errors.append(
-                    RowError(
-                        sheet.name,
-                        1,
-                        spec.name,
-                        "",
-                        _("The required column %(column)s is missing.") % {"column": spec.name},
-                    )
-                )
+        if not any(spec.name == "key" for spec in columns.values()):
+            self.plan.errors.append(
+                RowError(sheet.name, 1, "key", "", _("The column key is missing."))
+            )
+        # Other required columns may be left out of a sheet that only updates records; a row
+        # that creates a record without them is reported on that row.
         return None if len(self.plan.errors) > errors_before else columns
 
     # --- cells ---------------------------------------------------------------------------

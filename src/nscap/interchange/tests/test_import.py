@@ -146,11 +146,12 @@ def test_every_error_kind_is_reported_at_once_with_place(world):
     assert "course,2,provider,B2,NSSC," in report
 
 
-def test_missing_required_column_is_one_header_error(world):
-    result = run_import(
-        world.steward, "training_event.csv", csv_bytes([["key", "title"], ["e", "T"]])
-    )
-    assert [(e.row, e.column) for e in result.plan.errors] == [(1, "host")]
+def test_missing_required_column_is_an_error_on_rows_that_create(world):
+    data = csv_bytes([["key", "title"], ["e", "T"]])
+    result = run_import(world.steward, "training_event.csv", data)
+    assert [(e.row, e.column) for e in result.plan.errors] == [(2, "host")]
+    result = run_import(world.steward, "training_event.csv", csv_bytes([["title"], ["T"]]))
+    assert [(e.row, e.column) for e in result.plan.errors] == [(1, "key")]
 
 
 def test_one_bad_row_means_nothing_is_written(world):
@@ -214,3 +215,27 @@ def test_csv_record_type_needed(world):
         world.steward, "events-2024.csv", _events(GOOD), record_type="training_event"
     )
     assert result.plan.ok
+
+
+def test_parent_created_by_the_same_file_comes_first(world):
+    data = csv_bytes(
+        [
+            ["key", "name", "kind", "parent", "parent_role"],
+            ["child-centre", "Child Centre", "center_of_excellence", "Parent Agency", "regulator"],
+            ["parent-agency", "Parent Agency", "regulator", "", ""],
+        ]
+    )
+    result = run_import(world.steward, "institution.csv", data)
+    assert result.plan.ok, result.plan.errors
+    assert Institution.objects.get(key="child-centre").parent.key == "parent-agency"
+
+
+def test_columns_left_out_keep_their_values(world):
+    run_import(world.steward, "training_event.csv", _events(GOOD))
+    result = run_import(
+        world.steward, "training_event.csv", csv_bytes([["key", "title"], ["ev-1", "Renamed"]])
+    )
+    assert result.plan.ok, result.plan.errors
+    event = TrainingEvent.objects.get(key="ev-1")
+    assert event.title == "Renamed" and event.participants == 20
+    assert event.partners.count() == 1
