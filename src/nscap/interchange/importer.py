@@ -406,6 +406,11 @@ class _Planner:
         values = self.validate(row, shown)
         if values is None or len(self.plan.errors) > errors_before:
             return
+        if shown is not None and rt.name == "institution":
+            # Writing an institution adds its name as a label; a record loaded otherwise may
+            # lack it, which is no difference the importer made.
+            shown = {**shown, "labels": [dict(label) for label in shown.get("labels", [])]}
+            _with_name_label(shown)
         key = values["key"]
         for data in waiting:
             if all(canonical(data.get(name)) == canonical(value) for name, value in values.items()):
