@@ -33,7 +33,7 @@ class ExportQuery(Schema):
     summary="Export what you may see",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file: CSV (a zip of CSVs without `type`), XLSX, JSON Lines "
                 "or JSON-LD (schema.org Organization, Course, CourseInstance, CreativeWork).",
                 "content": {
