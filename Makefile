@@ -10,7 +10,7 @@ test-pg:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest
 
 lint:
-	.venv/bin/ruff check src conftest.py && .venv/bin/ruff format --check src conftest.py
+	.venv/bin/ruff check src tests bench conftest.py && .venv/bin/ruff format --check src tests bench conftest.py
 	DJANGO_SETTINGS_MODULE=nscap.test_settings .venv/bin/django-admin makemigrations --check --dry-run
 
 format:

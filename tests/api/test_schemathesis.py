@@ -13,7 +13,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -65,6 +67,18 @@ def world(django_user_model):
 
 
 def _run(role: str, headers: dict[str, str]) -> None:
+    # Like Django's test client: keep the test's connection (inside its transaction) open
+    # across the requests instead of letting request_finished close it.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _run_operations(role, headers)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run_operations(role: str, headers: dict[str, str]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/schema", get_wsgi_application())
     failures: list[str] = []
     for result in schema.get_all_operations():

@@ -64,7 +64,7 @@ def answer_claim(user: Any, claim_key: str, answer: str, comment: str = "") -> C
     with transaction.atomic():
         claim = (
             CollaborationClaim.objects.visible_to(user)
-            .select_for_update()
+            .select_for_update(of=("self",))  # visibility adds outer joins; lock the claim
             .filter(key=claim_key)
             .first()
         )

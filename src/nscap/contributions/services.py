@@ -76,7 +76,7 @@ def _record_type(name: str, index: int) -> RecordType:
 def _current(rt: RecordType, key: str | None, user: Any, index: int, lock: bool = False):
     queryset = rt.model.objects.visible_to(user)
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))  # not the outer-joined rows
     instance = queryset.filter(key=key).first() if key else None
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
@@ -252,7 +252,12 @@ def _apply(changeset: Changeset, reviewer: Any) -> None:
                 raise Stale(f"a {rt.name} with key {change.record_key!r} was created meanwhile")
             instance = rt.model()
         else:
-            instance = rt.model.objects.select_for_update().filter(key=change.record_key).first()
+            instance = (
+                rt.model.objects.select_for_update(of=("self",))
+                .filter(key=change.record_key)
+                .order_by()
+                .first()
+            )
             if instance is None:
                 raise Stale(f"{rt.name} {change.record_key} no longer exists")
             if instance.version != change.base_version:
