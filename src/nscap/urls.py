@@ -1,4 +1,3 @@
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for a later /<lang>/ scheme)
 from django.urls import include, path
 
 from nscap.api import api

@@ -73,10 +73,8 @@ def _record_type(name: str, index: int) -> RecordType:
     return RECORD_TYPES[name]
 
 
-def _current(rt: RecordType, key: str | None, user: Any, index: int, lock: bool = False):
+def _current(rt: RecordType, key: str | None, user: Any, index: int):
     queryset = rt.model.objects.visible_to(user)
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))  # not the outer-joined rows
     instance = queryset.filter(key=key).first() if key else None
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
