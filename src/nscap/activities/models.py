@@ -89,6 +89,26 @@ class TrainingEvent(Record):
     target_groups = models.ManyToManyField(
         "vocabularies.TargetGroup", blank=True, related_name="events"
     )
+    # Crowd-sourced data reports one event several times (host, co-organiser, the IAEA). Each
+    # report stays a record; a steward's merge points a duplicate at the report kept, so counts
+    # skip it and the merge can be undone by clearing the pointer.
+    reported_by = models.ForeignKey(
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_events",
+        verbose_name=_("reported by"),
+        help_text=_("Whose report this record transcribes; blank when the host reported it."),
+    )
+    same_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("same event as"),
+    )
 
     periods = (("start", "end"),)
 
@@ -108,6 +128,7 @@ class TrainingEvent(Record):
                 name="event_participants_not_negative",
             ),
             country_constraint("country", "event_country_iso_alpha2"),
+            models.CheckConstraint(condition=~Q(same_as=F("pk")), name="event_not_same_as_self"),
         ]
         indexes = [models.Index(fields=["country", "start"]), models.Index(fields=["start"])]
 

@@ -49,11 +49,23 @@ class Institution(Record):
     parent_relation = models.CharField(_("relation to parent"), max_length=300, blank=True)
     website = models.URLField(_("web site"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Set by a steward's merge: this record names the same organisation as ``same_as``.
+    same_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("same institution as"),
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="institution_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(same_as=F("pk")), name="institution_not_same_as_self"
+            ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=False) | Q(parent_role=""),
                 name="institution_parent_role_needs_parent",
