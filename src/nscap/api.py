@@ -118,3 +118,8 @@ api.add_router("/", contributions_router)
 from nscap.interchange.api import router as interchange_router  # noqa: E402
 
 api.add_router("/", interchange_router)
+
+# Analytics of collaboration depth and duplicated effort (issue 4).
+from nscap.collaboration.analytics_api import router as collaboration_analytics_router  # noqa: E402
+
+api.add_router("/analytics/collaboration", collaboration_analytics_router)
