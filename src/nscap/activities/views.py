@@ -126,7 +126,10 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
     """Duplicated effort: where different providers offer the same thing to the same people."""
     form = OverlapFilterForm(request.GET or None)
     values = cleaned_filters(form) if request.GET else {}
-    window = values.get("window")
+    # cleaned_filters reads 0 as unset; a window of 0 months (same month) is a real choice.
+    window = (
+        form.cleaned_data.get("window") if request.GET and "window" not in form.errors else None
+    )
     report = find_overlaps(
         request.user,
         window=DEFAULT_WINDOW if window is None else window,

@@ -38,6 +38,7 @@ def test_page_shows_the_cluster_with_chart_and_table(client, two_providers):
 
 def test_page_filters_by_window_and_region(client, two_providers):
     assert client.get(URL, {"window": "2"}).context["chart"].rows == []
+    assert client.get(URL, {"window": "0"}).context["report"].window == 0
     assert client.get(URL, {"region": "south-eastern-asia"}).context["chart"].rows == []
     assert len(client.get(URL, {"region": "eastern-asia", "window": "3"}).context["chart"].rows)
 
