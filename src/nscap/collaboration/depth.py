@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -159,38 +158,34 @@ class PairDepth:
 
     ``claimed`` and ``confirmed`` are over realised claims (0 when there are none);
     ``planned`` is the deepest planned claim. ``answered`` is true when the target's side
-    makes any claim back, so the pair is not one-sided.
+    backs any of the claims (confirmed, reciprocated or named back), so the pair is not
+    one-sided. The figures are set by ``summarise`` once every claim is added.
     """
 
     source: int
     target: int
     claims: list[ClaimDepth] = field(default_factory=list)
+    claimed: int = 0
+    confirmed: int = 0
+    planned: int = 0
+    stated_back: int = 0
+    answered: bool = False
+    disputed: bool = False
+    linked: bool = False
 
-    @cached_property
-    def claimed(self) -> int:
-        return max((c.depth for c in self.claims if not c.planned), default=0)
+    def summarise(self) -> None:
+        for c in self.claims:
+            if c.planned:
+                self.planned = max(self.planned, c.depth)
+            else:
+                self.claimed = max(self.claimed, c.depth)
+                self.confirmed = max(self.confirmed, c.confirmed_depth)
+                self.linked = self.linked or c.evidence != Evidence.DISPUTED
+            self.stated_back = max(self.stated_back, c.stated_back)
+            self.answered = self.answered or c.evidence in BACKED
+            self.disputed = self.disputed or c.evidence == Evidence.DISPUTED
 
-    @cached_property
-    def confirmed(self) -> int:
-        return max((c.confirmed_depth for c in self.claims if not c.planned), default=0)
-
-    @cached_property
-    def planned(self) -> int:
-        return max((c.depth for c in self.claims if c.planned), default=0)
-
-    @cached_property
-    def stated_back(self) -> int:
-        return max((c.stated_back for c in self.claims), default=0)
-
-    @cached_property
-    def answered(self) -> bool:
-        return any(c.evidence in BACKED for c in self.claims)
-
-    @cached_property
-    def disputed(self) -> bool:
-        return any(c.evidence == Evidence.DISPUTED for c in self.claims)
-
-    @cached_property
+    @property
     def types(self) -> list[str]:
         return sorted({c.claim.type for c in self.claims}, key=depth_of, reverse=True)
 
@@ -226,6 +221,8 @@ def read_depth(claims: Sequence[ClaimRow], structure: Structure | None = None) -
             (claim.claimant_id, claim.partner_id), PairDepth(claim.claimant_id, claim.partner_id)
         )
         pair.claims.append(reading)
+    for pair in pairs.values():
+        pair.summarise()
     return DepthReading(claims=judged, pairs=pairs, unplaced=unplaced)
 
 

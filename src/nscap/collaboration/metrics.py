@@ -113,7 +113,7 @@ def visible_nodes(user: Any, pks: set[int]) -> dict[int, InstitutionNode]:
 
 def is_link(pair: PairDepth) -> bool:
     """A pair counts as an edge when it holds a realised, undisputed claim."""
-    return pair.claimed > 0 and any(not c.planned and c.evidence != "disputed" for c in pair.claims)
+    return pair.linked
 
 
 def build_graph(reading: DepthReading) -> nx.DiGraph:
@@ -154,26 +154,28 @@ def betweenness(adjacency: list[list[int]], sources: list[int]) -> list[float]:
     if n < 3 or not sources:
         return scores
     for source in sources:
-        order, preds = [], [[] for _ in range(n)]
+        # Predecessors are not stored: on the way back, a neighbour one step nearer the source
+        # is one (allocating a list per node and source cost more than the search itself).
         paths, dist = [0] * n, [-1] * n
         paths[source], dist[source] = 1, 0
-        queue, head = [source], 0
-        while head < len(queue):
-            v = queue[head]
+        order, head = [source], 0
+        while head < len(order):
+            v = order[head]
             head += 1
-            order.append(v)
+            step = dist[v] + 1
             for w in adjacency[v]:
                 if dist[w] < 0:
-                    dist[w] = dist[v] + 1
-                    queue.append(w)
-                if dist[w] == dist[v] + 1:
+                    dist[w] = step
+                    order.append(w)
+                if dist[w] == step:
                     paths[w] += paths[v]
-                    preds[w].append(v)
         delta = [0.0] * n
         for w in reversed(order):
             coefficient = (1.0 + delta[w]) / paths[w]
-            for v in preds[w]:
-                delta[v] += paths[v] * coefficient
+            nearer = dist[w] - 1
+            for v in adjacency[w]:
+                if dist[v] == nearer:
+                    delta[v] += paths[v] * coefficient
             if w != source:
                 scores[w] += delta[w]
     scale = (n / len(sources)) / ((n - 1) * (n - 2))
@@ -181,26 +183,27 @@ def betweenness(adjacency: list[list[int]], sources: list[int]) -> list[float]:
 
 
 def eigenvector(adjacency: list[list[int]], members: list[int]) -> dict[int, float] | None:
-    """Eigenvector centrality over ``members`` (a connected component), by power iteration.
+    """Eigenvector centrality over ``members`` (a whole connected component), by power iteration.
 
     The iteration of ``networkx.eigenvector_centrality`` (on A + I, so it converges on
     bipartite graphs too; unit Euclidean norm; stops when the change is below n·1e-6), on
     integer lists. ``None`` if it has not converged after 1,000 steps.
     """
-    inside = set(members)
-    x = dict.fromkeys(members, 1.0 / len(members))
+    n = len(adjacency)
+    x = [0.0] * n
+    for v in members:
+        x[v] = 1.0 / len(members)
     for _ in range(1000):
         last = x
-        x = dict(last)
+        x = list(last)  # the identity part of A + I
         for v in members:
             share = last[v]
-            for w in adjacency[v]:
-                if w in inside:
-                    x[w] += share
-        norm = sum(value * value for value in x.values()) ** 0.5 or 1.0
-        x = {v: value / norm for v, value in x.items()}
+            for w in adjacency[v]:  # a whole component: every neighbour is a member
+                x[w] += share
+        norm = sum(x[v] * x[v] for v in members) ** 0.5 or 1.0
+        x = [value / norm for value in x]
         if sum(abs(x[v] - last[v]) for v in members) < len(members) * 1e-6:
-            return x
+            return {v: x[v] for v in members}
     return None
 
 

@@ -100,11 +100,14 @@ def answering_index(
             from_country = country.get(claim.claimant_id, "")
             naming_country[(from_country, claim.partner_country)].append(claim)
     answers: dict[int, tuple[ClaimLike, ...]] = {}
+    side_countries: dict[int, set[str]] = {}
     for claim in claims:
         claimant_country = country.get(claim.claimant_id, "")
         if claim.partner_id is not None:
             partner_side = structure.side(claim.partner_id)
-            partner_countries = {country.get(pk, "") for pk in partner_side}
+            if claim.partner_id not in side_countries:
+                side_countries[claim.partner_id] = {country.get(pk, "") for pk in partner_side}
+            partner_countries = side_countries[claim.partner_id]
 
             def from_partner_side(back: ClaimLike, side=partner_side) -> bool:
                 return back.claimant_id in side
