@@ -86,6 +86,7 @@ def _graph_values(picture: CollaborationPicture, drawn: list[int]) -> tuple[list
     nodes = [
         {
             "name": picture.nodes[pk].name,
+            "label": picture.nodes[pk].short_name,
             "country": country_name(picture.nodes[pk].country) or _("international"),
             "shape": "circle",
             "url": reverse("institutions:detail", args=[picture.nodes[pk].key]),
@@ -122,6 +123,7 @@ def _graph_values(picture: CollaborationPicture, drawn: list[int]) -> tuple[list
             nodes.append(
                 {
                     "name": _("%(country)s (country)") % {"country": country_name(country)},
+                    "label": country_name(country),
                     "country": country_name(country),
                     "shape": "diamond",
                     "url": "",
@@ -155,7 +157,7 @@ def graph_chart(picture: CollaborationPicture) -> Chart:
         "width": 720,
         "height": 520,
         "padding": 10,
-        "autosize": "none",
+        "autosize": {"type": "pad"},
         "signals": [
             {"name": "cx", "update": "width / 2"},
             {"name": "cy", "update": "height / 2"},
@@ -202,6 +204,7 @@ def graph_chart(picture: CollaborationPicture) -> Chart:
                 "transform": [
                     {
                         "type": "force",
+                        "signal": "force",
                         "iterations": 300,
                         "static": True,
                         "forces": [
@@ -228,6 +231,8 @@ def graph_chart(picture: CollaborationPicture) -> Chart:
                 "transform": [
                     {
                         "type": "linkpath",
+                        # Draw the links once the layout has placed the nodes they join.
+                        "require": {"signal": "force"},
                         "shape": "line",
                         "sourceX": "datum.source.x",
                         "sourceY": "datum.source.y",
@@ -245,7 +250,7 @@ def graph_chart(picture: CollaborationPicture) -> Chart:
                     "update": {
                         "x": {"field": "x"},
                         "y": {"field": "y", "offset": -12},
-                        "text": {"field": "datum.name"},
+                        "text": {"field": "datum.label"},
                         "align": {"value": "center"},
                         "fontSize": {"value": 11},
                     }

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 from typing import Any
 
 import networkx as nx
 
 from nscap.collaboration.depth import DepthReading, PairDepth, depth_for
-from nscap.institutions.models import Institution
+from nscap.institutions.choices import LabelKind
+from nscap.institutions.models import Institution, Label
 
 EXACT_BETWEENNESS_NODES = 600
 BETWEENNESS_SAMPLES = 50
@@ -42,6 +43,12 @@ class InstitutionNode:
     name: str
     country: str
     kind: str
+    acronym: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """The acronym where the registry has one (graph labels), else the name."""
+        return self.acronym or self.name
 
 
 @dataclass
@@ -108,7 +115,17 @@ def visible_nodes(user: Any, pks: set[int]) -> dict[int, InstitutionNode]:
         .filter(pk__in=pks)
         .values_list("pk", "key", "name", "country", "kind")
     )
-    return {row[0]: InstitutionNode(*row) for row in rows}
+    nodes = {row[0]: InstitutionNode(*row) for row in rows}
+    acronyms = (
+        Label.objects.visible_to(user)
+        .filter(institution_id__in=nodes, kind=LabelKind.ACRONYM, script="Latn")
+        .order_by("-preferred", "text")
+        .values_list("institution_id", "text")
+    )
+    for pk, text in acronyms:
+        if not nodes[pk].acronym:
+            nodes[pk] = replace(nodes[pk], acronym=text)
+    return nodes
 
 
 def is_link(pair: PairDepth) -> bool:
