@@ -38,6 +38,16 @@ def test_graph_draws_a_node_per_institution_and_country(live_server, page):
     make_claim(claimant=iscn, partner=insa, type="personnel_exchange")
     make_claim(claimant=iscn, partner=None, partner_country="VN", type="seminar")
     outside = _no_outside_requests(page, live_server)
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            # The browser's own favicon request may 404; that is not the chart's error.
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
 
     page.goto(live_server.url + "/collaboration/graph/")
     figure = page.locator("#chart-collaboration-graph")
@@ -49,8 +59,11 @@ def test_graph_draws_a_node_per_institution_and_country(live_server, page):
     expect(figure.locator(".chart-view svg .mark-path path[stroke-dasharray='6,4']")).to_have_count(
         2
     )
+    # Every link joins two placed nodes (drawn before the layout ran, they had no coordinates).
+    expect(figure.locator(".chart-view svg .mark-path path[d*='undefined']")).to_have_count(0)
+    expect(figure.locator(".chart-view svg .mark-text text", has_text="ISCN")).to_have_count(1)
     expect(figure.locator(".chart-table table")).to_contain_text("ISCN")
-    assert outside == []
+    assert outside == [] and errors == []
 
 
 def test_overlaps_page_draws_its_clusters(live_server, page):
