@@ -1,6 +1,5 @@
 """Cached figures are recomputed after an approval and a revert, and kept per visibility class."""
 
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
