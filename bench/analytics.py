@@ -2,10 +2,10 @@
 
     python bench/analytics.py [--events 10000 100000] [--runs 5] [--page-runs 50]
 
-For each size: load the brief and ``nscap.analytics.synthetic`` (replacing the previous size's set;
-one SQLite file), then time the uncached gap analysis and achievements (cache cleared before each run) and
-the analytics pages and API once cached (Django's test client, in process). Targets
-(issue 4): gap analysis ≤ 1 s; pages p95 ≤ 300 ms once cached.
+For each size: load the brief and ``nscap.analytics.synthetic`` (replacing the previous
+size's set; one SQLite file), then time the uncached gap analysis and achievements (cache
+cleared before each run) and the analytics pages and API once cached (Django's test client, in
+process). Targets (issue 4): gap analysis <= 1 s; pages p95 <= 300 ms once cached.
 """
 
 from __future__ import annotations
