@@ -11,9 +11,9 @@ Read only through ``visible_to(user)``; cached like the gaps.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
-from nscap.activities.models import TrainingEvent
 from nscap.analytics.cache import cached
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.supply import UNATTRIBUTED, supply
@@ -64,11 +64,6 @@ def _plan_applies(plan: Quantity, year: int) -> bool:
 def _compute(user: Any) -> dict:
     data = supply(user)
     plans = _plans(user)
-    course_of = dict(
-        TrainingEvent.objects.visible_to(user)
-        .filter(pk__in=[e.event_id for e in data.events], course__isnull=False)
-        .values_list("pk", "course_id")
-    )
     years: dict[tuple[int, int], dict] = {}
 
     def slot(institution_id: int, year: int) -> dict:
@@ -91,8 +86,8 @@ def _compute(user: Any) -> dict:
         entry["events"] += 1
         entry["participants"] += event.people
         entry["countries"].update(c for c, _ in event.countries if c != UNATTRIBUTED)
-        if event.event_id in course_of:
-            entry["courses"].add(course_of[event.event_id])
+        if event.course_id is not None:
+            entry["courses"].add(event.course_id)
     for claim in data.claims:
         if not claim.years or not claim.measure:
             continue
@@ -101,14 +96,17 @@ def _compute(user: Any) -> dict:
             entry = slot(claim.claimant_id, year)
             entry["claimed_people"] = entry["claimed_people"] + share
             entry["claims"].append(claim.key)
-    ids = {i for i, _ in years} | set(plans)
+    by_institution: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+    for (institution_id, year), entry in years.items():
+        by_institution[institution_id].append((year, entry))
+    ids = set(by_institution) | set(plans)
     institutions = {
         i.pk: i for i in Institution.objects.visible_to(user).filter(pk__in=ids).order_by("name")
     }
     rows, centers = [], []
     for institution in sorted(institutions.values(), key=lambda i: i.name):
         plan = plans.get(institution.pk)
-        own = sorted((y, v) for (i, y), v in years.items() if i == institution.pk)
+        own = sorted(by_institution.get(institution.pk, ()), key=lambda item: item[0])
         previous = None
         institution_rows = []
         for year, entry in own:

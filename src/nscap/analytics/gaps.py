@@ -173,26 +173,31 @@ def demand_rows(user: Any, undated: list[str] | None = None) -> list[dict]:
 
 class SupplyCube:
     """Supply summed by (year, country, group, topic); ``*`` in group or topic sums over it
-    with each event counted once."""
+    with each event counted once.
+
+    Events are first summed by their signature (year, country, groups, topics, qualifier) —
+    events of one course share one — and only the signatures are spread over the cells.
+    """
 
     def __init__(self, data: Supply):
-        cube: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-        self.countries: set[str] = set()
+        signatures: dict[tuple, int] = defaultdict(int)
         for event in data.events:
             year = event.year
             if year is None:
                 continue
-            groups = (*(event.groups or (UNSPECIFIED,)), ANY)
-            topics = (*(event.topics or (UNSPECIFIED,)), ANY)
             for country, count in event.countries:
-                self.countries.add(country)
-                r = Range.of(count, event.qualifier)
-                for group in groups:
-                    for topic in topics:
-                        cell = cube[(year, country, group, topic)]
-                        cell[0] += r.value
-                        cell[1] += r.low
-                        cell[2] += r.high
+                signatures[(year, country, event.groups, event.topics, event.qualifier)] += count
+        cube: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        self.countries: set[str] = set()
+        for (year, country, groups, topics, qualifier), count in signatures.items():
+            self.countries.add(country)
+            r = Range.of(count, qualifier)
+            for group in (*(groups or (UNSPECIFIED,)), ANY):
+                for topic in (*(topics or (UNSPECIFIED,)), ANY):
+                    cell = cube[(year, country, group, topic)]
+                    cell[0] += r.value
+                    cell[1] += r.low
+                    cell[2] += r.high
         # Claims add only to the unattributed, unspecified cells of their years.
         for claim in data.claims:
             if not claim.years:

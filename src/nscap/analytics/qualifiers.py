@@ -76,5 +76,5 @@ class Range:
 
 
 def json_number(value: float) -> float | None:
-    """A bound as JSON: ``None`` for an unbounded side, else rounded to 2 places."""
-    return None if math.isinf(value) or math.isnan(value) else round(value, 2)
+    """A bound as JSON: ``None`` for an unbounded side, else rounded to 4 places."""
+    return None if math.isinf(value) or math.isnan(value) else round(value, 4)

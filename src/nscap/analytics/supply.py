@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
+
 from nscap.activities.models import (
     AggregateClaim,
     Course,
@@ -42,7 +44,7 @@ ANY = "*"
 PEOPLE_MEASURES = ("people_trained", "participants_hosted")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventSupply:
     """What one (deduplicated) training event adds to supply."""
 
@@ -50,7 +52,7 @@ class EventSupply:
     key: str
     title: str
     host_id: int
-    parties: frozenset[int]  # host and reporters of every report of the event
+    parties: tuple[int, ...]  # host and reporters of every report of the event
     start: dt.date | None
     participants: int | None
     qualifier: str
@@ -58,14 +60,9 @@ class EventSupply:
     groups: tuple[str, ...]
     topics: tuple[str, ...]
     reports: tuple[int, ...]  # ids of every visible report folded into this one
-
-    @property
-    def year(self) -> int | None:
-        return self.start.year if self.start else None
-
-    @property
-    def people(self) -> int:
-        return sum(count for _, count in self.countries)
+    course_id: int | None = None
+    people: int = 0  # everyone counted, the unattributed included
+    year: int | None = None
 
 
 @dataclass
@@ -108,18 +105,36 @@ def _canonical_groups(rows: list[tuple]) -> dict[int, list[tuple]]:
     """Visible reports grouped by the event they report, keyed by the report kept: the one the
     others point at when visible, else the lowest-numbered visible report."""
     by_id = {row[0]: row for row in rows}
+    pointed = {row[7] for row in rows if row[7]}
+    result: dict[int, list[tuple]] = {}
     groups: dict[int, list[tuple]] = defaultdict(list)
     for row in rows:
+        if row[7] is None and row[0] not in pointed:
+            result[row[0]] = [row]  # the common case: a report nobody duplicates
+            continue
         target, seen = row[0], set()
         while target in by_id and by_id[target][7] and target not in seen:
             seen.add(target)
             target = by_id[target][7]
         groups[target].append(row)
-    result = {}
     for target, members in groups.items():
         members.sort(key=lambda r: (r[0] != target, r[0]))
         result[members[0][0]] = members
     return result
+
+
+def _raw(queryset: Any) -> list[tuple]:
+    """The rows of a ``values_list`` queryset, fetched without per-value converters (fast)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _labels(user: Any, through: Any, owner: str, model: type, owners: set[int]) -> dict:
@@ -134,7 +149,7 @@ def _labels(user: Any, through: Any, owner: str, model: type, owners: set[int]) 
 
 def event_supply(user: Any) -> tuple[list[EventSupply], int, int, int]:
     """(events, undated, uncounted, folded) for ``user``; see the module's rules."""
-    rows = list(
+    rows = _raw(
         TrainingEvent.objects.visible_to(user)
         .order_by()
         .values_list(
@@ -149,25 +164,18 @@ def event_supply(user: Any) -> tuple[list[EventSupply], int, int, int]:
             "course_id",
             "reported_by_id",
         )
-        .iterator(10_000)
     )
     groups = _canonical_groups(rows)
-    kept = set(groups)
+    kept = groups.keys()
     breakdown: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for event_id, country, count in (
+    for event_id, country, count in _raw(
         EventParticipantCountry.objects.visible_to(user)
-        .order_by()
+        .order_by("event_id", "country")
         .values_list("event_id", "country", "count")
-        .iterator(10_000)
     ):
         if event_id in kept:
             breakdown[event_id].append((country, count))
-    courses = {row[8] for row in rows if row[8]}
-    visible_courses = (
-        set(Course.objects.visible_to(user).filter(pk__in=courses).values_list("pk", flat=True))
-        if courses
-        else set()
-    )
+    visible_courses = set(Course.objects.visible_to(user).values_list("pk", flat=True))
     event_topics = _labels(user, TrainingEvent.topics.through, "trainingevent_id", Topic, kept)
     event_groups = _labels(
         user, TrainingEvent.target_groups.through, "trainingevent_id", TargetGroup, kept
@@ -176,37 +184,59 @@ def event_supply(user: Any) -> tuple[list[EventSupply], int, int, int]:
     course_groups = _labels(
         user, Course.target_groups.through, "course_id", TargetGroup, visible_courses
     )
+    # One shared, sorted tuple per course (events of a course share it).
+    course_labels = {
+        course: (
+            tuple(sorted(course_groups.get(course, ()))),
+            tuple(sorted(course_topics.get(course, ()))),
+        )
+        for course in visible_courses
+    }
+    none = ((), ())
     events, undated, uncounted, folded = [], 0, 0, 0
     for event_id, members in groups.items():
         row = members[0]
         folded += len(members) - 1
-        countries = sorted(breakdown.get(event_id, ()))
-        known = sum(count for _, count in countries)
+        countries = breakdown.get(event_id, [])
         participants = row[5]
         if participants is None and not countries:
             uncounted += 1
             continue
+        known = sum(count for _, count in countries)
+        people = known
         if participants is not None and participants > known:
-            countries.append((UNATTRIBUTED, participants - known))
-        if row[4] is None:
+            countries = [*countries, (UNATTRIBUTED, participants - known)]
+            people = participants
+        start = _date(row[4])
+        if start is None:
             undated += 1
         course = row[8] if row[8] in visible_courses else None
+        groups_of, topics_of = course_labels.get(course, none)
+        if event_id in event_groups:
+            groups_of = tuple(sorted(event_groups[event_id]))
+        if event_id in event_topics:
+            topics_of = tuple(sorted(event_topics[event_id]))
+        if len(members) == 1:
+            parties = (row[3],) if row[9] is None else (row[3], row[9])
+        else:
+            parties = tuple({m[3] for m in members} | {m[9] for m in members if m[9]})
         events.append(
             EventSupply(
-                event_id=event_id,
-                key=row[1],
-                title=row[2],
-                host_id=row[3],
-                parties=frozenset(
-                    {m[3] for m in members} | {m[9] for m in members if m[9] is not None}
-                ),
-                start=row[4],
-                participants=participants,
-                qualifier=row[6],
-                countries=tuple(countries),
-                groups=tuple(sorted(event_groups.get(event_id) or course_groups.get(course, ()))),
-                topics=tuple(sorted(event_topics.get(event_id) or course_topics.get(course, ()))),
-                reports=tuple(m[0] for m in members),
+                event_id,
+                row[1],
+                row[2],
+                row[3],
+                parties,
+                start,
+                participants,
+                row[6],
+                tuple(countries),
+                groups_of,
+                topics_of,
+                tuple(m[0] for m in members),
+                course,
+                people,
+                start.year if start else None,
             )
         )
     return events, undated, uncounted, folded

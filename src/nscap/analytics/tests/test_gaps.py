@@ -172,7 +172,7 @@ def test_wins_headline_row_shows_the_stated_coverage():
     assert wins["scope"] == "world"
     assert wins["year"] == 2013
     assert wins["demand"]["value"] == 230_000
-    assert wins["stated_coverage"] == {"value": 0.5, "low": 0.5, "high": 0.53}
+    assert wins["stated_coverage"] == {"value": 0.5, "low": 0.5, "high": 0.525}
     assert wins["stated_coverage_qualifier"] == "just_over"
     assert wins["stated_supply"]["low"] == 115_000
     # The Asian study is undated: no year to compare with, so no gap row (listed as undated).
