@@ -20,6 +20,9 @@ from nscap.analytics.selectors import achievements_report, gap_method, gaps_repo
 from nscap.core.selectors import visible_institutions
 
 RANKED_ROWS = 100
+# The achievements page charts and lists the centers with most participants (and every center
+# with a plan) unless one center is chosen; the API and the CLI give them all.
+TOP_CENTERS = 15
 
 
 class GapFilterForm(forms.Form):
@@ -144,6 +147,19 @@ def gap_cell(request: HttpRequest, cell: str) -> HttpResponse:
     )
 
 
+def _top_centers(report: dict) -> int:
+    """Keep the TOP_CENTERS centers with most participants (and those with a plan) in
+    ``report``; return how many were left out."""
+    centers = report["centers"]
+    if len(centers) <= TOP_CENTERS:
+        return 0
+    ranked = sorted(centers, key=lambda c: (c["plan"] is None, -c["participants"], c["name"]))
+    keep = {c["institution"] for c in ranked[:TOP_CENTERS]}
+    report["centers"] = [c for c in centers if c["institution"] in keep]
+    report["rows"] = [r for r in report["rows"] if r["institution"] in keep]
+    return len(centers) - len(keep)
+
+
 def achievements_page(request: HttpRequest) -> HttpResponse:
     form = AchievementFilterForm(request.GET or None, user=request.user)
     context = {"section": "analytics"}
@@ -154,6 +170,7 @@ def achievements_page(request: HttpRequest) -> HttpResponse:
     report = achievements_report(
         request.user, institution=values.get("institution") or "", year=values.get("year")
     )
+    hidden = _top_centers(report)
     return render(
         request,
         "analytics/achievements.html",
@@ -161,6 +178,7 @@ def achievements_page(request: HttpRequest) -> HttpResponse:
             **context,
             "form": form,
             "report": report,
+            "hidden_centers": hidden,
             "participants_chart": participants_by_center_chart(report["rows"]),
             "plan_chart": share_of_plan_chart(report["rows"]),
         },

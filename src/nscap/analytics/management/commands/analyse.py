@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nscap.analytics.api import json_body
 from nscap.analytics.schemas import AchievementsSchema, GapReportSchema
 from nscap.analytics.selectors import achievements_report, check_region, gaps_report
 
@@ -112,11 +112,7 @@ class Command(BaseCommand):
                 user, institution=options["institution"], year=options["year"]
             )
             schema, to_csv = AchievementsSchema, achievements_csv
-        if options["format"] == "json":
-            body = schema.model_validate(report).model_dump(mode="json")
-            text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = to_csv(report)
+        text = json_body(schema, report) + "\n" if options["format"] == "json" else to_csv(report)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stderr.write(f"Wrote {options['output']}")
