@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,8 @@ def _number(value: float | None, percent: bool) -> str:
     if value is None:
         return ""
     if percent:
-        return format_number(round(value * 100, 1)) + " %"
-    return format_number(round(value, 1))
+        return format_number(Decimal(str(round(value * 100, 1)))) + " %"
+    return format_number(Decimal(str(round(value, 1))))
 
 
 @register.filter

@@ -111,3 +111,17 @@ def test_cli_refuses_bad_options():
         _cli("gaps", "--country", "JPN")
     with pytest.raises(CommandError, match="No active user"):
         _cli("gaps", "--user", "ghost")
+
+
+def test_wins_headline_drill_down_cites_the_brief(client):
+    from nscap.brief.loader import load_brief
+
+    load_brief()
+    page = client.get("/analytics/gaps/")
+    assert "/analytics/gaps/world._._.2013/" in page.content.decode()
+    cell = client.get("/analytics/gaps/world._._.2013/")
+    assert cell.status_code == 200
+    body = cell.content.decode()
+    assert "footnote 3" in body
+    assert "capacity to train and educate just over half" in body
+    assert "<td>230,000</td>" in body and "<td>50 % (50 % – 52.5 %)</td>" in body
