@@ -35,7 +35,7 @@ def test_heatmap_draws_cells_and_a_cell_drills_down_to_its_events(live_server, p
     expect(figure.locator(".chart-view svg .mark-rect.role-mark path")).to_have_count(3)
     # The data table beside the chart links each cell to the same drill-down.
     figure.get_by_text("Data table").click()
-    figure.get_by_role("link", name="JP").first.click()
+    figure.get_by_role("link", name="Japan").first.click()
     expect(page).to_have_url(re.compile(r"/analytics/gaps/JP\.customs\.all\.2014/$"))
     expect(page.get_by_role("heading", name="The events counted")).to_be_visible()
     expect(page.get_by_role("link", name="RTC on PP")).to_be_visible()

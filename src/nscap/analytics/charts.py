@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nscap.analytics.gaps import heatmap_cells
+from nscap.analytics.gaps import NONE, heatmap_cells
+from nscap.analytics.templatetags.analytics_ui import scope_name
 from nscap.core.charts import Chart, Column, vega_lite
 
 
@@ -17,6 +18,9 @@ def gap_heatmap_chart(rows: list[dict], axis: str) -> Chart:
     """Scope × target group (or × topic): colour is coverage, each cell links to its drill-down."""
     cells = heatmap_cells(rows, axis)
     for cell in cells:
+        cell["scope_label"] = scope_name(cell)
+        if cell["column"] == NONE:
+            cell["column_label"] = _("(any)")
         cell["url"] = cell_url(cell["cell"])
         cell["coverage_percent"] = (
             round(cell["coverage"] * 100, 1) if cell["coverage"] is not None else None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from nscap.core.templatetags.nscap_ui import format_number
+from nscap.core.templatetags.nscap_ui import country_name, format_number
 
 register = template.Library()
 
@@ -32,3 +32,15 @@ def figure(value: dict | None, kind: str = "") -> str:
         return text
     high_text = _number(high, percent) if high is not None else _("no upper bound")
     return f"{text} ({_number(low, percent)} – {high_text})"
+
+
+@register.filter
+def scope_name(row: dict) -> str:
+    """A gap row's or cell's scope in the current language: a country's name, "World" or the
+    region as the source names it (names are not cached: the cache is not per language)."""
+    key = row.get("scope_key", "")
+    if key == "world":
+        return _("World")
+    if key.startswith("r-"):
+        return row.get("scope_label", key)
+    return country_name(key)
