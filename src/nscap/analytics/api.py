@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema
 
 from nscap.analytics.cache import cached
@@ -32,7 +33,8 @@ def json_body(schema: type[Schema], report: dict) -> str:
 
 
 def _response(name: str, request: HttpRequest, params: dict[str, Any], build) -> HttpResponse:
-    text = cached(f"api-{name}", request.user, params, build)
+    # The body holds translated text (the method), so the language is part of the key.
+    text = cached(f"api-{name}", request.user, {**params, "language": get_language()}, build)
     return HttpResponse(text, content_type="application/json; charset=utf-8")
 
 
