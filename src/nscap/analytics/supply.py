@@ -31,6 +31,7 @@ from nscap.activities.models import (
     EventParticipantCountry,
     TrainingEvent,
 )
+from nscap.analytics.cache import cached_in_process
 from nscap.analytics.qualifiers import Range
 from nscap.core.choices import Qualifier
 from nscap.core.partial_dates import PartialDate
@@ -307,7 +308,12 @@ def claim_extras(user: Any, events: list[EventSupply]) -> list[ClaimExtra]:
     return results
 
 
-def supply(user: Any) -> Supply:
-    """Events and claims as supply for ``user`` (uncached; ``gaps`` caches what it derives)."""
+def _supply(user: Any) -> Supply:
     events, undated, uncounted, folded = event_supply(user)
     return Supply(events, claim_extras(user, events), undated, uncounted, folded)
+
+
+def supply(user: Any) -> Supply:
+    """Events and claims as supply for ``user``, kept in this process per visibility class and
+    data version (gaps, achievements and drill-downs share it)."""
+    return cached_in_process("supply", user, lambda: _supply(user))
