@@ -377,13 +377,16 @@ def heatmap_cells(rows: list[dict], axis: str) -> list[dict]:
     return sorted(result, key=lambda c: (c["scope_label"], c["column_label"]))
 
 
-def _event_counted(event: EventSupply, row: dict, countries: frozenset[str]) -> int:
+def _event_counted(event: EventSupply, row: dict, countries: frozenset[str] | None) -> int:
+    """How many of ``event``'s people count in ``row`` (``countries`` None: the world)."""
     if event.year != row["year"]:
         return 0
     if row["target_group"] and row["target_group"] not in event.groups:
         return 0
     if row["topic"] and row["topic"] not in event.topics:
         return 0
+    if countries is None:
+        return event.people
     return sum(count for country, count in event.countries if country in countries)
 
 
@@ -394,10 +397,13 @@ def cell_detail(user: Any, cell: Cell) -> dict:
         analysis = gap_analysis(user)
         rows = [r for r in analysis["rows"] if cell.matches(r)]
         data = supply(user)
-        cube = SupplyCube(data)
         events: dict[str, dict] = {}
         for row in rows:
-            countries = cube.scope_countries(row)
+            countries = None
+            if row["scope"] == "country":
+                countries = frozenset({row["scope_key"]})
+            elif row["scope"] == "region":
+                countries = countries_of(row["region"]) or frozenset()
             for event in data.events:
                 counted = _event_counted(event, row, countries)
                 if counted:
