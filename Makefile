@@ -29,6 +29,7 @@ bench:
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
 	.venv/bin/python bench/collaboration.py
+	.venv/bin/python bench/analytics.py
 
 # Refresh the vendored chart libraries from the npm registry (see their README.md).
 VEGA_DIR = src/nscap/core/static/core/vendor/vega

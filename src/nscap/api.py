@@ -125,3 +125,7 @@ from nscap.collaboration.analytics_api import router as collaboration_analytics_
 
 api.add_router("/analytics/collaboration", collaboration_analytics_router)
 api.add_router("/analytics/overlaps", overlaps_router)
+
+from nscap.analytics.api import router as analytics_router  # noqa: E402
+
+api.add_router("/", analytics_router)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from pydantic import ValidationError as PydanticError
 
 from nscap.accounts.selectors import can_contribute, institution_ids_of
+from nscap.analytics.cache import bump_data_version
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Change, Changeset, HistoryEntry
@@ -308,6 +309,7 @@ def _apply(changeset: Changeset, reviewer: Any) -> None:
             snapshot(rt, instance),
         )
         _after_apply(rt, instance, change)
+    bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
     changeset.reviewed_at = timezone.now()

@@ -17,12 +17,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-users", action="store_true", help="Do not create or reset the demo users."
         )
+        parser.add_argument(
+            "--synthetic",
+            action="store_true",
+            help="Also load a larger synthetic data set (marked as such) so gaps, overlaps and "
+            "record linkage have something to show.",
+        )
+        parser.add_argument(
+            "--events", type=int, default=5000, help="Synthetic training events (default 5000)."
+        )
 
     def handle(self, *args, port: int, no_serve: bool, no_users: bool = False, **options):
         from django.conf import settings
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_brief", verbosity=options["verbosity"])
+        if options.get("synthetic"):
+            self.load_synthetic(options.get("events", 5000))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if not no_users:
             self.print_users()
@@ -30,6 +41,17 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"nscap demo: open http://127.0.0.1:{port}/"))
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+
+    def load_synthetic(self, events: int) -> None:
+        from django.core.management.base import CommandError
+
+        from nscap.analytics.synthetic import load_synthetic
+
+        if events < 1:
+            raise CommandError("--events must be at least 1.")
+        report = load_synthetic(events=events)
+        written = ", ".join(f"{n} {name}" for name, n in report.counts.items())
+        self.stdout.write(f"Synthetic data (keys syn-…, cited as synthetic): {written}")
 
     def print_users(self) -> None:
         from nscap.accounts.demo_users import seed_demo_users
