@@ -118,10 +118,18 @@ class TrainingEventInput(RecordInput):
     target_groups: list[Key] = Field(default_factory=list)
     partners: list[EventPartnerInput] = Field(default_factory=list)
     participant_countries: list[ParticipantCountryInput] = Field(default_factory=list)
+    reported_by: Key | None = Field(
+        None, description="Whose report this is (institution key); blank = the host's own"
+    )
+    same_as: Key | None = Field(
+        None, description="The report of the same event that is kept (a steward's merge)"
+    )
 
     @model_validator(mode="after")
     def _checks(self):
         _period(self.start, self.end, "end")
+        if self.same_as and self.same_as == self.key:
+            raise ValueError("same_as names the event itself")
         if self.participants is not None and self.participant_countries:
             total = sum(c.count for c in self.participant_countries)
             if total > self.participants:
