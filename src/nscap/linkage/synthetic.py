@@ -294,6 +294,7 @@ def generate(
                 missing = rng.choice(["city", "participants", "topics"])
                 record = {
                     "key": key,
+                    "host": host.id,  # the truth; linkage reads host_text
                     "host_text": _host_text(rng, host, "host_alias" in noises),
                     "reporter": reporter,
                     "title": _title(rng, form, topic, host.script, "title" in noises),
