@@ -118,3 +118,7 @@ api.add_router("/", contributions_router)
 from nscap.interchange.api import router as interchange_router  # noqa: E402
 
 api.add_router("/", interchange_router)
+
+from nscap.linkage.api import router as linkage_router  # noqa: E402
+
+api.add_router("/", linkage_router)

@@ -6,7 +6,7 @@ registry's events, synthetic data in tests and a million rows in the bench.
 The model (Fellegi-Sunter, match weights in bits):
 
 - **Blocking** (which pairs are scored): host + exact start date; host + month + topic;
-  host + shifted month + topic; start date + topic (for reports whose host did not resolve).
+  host + shifted month + topic; start date + topic + country where one host did not resolve.
   Each block is bounded by one host's courses of one topic in one month, so the pair count grows
   linearly with the data even when a few big centers host most events (``blocking_report``).
 - **Comparisons**: host (term-frequency adjusted: agreeing on a big center is weaker evidence),
@@ -41,6 +41,7 @@ import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.comparison_library import CustomComparison
 
 from nscap.linkage.features import TopicInferrer, feature_table
@@ -54,7 +55,11 @@ BLOCKING_RULES = [
     block_on("host_id", "start_date"),
     block_on("host_id", "month", "topic_primary"),
     block_on("host_id", "month_shifted", "topic_primary"),
-    block_on("start_date", "topic_primary"),
+    # a report whose host did not resolve: same day, topic and country as any other report
+    CustomRule(
+        "l.start_date = r.start_date AND l.topic_primary = r.topic_primary"
+        " AND l.country = r.country AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    ),
 ]
 
 

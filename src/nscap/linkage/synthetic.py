@@ -243,14 +243,29 @@ def _count(rng: random.Random, participants: int) -> tuple[int, str]:
     return max(step, round(participants / step) * step), "exact"
 
 
+MAX_EVENTS_PER_HOST = 700  # ~50 a year for 14 years: the busiest real centers run fewer
+
+
+def host_weights(n_hosts: int, n_events: int) -> list[float]:
+    """Host popularity falling off like 1/rank (a few big centers host most events, so blocks
+    are skewed), flattened at the top so that no center expects more than
+    ``MAX_EVENTS_PER_HOST`` events: without it the top center of a million reports would run
+    ten courses a day."""
+    top = 0
+    while True:
+        weights = [1 / (max(rank, top) + 1) for rank in range(n_hosts)]
+        if n_events * weights[0] / sum(weights) <= MAX_EVENTS_PER_HOST or top >= n_hosts:
+            return weights
+        top += max(1, top // 10)
+
+
 def generate(
     n_events: int, *, seed: int = 7, n_hosts: int | None = None, start_year: int = 2010
 ) -> SyntheticData:
     """``n_events`` true events and their 1-3 noisy reports each; deterministic from ``seed``."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     hosts = make_hosts(n_hosts or max(len(CITIES), n_events // 40))
-    # Big centers run many courses: host popularity falls off like 1/rank (skewed blocks).
-    weights = [1 / (rank + 1) for rank in range(len(hosts))]
+    weights = host_weights(len(hosts), n_events)
     records: list[dict] = []
     truth: dict[str, str] = {}
     topic_keys = list(TOPICS)

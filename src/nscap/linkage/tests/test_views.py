@@ -76,3 +76,16 @@ def test_unknown_suggestion_or_decision_is_a_404(suggestion):
     assert client.post(reverse("linkage:decide", args=[999999, "accept"])).status_code == 404
     assert client.post(reverse("linkage:decide", args=[suggestion.pk, "merge"])).status_code == 404
     assert client.get(reverse("linkage:decide", args=[suggestion.pk, "accept"])).status_code == 405
+
+
+def test_the_suggestions_api_is_for_stewards_only(suggestion):
+    url = "/api/linkage/suggestions"
+    assert Client().get(url).status_code == 401
+    assert _client(make_user(institution=make_institution())).get(url).status_code == 403
+    response = _client(make_steward()).get(url, {"limit": 5})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] >= 1 and len(body["items"]) <= 5
+    first = body["items"][0]
+    assert first["status"] == "pending" and "host" in first["comparisons"]
+    assert _client(make_steward()).get(url, {"status": "nonsense"}).status_code == 400
