@@ -266,9 +266,20 @@ def explain(row: tuple, levels: dict[str, list[tuple[float, str]]]) -> dict[str,
     return out
 
 
-def _blocked_pair_count(linker: Linker) -> int:
+def blocked_pair_count(table: pa.Table, sample: float = 1.0) -> int:
+    """How many pairs the blocking rules give for ``table`` (exact at ``sample`` = 1.0, else
+    Splink's estimate from that share of the records): the figure to watch for linear growth."""
+    linker = Linker(
+        DuckDBAPI(_connection(None, None)).register(table),
+        settings(table.num_rows),
+        log_level=logging.ERROR,
+    )
+    return _blocked_pair_count(linker, sample)
+
+
+def _blocked_pair_count(linker: Linker, sample: float = 1.0) -> int:
     records = linker.blocking_analysis.count_comparisons_from_blocking_rules(
-        record_sample_proportion=1.0
+        record_sample_proportion=sample
     )
     return int(records[-1]["cumulative_comparison_count"]) if records else 0
 
