@@ -28,3 +28,4 @@ messages:
 bench:
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
+	nice .venv/bin/python bench/linkage.py --reports 10000 100000

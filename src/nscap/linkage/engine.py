@@ -69,6 +69,20 @@ def _level(creator, label: str, m: float, **options):
     )
 
 
+def _within_days(days: int, m: float):
+    """Both reports dated to the day, starting at most ``days`` apart."""
+    return _level(
+        cll.And(
+            cll.CustomLevel("(precise_l AND precise_r)"),
+            cll.AbsoluteDateDifferenceLevel(
+                "start_date", input_is_string=False, threshold=days, metric="day"
+            ),
+        ),
+        f"within {days} days",
+        m,
+    )
+
+
 def comparisons() -> list[CustomComparison]:
     """The comparisons and their fixed m probabilities (non-null levels of each sum to 1)."""
     precise = "(precise_l AND precise_r)"
@@ -94,26 +108,8 @@ def comparisons() -> list[CustomComparison]:
                 _level(
                     cll.CustomLevel(f"{precise} AND start_date_l = start_date_r"), "same day", 0.58
                 ),
-                _level(
-                    cll.And(
-                        cll.CustomLevel(precise),
-                        cll.AbsoluteDateDifferenceLevel(
-                            "start_date", input_is_string=False, threshold=3, metric="day"
-                        ),
-                    ),
-                    "within 3 days",
-                    0.2,
-                ),
-                _level(
-                    cll.And(
-                        cll.CustomLevel(precise),
-                        cll.AbsoluteDateDifferenceLevel(
-                            "start_date", input_is_string=False, threshold=10, metric="day"
-                        ),
-                    ),
-                    "within 10 days",
-                    0.05,
-                ),
+                _within_days(3, 0.2),
+                _within_days(10, 0.05),
                 _level(
                     cll.CustomLevel(f"NOT {precise} AND month_l = month_r"),
                     "same month (one gives only the month)",
