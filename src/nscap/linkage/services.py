@@ -192,7 +192,7 @@ def _save_suggestions(run: LinkRun, result: engine.LinkResult, events: dict) -> 
 def _pending(user: Any, suggestion_id: int, status: str = SuggestionStatus.PENDING):
     _require_steward(user)
     suggestion = (
-        MergeSuggestion.objects.select_for_update()
+        MergeSuggestion.objects.select_for_update(of=("self",))
         .select_related("kept", "duplicate")
         .filter(pk=suggestion_id)
         .first()

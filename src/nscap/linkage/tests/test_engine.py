@@ -164,3 +164,17 @@ def test_quality_scores_by_hand():
     assert (scores.true_positives, scores.predicted, scores.actual) == (1, 2, 3)
     assert scores.precision == 0.5
     assert quality.clusters(found, truth).true_positives == 0
+
+
+def test_a_month_only_report_between_two_runs_is_left_to_a_steward(background):
+    reports = [
+        _event("amb-early", start="2019-05-02", end=None),
+        _event("amb-late", start="2019-05-27", end=None),
+        _event("amb-iaea", start="2019-05", end=None, reporter="iaea", host_text="DNSTC, KR"),
+    ]
+    result = _link(background, reports)
+    assert "amb-iaea" in result.ambiguous
+    ids = {result.cluster_of[r["key"]] for r in reports}
+    assert len(ids) == 3
+    statuses = {p.status for p in result.pairs if "amb-iaea" in (p.left, p.right)}
+    assert statuses == {"ambiguous"}
