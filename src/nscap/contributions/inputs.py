@@ -57,11 +57,16 @@ class InstitutionInput(RecordInput):
     website: Text = ""
     description: Text = ""
     labels: list[LabelInput] = Field(default_factory=list)
+    same_as: Key | None = Field(
+        None, description="The record of the same organisation that is kept (a steward's merge)"
+    )
 
     @model_validator(mode="after")
     def _role_needs_parent(self):
         if self.parent_role and not self.parent:
             raise ValueError("parent_role is given but parent is not")
+        if self.same_as and self.same_as == self.key:
+            raise ValueError("same_as names the institution itself")
         return self
 
 

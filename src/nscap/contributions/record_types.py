@@ -86,7 +86,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             inputs.InstitutionInput,
             "institutions.institution",
             owner="",
-            refs={"parent": "institution"},
+            refs={"parent": "institution", "same_as": "institution"},
             children={"labels": _labels},
             title_field="name",
         ),
