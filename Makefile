@@ -30,6 +30,7 @@ bench:
 	.venv/bin/python bench/pages.py
 	.venv/bin/python bench/collaboration.py
 	.venv/bin/python bench/analytics.py
+	nice .venv/bin/python bench/linkage.py --reports 10000 100000
 
 # Refresh the vendored chart libraries from the npm registry (see their README.md).
 VEGA_DIR = src/nscap/core/static/core/vendor/vega

@@ -129,3 +129,7 @@ api.add_router("/analytics/overlaps", overlaps_router)
 from nscap.analytics.api import router as analytics_router  # noqa: E402
 
 api.add_router("/", analytics_router)
+
+from nscap.linkage.api import router as linkage_router  # noqa: E402
+
+api.add_router("/", linkage_router)

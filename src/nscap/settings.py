@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "nscap.contributions",
     "nscap.interchange",
     "nscap.analytics",
+    "nscap.linkage",
 ]
 
 MIDDLEWARE = [

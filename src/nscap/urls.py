@@ -16,6 +16,7 @@ urlpatterns = [
     path("contribute/", include("nscap.contributions.urls")),
     path("data/", include("nscap.interchange.urls")),
     path("analytics/", include("nscap.analytics.urls")),
+    path("linkage/", include("nscap.linkage.urls")),
     path("", include("nscap.core.urls")),
 ]
 

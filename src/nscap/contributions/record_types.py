@@ -52,6 +52,7 @@ REFERENCE_MODELS = {
     "network": "networks.Network",
     "topic": "vocabularies.Topic",
     "target_group": "vocabularies.TargetGroup",
+    "training_event": "activities.TrainingEvent",
 }
 
 
@@ -85,7 +86,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             inputs.InstitutionInput,
             "institutions.institution",
             owner="",
-            refs={"parent": "institution"},
+            refs={"parent": "institution", "same_as": "institution"},
             children={"labels": _labels},
             title_field="name",
         ),
@@ -115,7 +116,12 @@ RECORD_TYPES: dict[str, RecordType] = {
             inputs.TrainingEventInput,
             "activities.training_event",
             owner="host",
-            refs={"host": "institution", "course": "course"},
+            refs={
+                "host": "institution",
+                "course": "course",
+                "reported_by": "institution",
+                "same_as": "training_event",
+            },
             many={"topics": "topic", "target_groups": "target_group"},
             dates=("start", "end"),
             children={"partners": _partners, "participant_countries": _participant_countries},
