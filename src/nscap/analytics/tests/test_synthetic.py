@@ -49,3 +49,17 @@ def test_demo_command_with_synthetic_data(tmp_path):
     assert TrainingEvent.objects.filter(key__startswith="syn-").count() >= 40
     with pytest.raises(Exception, match="--events"):
         call_command("demo", "--synthetic", "--events", "0", "--no-serve", "--no-users")
+
+
+@pytest.mark.django_db
+def test_demo_with_synthetic_data_links_reports_for_the_steward():
+    from io import StringIO
+
+    from nscap.linkage.models import LinkRun, MergeSuggestion
+
+    out = StringIO()
+    call_command("demo", "--synthetic", "--events", "300", "--no-serve", stdout=out)
+    run = LinkRun.objects.get()
+    assert run.reports > 300  # the synthetic set reports some events twice
+    assert MergeSuggestion.objects.count() == run.new_suggestions > 0
+    assert f"{run.new_suggestions} merge suggestions waiting at /linkage/" in out.getvalue()

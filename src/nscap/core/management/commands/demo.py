@@ -37,6 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if not no_users:
             self.print_users()
+        if options.get("synthetic"):
+            self.link_reports()
         if no_serve:
             return
         self.stdout.write(self.style.SUCCESS(f"nscap demo: open http://127.0.0.1:{port}/"))
@@ -52,6 +54,22 @@ class Command(BaseCommand):
         report = load_synthetic(events=events)
         written = ", ".join(f"{n} {name}" for name, n in report.counts.items())
         self.stdout.write(f"Synthetic data (keys syn-…, cited as synthetic): {written}")
+
+    def link_reports(self) -> None:
+        """Run record linkage as the demo steward so the merge queue shows suggestions."""
+        from django.contrib.auth import get_user_model
+
+        from nscap.accounts.demo_users import STEWARD
+        from nscap.linkage.services import run_linkage
+
+        steward = get_user_model().objects.filter(username=STEWARD).first()
+        if steward is None:  # --no-users: nobody to run as, and nobody to review the queue
+            return
+        run = run_linkage(steward, incremental=True)
+        self.stdout.write(
+            f"Record linkage: {run.reports} reports → {run.clusters} events; "
+            f"{run.new_suggestions} merge suggestions waiting at /linkage/ for the steward."
+        )
 
     def print_users(self) -> None:
         from nscap.accounts.demo_users import seed_demo_users
