@@ -1,7 +1,7 @@
 """Duplicated effort: offerings of the same topic for the same audience, in one region and time
 window, by different providers — where coordinators could pool courses instead of repeating them.
 
-Rules (documented in ``docs/collaboration-analytics.md``):
+Rules (documented in ``docs/analytics.md``):
 
 - An *offering* is a training event the viewer may see that is not a duplicate report of another
   (``same_as`` is empty), with its host as provider. Its topics and target groups are the

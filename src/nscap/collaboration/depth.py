@@ -3,7 +3,7 @@
 The brief warns that "the extent of collaboration" may be "exaggerated". A claim's *depth* is a
 rung on a five-step scale set by its type; its *confirmed depth* is how much of that the other
 side backs; the difference, per institution, is the exaggeration gap. The rules (documented in
-``docs/collaboration-analytics.md``):
+``docs/analytics.md``):
 
 1. Depth by type (``DEPTH_BY_TYPE``): 1 common network membership, participation in training
    (attending a course) or an unspecified claim; 2 seminar or exchange of training materials;
