@@ -10,16 +10,21 @@ transaction, so a failure anywhere still leaves nothing written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import json
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection, models
+from django.utils import timezone
 
+from nscap.contributions.choices import ConfirmationAnswer
 from nscap.contributions.errors import Invalid, Stale
-from nscap.contributions.models import Change, Changeset, HistoryEntry
+from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import (
     REFERENCE_MODELS,
     RecordType,
@@ -36,6 +41,41 @@ BULK_TYPES = frozenset(
 )
 
 
+class PendingChange(NamedTuple):
+    """One change of a changeset as ``_apply`` needs it (a row of ``Change``, without the
+    cost of a model instance)."""
+
+    position: int
+    action: str
+    record_type: str
+    record_key: str
+    base_version: int | None
+    data: dict[str, Any]
+    before: dict[str, Any]
+
+
+def pending_changes(changeset: Changeset) -> Iterator[PendingChange]:
+    """The changeset's changes in order, read a batch at a time."""
+    rows = changeset.changes.order_by("position").values_list(*PendingChange._fields)
+    for row in rows.iterator(chunk_size=BATCH):
+        yield PendingChange(*row)
+
+
+HISTORY_COLUMNS = [
+    "at",
+    "actor_id",
+    "action",
+    "content_type_id",
+    "object_id",
+    "record_type",
+    "record_key",
+    "changeset_id",
+    "before",
+    "after",
+    "message",
+]
+
+
 def keys_to_pks(record_type_name: str, keys: Iterable[str], user: Any) -> dict[str, int]:
     """Key -> primary key of the records of one kind that ``user`` may see (one query)."""
     model = apps.get_model(REFERENCE_MODELS[record_type_name])
@@ -47,7 +87,7 @@ def keys_to_pks(record_type_name: str, keys: Iterable[str], user: Any) -> dict[s
     return found
 
 
-def _referenced(rt: RecordType, changes: list[Change]) -> dict[str, set[str]]:
+def _referenced(rt: RecordType, changes: list[PendingChange]) -> dict[str, set[str]]:
     """Record type -> every key the batch refers to."""
     wanted: dict[str, set[str]] = {}
     for change in changes:
@@ -63,7 +103,7 @@ def _referenced(rt: RecordType, changes: list[Change]) -> dict[str, set[str]]:
 
 
 def create_many(
-    rt: RecordType, changes: list[Change], changeset: Changeset, actor: Any, user: Any
+    rt: RecordType, changes: list[PendingChange], changeset: Changeset, actor: Any, user: Any
 ) -> None:
     """Create the records of ``changes`` (all creates of ``rt``) with their history entries.
 
@@ -85,7 +125,7 @@ def create_many(
         return pks[target][key]
 
     instances, errors = [], []
-    fk_names = list(rt.refs)
+    limits = _lengths(rt)
     for change in changes:
         instance = rt.model()
         try:
@@ -95,7 +135,13 @@ def create_many(
                     related(target, key, name)
             for partner in change.data.get("partners") or ():
                 related("institution", partner["institution"], "partners")
-            instance.clean_fields(exclude=fk_names)  # references: resolved above, in bulk
+            # The schema validated each value (types, choices, ranges); what remains of
+            # full_clean: text lengths, the record's own rules (clean), and keys, references
+            # and check constraints, which are checked in bulk here or by the database.
+            errors += [
+                {"change": change.position, "field": name, "message": message}
+                for name, message in _too_long(instance, limits)
+            ]
             instance.clean()
         except UnknownReference as exc:
             errors.append({"change": change.position, "field": exc.field, "message": str(exc)})
@@ -110,28 +156,51 @@ def create_many(
     insert(rt.model, instances, pks=True)
     _write_related(rt, changes, instances, pks)
     content_type = ContentType.objects.get_for_model(rt.model)
-    action = f"{rt.action_prefix}.create"
-    insert(
+    action, now = f"{rt.action_prefix}.create", timezone.now()
+    insert_rows(
         HistoryEntry,
-        [
-            HistoryEntry(
-                actor=actor,
-                action=action,
-                content_type=content_type,
-                object_id=instance.pk,
-                record_type=rt.name,
-                record_key=instance.key,
-                changeset=changeset,
-                before=change.before,
-                after=snapshot(rt, instance, given=change.data),
-                message=changeset.comment,
+        HISTORY_COLUMNS,
+        (
+            (
+                now,
+                actor.pk if actor else None,
+                action,
+                content_type.pk,
+                instance.pk,
+                rt.name,
+                instance.key,
+                changeset.pk,
+                change.before,
+                snapshot(rt, instance, given=change.data),
+                changeset.comment,
             )
             for change, instance in zip(changes, instances, strict=True)
-        ],
+        ),
     )
 
 
-def _write_related(rt: RecordType, changes: list[Change], instances: list, pks: dict) -> None:
+def _lengths(rt: RecordType) -> list[tuple[str, int]]:
+    """(field, max_length) of the record's text columns."""
+    return [
+        (f.attname, f.max_length)
+        for f in rt.model._meta.concrete_fields
+        if isinstance(f, models.CharField) and f.max_length and not f.choices
+    ]
+
+
+def _too_long(instance: models.Model, limits: list[tuple[str, int]]) -> Iterator[tuple]:
+    for name, limit in limits:
+        value = getattr(instance, name)
+        if value and len(value) > limit:  # the validator only for its message
+            try:
+                MaxLengthValidator(limit)(value)
+            except ValidationError as exc:
+                yield name, " ".join(exc.messages)
+
+
+def _write_related(
+    rt: RecordType, changes: list[PendingChange], instances: list, pks: dict
+) -> None:
     """The batch's m2m rows, child rows and confirmation requests."""
     from nscap.activities.models import EventParticipantCountry, EventPartner
     from nscap.contributions.models import ConfirmationRequest
@@ -139,46 +208,45 @@ def _write_related(rt: RecordType, changes: list[Change], instances: list, pks: 
     pairs = list(zip(changes, instances, strict=True))
     for name, target in rt.many.items():
         field = rt.model._meta.get_field(name)
-        through = field.remote_field.through
-        own, other = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        insert(
-            through,
-            [
-                through(**{own: instance.pk, other: pks[target][key]})
+        insert_rows(
+            field.remote_field.through,
+            [f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"],
+            (
+                (instance.pk, pks[target][key])
                 for change, instance in pairs
                 for key in sorted(set(change.data.get(name) or ()))
-            ],
+            ),
         )
     if "partners" in rt.children:
-        insert(
+        insert_rows(
             EventPartner,
-            [
-                EventPartner(
-                    event_id=instance.pk,
-                    institution_id=pks["institution"][partner["institution"]],
-                    role=partner["role"],
-                )
+            ["event_id", "institution_id", "role"],
+            (
+                (instance.pk, pks["institution"][partner["institution"]], partner["role"])
                 for change, instance in pairs
                 for partner in change.data.get("partners") or ()
-            ],
+            ),
         )
     if "participant_countries" in rt.children:
-        insert(
+        insert_rows(
             EventParticipantCountry,
-            [
-                EventParticipantCountry(event_id=instance.pk, **row)
+            ["event_id", "country", "count"],
+            (
+                (instance.pk, row["country"], row["count"])
                 for change, instance in pairs
                 for row in change.data.get("participant_countries") or ()
-            ],
+            ),
         )
     if rt.name == "collaboration_claim":  # a claim about a partner asks the partner to confirm
-        insert(
+        now = timezone.now()
+        insert_rows(
             ConfirmationRequest,
-            [
-                ConfirmationRequest(claim_id=instance.pk, partner_id=instance.partner_id)
+            ["claim_id", "partner_id", "answer", "comment", "created_at"],
+            (
+                (instance.pk, instance.partner_id, ConfirmationAnswer.PENDING, "", now)
                 for instance in instances
                 if instance.partner_id
-            ],
+            ),
         )
 
 
@@ -207,8 +275,67 @@ def insert(model: type[models.Model], objs: list[models.Model], *, pks: bool = F
                 obj.pk = value
                 obj._state.adding = False
         columns = ", ".join(quote(f.column) for f in fields)
+        plain = [_plain(f) for f in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                    [
+                        getattr(obj, f.attname)
+                        if simple
+                        else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                        for f, simple in zip(fields, plain, strict=True)
+                    ]
                 )
+
+
+def insert_rows(
+    model: type[models.Model], columns: list[str], rows: Iterable[tuple], *first: Any
+) -> None:
+    """Insert plain rows (values in ``columns`` order, by attribute name: ``changeset_id``)
+    without making model instances: the history, change and m2m rows of large imports.
+    ``first``: values that start every row (for the columns before the rows' own).
+
+    PostgreSQL: ``COPY``; elsewhere ``executemany`` a batch at a time. JSON and date-time values
+    are adapted here, everything else is written as given.
+    """
+    meta = model._meta
+    fields = [next(f for f in meta.concrete_fields if f.attname == name) for name in columns]
+    adapt = [_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+
+    def prepared(row: tuple) -> list:
+        return [fn(v) if fn else v for fn, v in zip(adapt, (*first, *row), strict=True)]
+
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row in iterator:
+                    copy.write_row(prepared(row))
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        # Names come from the model's meta, quoted; values go as parameters.
+        sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        while batch := list(islice(iterator, BATCH)):
+            cursor.executemany(sql, [prepared(row) for row in batch])
+
+
+def _plain(field: models.Field) -> bool:
+    """Whether psycopg writes the field's attribute as it is (no pre_save, no adaptation)."""
+    return isinstance(
+        field,
+        models.CharField
+        | models.TextField
+        | models.IntegerField
+        | models.BooleanField
+        | models.ForeignKey,
+    ) or (type(field) is models.DateField and not (field.auto_now or field.auto_now_add))
+
+
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, models.JSONField):
+        return json.dumps
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    return None

@@ -12,6 +12,7 @@ steward; a steward's own changes are applied at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,26 +262,25 @@ def propose(
                 idempotency_key=idempotency_key[:200],
             )
             changeset.sources.set(sources)
-            bulk.insert(  # COPY on PostgreSQL: an import is one change per row
-                Change,
-                [
-                    Change(
-                        changeset=changeset,
-                        position=position,
-                        action=change.action,
-                        record_type=rt.name,
-                        record_key=(instance.key if instance is not None else values["key"]),
-                        base_version=instance.version if instance is not None else None,
-                        data=values,
-                        before=before,
-                    )
-                    for position, (change, (rt, values, before, instance)) in enumerate(
-                        zip(changes, checked, strict=True)
-                    )
-                ],
+            pending = [
+                bulk.PendingChange(
+                    position,
+                    change.action,
+                    rt.name,
+                    instance.key if instance is not None else values["key"],
+                    instance.version if instance is not None else None,
+                    values,
+                    before,
+                )
+                for position, (change, (rt, values, before, instance)) in enumerate(
+                    zip(changes, checked, strict=True)
+                )
+            ]
+            bulk.insert_rows(  # COPY on PostgreSQL: an import is one change per row
+                Change, ["changeset_id", *bulk.PendingChange._fields], pending, changeset.pk
             )
             if _auto_applies(author, checked, institution_ids, pks):
-                _apply(changeset, reviewer=None)
+                _apply(changeset, reviewer=None, changes=pending)
     except IntegrityError as exc:
         if idempotency_key:  # a concurrent retry with the same key won the race
             return Changeset.objects.get(author=author, idempotency_key=idempotency_key)
@@ -303,15 +303,19 @@ def _history(actor, rt: RecordType, action: str, instance, changeset, before, af
     )
 
 
-def _apply(changeset: Changeset, reviewer: Any) -> None:
+def _apply(
+    changeset: Changeset, reviewer: Any, changes: Iterable[bulk.PendingChange] | None = None
+) -> None:
     """Apply every change of ``changeset`` (inside the caller's transaction) or none.
 
-    Runs of new records of one type go to ``bulk.create_many`` a batch at a time (large imports);
-    everything else is applied one change at a time, in order.
+    ``changes``: the changeset's changes in order, when the caller has just written them (read
+    back from the database otherwise). Runs of new records of one type go to
+    ``bulk.create_many`` a batch at a time (large imports); everything else is applied one
+    change at a time, in order.
     """
     author = changeset.author
     user = author if reviewer is None else reviewer
-    batch: list[Change] = []
+    batch: list[bulk.PendingChange] = []
     use_bulk = getattr(settings, "NSCAP_BULK_WRITES", True)
 
     def flush() -> None:
@@ -320,7 +324,9 @@ def _apply(changeset: Changeset, reviewer: Any) -> None:
             bulk.create_many(rt, batch, changeset, reviewer or author, user)
             batch.clear()
 
-    for change in changeset.changes.order_by("position").iterator(chunk_size=bulk.BATCH):
+    if changes is None:
+        changes = bulk.pending_changes(changeset)
+    for change in changes:
         if (
             use_bulk
             and change.action == ChangeAction.CREATE
@@ -339,7 +345,7 @@ def _apply(changeset: Changeset, reviewer: Any) -> None:
     changeset.save(update_fields=["status", "reviewed_by", "reviewed_at"])
 
 
-def _apply_one(changeset: Changeset, change: Change, reviewer: Any) -> None:
+def _apply_one(changeset: Changeset, change: bulk.PendingChange, reviewer: Any) -> None:
     """Apply one change: the record with its m2m and child rows, then its history entry."""
     author = changeset.author
     rt = RECORD_TYPES[change.record_type]
@@ -408,7 +414,7 @@ def _apply_one(changeset: Changeset, change: Change, reviewer: Any) -> None:
     _after_apply(rt, instance, change)
 
 
-def _after_apply(rt: RecordType, instance, change: Change) -> None:
+def _after_apply(rt: RecordType, instance, change: bulk.PendingChange) -> None:
     """A new claim about a partner institution asks the partner to confirm it."""
     if rt.name == "collaboration_claim" and instance.partner_id:
         from nscap.contributions.models import ConfirmationRequest
