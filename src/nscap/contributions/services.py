@@ -482,21 +482,36 @@ def withdraw(author: Any, changeset_id: int) -> Changeset:
     return changeset
 
 
-def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
-    """Propose the inverse of one history entry as a new changeset."""
+def _inverse(entry: HistoryEntry) -> ProposedChange:
+    """The change that undoes one history entry."""
     rt = RECORD_TYPES[entry.record_type]
     action = entry.action.rsplit(".", 1)[-1]
     if action == "create":
-        change = ProposedChange("delete", rt.name, key=entry.record_key)
-    elif action == "delete":
-        change = ProposedChange("create", rt.name, values=entry.before)
-    else:
-        current = rt.model.objects.filter(key=entry.record_key).first()
-        change = ProposedChange(
-            "update",
-            rt.name,
-            key=entry.record_key,
-            values=entry.before,
-            base_version=current.version if current else None,
-        )
-    return propose(user, [change], comment=comment or f"Revert of history entry {entry.pk}")
+        return ProposedChange("delete", rt.name, key=entry.record_key)
+    if action == "delete":
+        return ProposedChange("create", rt.name, values=entry.before)
+    current = rt.model.objects.filter(key=entry.record_key).first()
+    return ProposedChange(
+        "update",
+        rt.name,
+        key=entry.record_key,
+        values=entry.before,
+        base_version=current.version if current else None,
+    )
+
+
+def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
+    """Propose the inverse of one history entry as a new changeset."""
+    return propose(
+        user, [_inverse(entry)], comment=comment or f"Revert of history entry {entry.pk}"
+    )
+
+
+def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changeset:
+    """Propose the inverse of a whole applied changeset (an import, say) as one new changeset:
+    what it created is deleted, what it changed or deleted is set back, last change first."""
+    changeset = Changeset.objects.filter(pk=changeset_id, status=ChangesetStatus.APPLIED).first()
+    if changeset is None:
+        raise NotFound(f"no applied changeset {changeset_id}")
+    changes = [_inverse(entry) for entry in changeset.history.order_by("-id").iterator()]
+    return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")
