@@ -55,10 +55,16 @@ class PendingChange(NamedTuple):
 
 
 def pending_changes(changeset: Changeset) -> Iterator[PendingChange]:
-    """The changeset's changes in order, read a batch at a time."""
+    """The changeset's changes in order, read a batch at a time.
+
+    Batches by position, not a server-side cursor: a change that fails rolls the transaction
+    back, and a cursor closed after that would fail again (PostgreSQL).
+    """
     rows = changeset.changes.order_by("position").values_list(*PendingChange._fields)
-    for row in rows.iterator(chunk_size=BATCH):
-        yield PendingChange(*row)
+    last = -1
+    while batch := list(rows.filter(position__gt=last)[:BATCH]):
+        yield from (PendingChange(*row) for row in batch)
+        last = batch[-1][0]
 
 
 HISTORY_COLUMNS = [
