@@ -316,6 +316,8 @@ def main() -> None:
         iie_rows = min(count, args.iie_rows)
         iie = import_export(path, iie_rows)
         clean(prefix)
+        # The largest child so far: sizes grow, so this is the import of this size.
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         ours = count / statistics.median(walls)
         copy_same = count / statistics.median(same)
         copy_plain = count / statistics.median(bare)
@@ -323,7 +325,7 @@ def main() -> None:
         print(
             f"{count:>9,} rows  nscap import {ours:9,.0f} rows/s (median of {args.runs}, spread "
             f"{spread(walls)}; CPU {statistics.median(cpus):.1f} s, wall "
-            f"{statistics.median(walls):.1f} s)\n"
+            f"{statistics.median(walls):.1f} s; peak memory {peak:,.0f} MB)\n"
             f"{'':16}COPY same tables {copy_same:9,.0f} rows/s (spread {spread(same)})"
             f"  -> ours {ours / copy_same:.2f}x\n"
             f"{'':16}COPY bare table  {copy_plain:9,.0f} rows/s (spread {spread(bare)})"
@@ -336,7 +338,8 @@ def main() -> None:
             (
                 f"nscap import, {count:,} events, steward, PostgreSQL",
                 f"{ours:,.0f} rows/s (median of {args.runs}, spread {spread(walls)}, load "
-                f"{load:.1f}); {ours / copy_same:.2f}x COPY same tables, "
+                f"{load:.1f}, process CPU {count / statistics.median(cpus):,.0f} rows/s, "
+                f"peak {peak:,.0f} MB); {ours / copy_same:.2f}x COPY same tables, "
                 f"{ours / copy_plain:.2f}x bare COPY, {ours / iie_speed:.0f}x import-export",
             ),
             (f"COPY into the same tables, {count:,} events", f"{copy_same:,.0f} rows/s"),
