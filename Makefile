@@ -28,3 +28,4 @@ messages:
 bench:
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
+	.venv/bin/python bench/import_speed.py

@@ -61,6 +61,18 @@ EVENT_COLUMNS = [
 ]
 
 
+def create_database(url: str) -> None:
+    """Create the benchmark's own database when it is not there yet."""
+    import psycopg
+    from psycopg import sql
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def prepare() -> tuple[list[str], list[str]]:
     """Brief data and the steward; the public institution keys and the topic keys."""
     from django.core.management import call_command
@@ -291,6 +303,7 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true", help="print only")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
+    create_database(args.database_url)
     setup_django()
     hosts, topics = prepare()
     work = Path(tempfile.mkdtemp(prefix="nscap-importbench-"))
