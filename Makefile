@@ -31,6 +31,7 @@ bench:
 	.venv/bin/python bench/collaboration.py
 	.venv/bin/python bench/analytics.py
 	nice .venv/bin/python bench/linkage.py --reports 10000 100000
+	.venv/bin/python bench/import_speed.py
 
 # Refresh the vendored chart libraries from the npm registry (see their README.md).
 VEGA_DIR = src/nscap/core/static/core/vendor/vega
