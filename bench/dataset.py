@@ -22,6 +22,7 @@ import argparse
 import os
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -66,7 +67,7 @@ def configure(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nscap.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("NSCAP_DATA_DIR", "/tmp/nscap-bench-data")
+    os.environ.setdefault("NSCAP_DATA_DIR", tempfile.mkdtemp(prefix="nscap-bench-"))
 
 
 def drop_and_create(url: str) -> None:
@@ -143,7 +144,8 @@ def write(table: Table, rows: Iterable[tuple]) -> int:
                     count += 1
             return count
         marks = ", ".join("?" for _ in table.columns)
-        sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+        # Table and column names come from the models, never from input.
+        sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"  # noqa: S608
         batch: list[tuple] = []
         for row in table.rows(rows):
             batch.append(row)

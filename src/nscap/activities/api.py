@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
@@ -59,12 +59,18 @@ def _courses(user) -> QuerySet:
 
 
 def _events(user) -> QuerySet:
+    """Visible events with what they nest, in a fixed number of queries however many.
+
+    The host and the course come in the same query as the event: an event is visible only
+    with its host, and the course's own visibility is read alongside (``course_visible``, the
+    same filter as an ``Exists``), so a hidden course shows as no course.
+    """
     partners = EventPartner.objects.filter(
         institution__in=visible(Institution, user)
     ).select_related("institution")
-    return visible(TrainingEvent, user).prefetch_related(
-        Prefetch("course", queryset=visible(Course, user)),
-        Prefetch("host", queryset=visible(Institution, user)),
+    courses = visible(Course, user).filter(pk=OuterRef("course_id"))
+    events = visible(TrainingEvent, user).select_related("host", "course")
+    return events.annotate(course_visible=Exists(courses)).prefetch_related(
         Prefetch("partners", queryset=partners.order_by("institution__key", "role")),
         Prefetch(
             "participant_countries", queryset=EventParticipantCountry.objects.order_by("country")

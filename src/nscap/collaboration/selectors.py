@@ -26,7 +26,23 @@ class ClaimReading:
 
 
 def _side(institution: Institution | None, lineage: dict[int, set[int]]) -> set[int]:
-    return lineage.get(institution.pk, set()) if institution else set()
+    if institution is None:
+        return set()
+    return lineage.get(institution.pk) or {institution.pk}
+
+
+def _linked_lineages() -> dict[int, set[int]]:
+    """Lineages of the institutions in a parent chain; any other institution is its own side.
+
+    Only the rows with a parent are read (with their parents reached through ``parent_id``), so
+    the cost follows the number of parent links, not the number of institutions.
+    """
+    return _lineages(list(Institution.objects.filter(parent__isnull=False).only("pk", "parent_id")))
+
+
+def side_of(institution: Institution) -> set[int]:
+    """Ids of ``institution``'s side: itself, its ancestors and its descendants."""
+    return _side(institution, _linked_lineages())
 
 
 def _lineages(institutions: list[Institution]) -> dict[int, set[int]]:
@@ -67,13 +83,28 @@ def _answers(back: CollaborationClaim, claim: CollaborationClaim, lineage) -> bo
 
 
 def read_claims(claims) -> list[ClaimReading]:
-    """Mark each of ``claims`` (already filtered by ``visible_to``) one- or two-sided."""
+    """Mark each of ``claims`` (already filtered by ``visible_to``) one- or two-sided.
+
+    Answering claims are looked up by claimant (and claimant country) rather than by comparing
+    every pair, so reading all claims grows with their number, not its square.
+    """
     claims = list(claims.select_related("claimant", "partner", "network"))
-    institutions = list(Institution.objects.only("pk", "parent_id", "country"))
-    lineage = _lineages(institutions)
+    lineage = _linked_lineages()
+    by_claimant: dict[int, list[int]] = {}
+    by_country: dict[str, list[int]] = {}
+    for position, claim in enumerate(claims):
+        by_claimant.setdefault(claim.claimant_id, []).append(position)
+        by_country.setdefault(claim.claimant.country, []).append(position)
     readings = []
     for claim in claims:
-        answering = tuple(back for back in claims if _answers(back, claim, lineage))
+        if claim.partner_id is not None:
+            sides = _side(claim.partner, lineage)
+            candidates = [p for pk in sides for p in by_claimant.get(pk, ())]
+        else:
+            candidates = list(by_country.get(claim.partner_country, ()))
+        answering = tuple(
+            claims[p] for p in sorted(set(candidates)) if _answers(claims[p], claim, lineage)
+        )
         readings.append(
             ClaimReading(
                 claim=claim,
