@@ -47,7 +47,9 @@ BIN = Path(sys.executable).parent
 PORTS = {"nscap": 8220, "bare": 8221, "datasette": 8222}
 DATA = ROOT / "docs" / "bench-data" / "read_api.jsonl"
 PG_URL = os.environ.get("NSCAP_BENCH_PG", "postgres://postgres@127.0.0.1:5432/nscap_readbench")
-WORKERS = int(os.environ.get("NSCAP_BENCH_WORKERS", "4"))
+# As ``nscap serve`` runs it: two workers of four threads (NSCAP_BENCH_WORKERS/THREADS).
+WORKERS = int(os.environ.get("NSCAP_BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("NSCAP_BENCH_THREADS", "4"))
 # The pages measured at each scale; other branches add theirs with --page (the gap page).
 PAGES = {"home": ["/"], "institution": None}  # None: public institutions of the data set
 GOALS = {
@@ -128,7 +130,12 @@ def app_env(database: str, data_dir: str) -> dict:
 
 
 def gunicorn(app: str, port: int) -> list[str]:
-    return [str(BIN / "gunicorn"), app, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
+    return [
+        str(BIN / "gunicorn"),
+        app,
+        *("--workers", str(WORKERS), "--threads", str(THREADS)),
+        *("--bind", f"127.0.0.1:{port}"),
+    ]
 
 
 def datasette(path: Path, port: int) -> list[str]:
@@ -330,19 +337,18 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
     extra = dict(item.split("=", 1) for item in args.page)
-    print(f"{machine()}, commit {commit()}, {WORKERS} gunicorn workers, 32 connections")
-    results = []
-    for scale in args.scales:
-        results += run_scale(scale, args, extra)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    DATA.parent.mkdir(parents=True, exist_ok=True)
-    with DATA.open("a", encoding="utf-8") as out:
-        for row in results:
-            out.write(json.dumps({"date": stamp, "commit": commit(), **row}) + "\n")
-    rows = ratios(results)
-    for what, figure in rows:
-        print(f"{what}: {figure}")
-    record("read_api", rows)
+    print(f"{machine()}, commit {commit()}, gunicorn {WORKERS}×{THREADS} threads, 32 connections")
+    for scale in args.scales:  # each scale is recorded as soon as it is measured
+        results = run_scale(scale, args, extra)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+        DATA.parent.mkdir(parents=True, exist_ok=True)
+        with DATA.open("a", encoding="utf-8") as out:
+            for row in results:
+                out.write(json.dumps({"date": stamp, "commit": commit(), **row}) + "\n")
+        rows = ratios(results)
+        for what, figure in rows:
+            print(f"{what}: {figure}", flush=True)
+        record("read_api", rows)
 
 
 if __name__ == "__main__":
