@@ -28,3 +28,5 @@ messages:
 bench:
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
+	.venv/bin/python bench/read_api.py --scales 10k 100k 1M
+	.venv/bin/python bench/growth.py

@@ -130,15 +130,9 @@ class TrainingEvent(Record):
             country_constraint("country", "event_country_iso_alpha2"),
             models.CheckConstraint(condition=~Q(same_as=F("pk")), name="event_not_same_as_self"),
         ]
-        indexes = [
-            models.Index(fields=["country", "start"]),
-            models.Index(fields=["start"]),
-            # The API's order (latest first, undated last, then key): an unfiltered page of a
-            # large registry reads 50 index entries instead of sorting every event.
-            models.Index(
-                F("start").desc(nulls_last=True), F("key").asc(), name="event_latest_first"
-            ),
-        ]
+        # Also ``event_latest_first`` (migration 0004), written per database because SQLite
+        # refuses NULLS LAST in an index.
+        indexes = [models.Index(fields=["country", "start"]), models.Index(fields=["start"])]
 
     def __str__(self) -> str:
         return self.title
