@@ -62,12 +62,29 @@ def plot(rows: dict[tuple, dict], out: Path) -> None:
     figure.savefig(out, dpi=110)
 
 
+def table(rows: dict[tuple, dict]) -> str:
+    """A Markdown table of the latest figures: one line per series, req/s and p95 per scale."""
+    scales = sorted({key[0] for key in rows})
+    series = sorted({key[1:] for key in rows}, key=lambda k: (k[2], k[0], k[1]))
+    head = "| endpoint | backend | server | " + " | ".join(f"{s:,} events" for s in scales) + " |"
+    lines = [head, "|---|---|---|" + "---|" * len(scales)]
+    for backend, server, endpoint in series:
+        cells = []
+        for scale in scales:
+            row = rows.get((scale, backend, server, endpoint))
+            cells.append(f"{row['rps']:.0f} req/s, p95 {row['p95_ms']:.0f} ms" if row else "—")
+        lines.append(f"| {endpoint} | {backend} | {server} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "read_api_growth.png"))
     args = parser.parse_args()
-    plot(latest(), Path(args.out))
-    print(f"wrote {args.out}")
+    rows = latest()
+    plot(rows, Path(args.out))
+    print(f"wrote {args.out}\n")
+    print(table(rows))
 
 
 if __name__ == "__main__":

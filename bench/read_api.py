@@ -26,6 +26,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -103,16 +104,20 @@ def serving(name: str, command: list[str], env: dict, probe: str):
         raise RuntimeError(f"port {port} is taken; stop what runs there first")
     log_path = Path(tempfile.gettempdir()) / f"nscap-bench-{name}.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=ROOT)
+        # A session of its own, so that stopping it stops its workers too (a worker busy with
+        # a slow request outlives its master's TERM otherwise, and keeps the port).
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=log, cwd=ROOT, start_new_session=True
+        )
         try:
             wait_for(port, probe)
             yield port
         finally:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
 
@@ -247,6 +252,7 @@ def run_scale(scale: str, args: argparse.Namespace, extra_pages: dict[str, str])
     work = Path(args.workdir) / scale
     sqlite_path = work / "nscap.sqlite3"
     backends = {"postgresql": PG_URL, "sqlite": f"sqlite:///{sqlite_path}"}
+    backends = {name: url for name, url in backends.items() if name in args.backends}
     if not args.skip_fill:
         for url in backends.values():
             fill(scale, url)
@@ -255,7 +261,8 @@ def run_scale(scale: str, args: argparse.Namespace, extra_pages: dict[str, str])
     for backend, url in backends.items():
         env = app_env(url, str(work / "data"))
         collect_static(env)
-        servers = [("nscap", gunicorn("nscap.wsgi", PORTS["nscap"]), "/api/events")]
+        probe = workload.list_paths("nscap")[0]  # not the unfiltered list: slow at 1M on SQLite
+        servers = [("nscap", gunicorn("nscap.wsgi", PORTS["nscap"]), probe)]
         bare = gunicorn("bench.bare_ninja.wsgi", PORTS["bare"])
         servers.append(("bare", bare, workload.detail_paths("bare")[0]))
         if backend == "sqlite":
@@ -331,6 +338,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=12, help="seconds of a server's first run")
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "nscap-readbench"))
+    parser.add_argument("--backends", nargs="+", default=["postgresql", "sqlite"])
     parser.add_argument("--skip-fill", action="store_true", help="reuse the data of a last run")
     parser.add_argument("--page", action="append", default=[], help="NAME=PATH, another page")
     args = parser.parse_args()

@@ -132,7 +132,18 @@ class TrainingEvent(Record):
         ]
         # Also ``event_latest_first`` (migration 0004), written per database because SQLite
         # refuses NULLS LAST in an index.
-        indexes = [models.Index(fields=["country", "start"]), models.Index(fields=["start"])]
+        indexes = [
+            # Carries what the visitor's filter reads (sensitivity, host), so counting the events
+            # of a country and year is an index-only scan on PostgreSQL (INCLUDE is ignored
+            # where unsupported): at 1M events the heap visits made this COUNT the slowest
+            # part of a filtered page.
+            models.Index(
+                fields=["country", "start"],
+                include=["sensitivity", "host"],
+                name="event_country_start_covering",
+            ),
+            models.Index(fields=["start"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
