@@ -139,12 +139,10 @@ def course_item(course, citations: CitationIndex) -> dict:
 
 
 def event_item(event, citations: CitationIndex) -> dict:
-    """An event; partners whose institution is hidden are left out, and so is a course whose
-    ``course_visible`` annotation is false (see ``activities.api._events``)."""
-    course = related(event, "course") if getattr(event, "course_visible", True) else None
+    """An event; partners whose institution is hidden are left out."""
     return {
         **record_fields(event, citations),
-        "course": ref(course, "title"),
+        "course": ref(related(event, "course"), "title"),
         "host": ref(related(event, "host")),
         "title": event.title,
         **partial(event, "start"),
