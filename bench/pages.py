@@ -36,14 +36,25 @@ PAGES = [
     "/api/collaboration-claims",
     "/api/citations?limit=500",
 ]
-# What the generated registry (bench/dataset.py) adds: its paginated lists and its details.
-DATASET_PAGES = [
-    "/api/events?country=CN&year=2015",
-    "/api/events?limit=50",
-    "/api/events/bench-event-1",
-    "/institutions/bench-inst-1/",
-    "/api/institutions/bench-inst-1",
-]
+
+
+def dataset_pages() -> list[str]:
+    """What a generated registry (bench/dataset.py) adds: its lists and a visible record each."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from nscap.activities.models import TrainingEvent
+    from nscap.institutions.models import Institution
+
+    visitor = AnonymousUser()
+    event = TrainingEvent.objects.visible_to(visitor).filter(key__startswith="bench-").first()
+    institution = Institution.objects.visible_to(visitor).filter(key__startswith="bench-").first()
+    return [
+        "/api/events?country=CN&year=2015",
+        "/api/events?limit=50",
+        f"/api/events/{event.key}",
+        f"/institutions/{institution.key}/",
+        f"/api/institutions/{institution.key}",
+    ]
 
 
 def main() -> None:
@@ -62,7 +73,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     pages = [*PAGES, *args.page]
     if args.database:
-        pages += DATASET_PAGES
+        pages += dataset_pages()
         data = f"the registry at {args.database}"
     else:
         call_command("load_brief", verbosity=0)
