@@ -25,13 +25,18 @@ serve:
 messages:
 	cd src/nscap && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin makemessages -l zh_Hans && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin compilemessages
 
+# Every benchmark, on demand (never in the test suite); each appends its rows to docs/benchmarks.md.
 bench:
+	test -x .venv/bin/python || python3 -m venv .venv
+	.venv/bin/pip install -q -e '.[test,bench]'
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
 	.venv/bin/python bench/collaboration.py
 	.venv/bin/python bench/analytics.py
 	nice .venv/bin/python bench/linkage.py --reports 10000 100000
 	.venv/bin/python bench/import_speed.py
+	.venv/bin/python bench/read_api.py --scales 10k 100k 1M
+	.venv/bin/python bench/growth.py
 
 # Refresh the vendored chart libraries from the npm registry (see their README.md).
 VEGA_DIR = src/nscap/core/static/core/vendor/vega

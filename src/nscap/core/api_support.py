@@ -222,9 +222,14 @@ def paginate(
     check_query(request, type(query))
     if not queryset.ordered:
         raise ValueError("paginate() needs an ordered queryset")
-    count = queryset.count()
     limit, offset = query.limit, query.offset
-    objects = list(queryset[offset : offset + limit]) if offset < count else []
+    objects = list(queryset[offset : offset + limit])
+    # A page that is not full ends the list, so its count needs no COUNT query (the common case
+    # of a narrow filter); otherwise count the filtered, visible rows.
+    if len(objects) < limit and (objects or offset == 0):
+        count = offset + len(objects)
+    else:
+        count = queryset.count()
     has_next = offset + limit < count
     has_previous = offset > 0
     return {

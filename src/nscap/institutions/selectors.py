@@ -118,10 +118,27 @@ class InstitutionPage:
     citations: CitationIndex = field(default_factory=lambda: CitationIndex([]))
 
 
+def claims_touching(institution: Institution, user: Any) -> QuerySet:
+    """The visible claims that can mark a claim made by or about ``institution`` two-sided.
+
+    A claim about it is answered by a claim of its side (itself, its parents, its children); a
+    claim it makes is answered by a claim naming its side or its country. Reading only these keeps
+    the page's cost with the institution's own claims, not with the whole registry's.
+    """
+    from nscap.collaboration.models import CollaborationClaim
+    from nscap.collaboration.selectors import side_of
+
+    side = side_of(institution)
+    return CollaborationClaim.objects.visible_to(user).filter(
+        Q(claimant__in=side)
+        | Q(partner__in=side)
+        | Q(partner__isnull=True, partner_country=institution.country or "-")
+    )
+
+
 def institution_page(institution: Institution, user: Any) -> InstitutionPage:
     """Read one (visible) institution and everything about it that ``user`` may see."""
     from nscap.activities.models import AggregateClaim, Course, TrainingEvent
-    from nscap.collaboration.models import CollaborationClaim
     from nscap.collaboration.selectors import read_claims
     from nscap.networks.models import Membership
 
@@ -133,7 +150,7 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.visible_to(user)))
         .first()
     )
-    readings = read_claims(CollaborationClaim.objects.visible_to(user))
+    readings = read_claims(claims_touching(institution, user))
     page = InstitutionPage(
         institution=institution,
         parent=parent,
@@ -159,7 +176,8 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
         quantities=list(visible_quantities(user).filter(institution=institution)),
     )
     if page.milestones:
-        visible_ids = set(visible.values_list("pk", flat=True))
+        counterparts = {m.counterpart_id for m in page.milestones if m.counterpart_id}
+        visible_ids = set(visible.filter(pk__in=counterparts).values_list("pk", flat=True))
         for milestone in page.milestones:
             if milestone.counterpart_id and milestone.counterpart_id not in visible_ids:
                 milestone.counterpart = None  # named only in the source text, if at all

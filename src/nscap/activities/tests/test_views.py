@@ -150,3 +150,17 @@ def test_course_of_hidden_provider_is_hidden(client):
 def test_unknown_course_and_event_are_404(client):
     assert client.get(reverse("activities:course", args=["nope"])).status_code == 404
     assert client.get(reverse("activities:event", args=["nope"])).status_code == 404
+
+
+def test_list_shows_a_bounded_page_with_the_full_visible_counts(client, monkeypatch):
+    from nscap.activities import views
+
+    monkeypatch.setattr(views, "LIST_LIMIT", 2)
+    host = make_institution()
+    for day in (1, 2, 3):
+        make_event(host=host, title=f"Run {day}", start=dt.date(2020, 1, day))
+    make_event(host=host, title="Hidden run", start=dt.date(2020, 1, 9), sensitivity="restricted")
+    page = client.get(reverse("activities:list")).content.decode()
+    assert "Showing the latest 2 of 3 events" in page
+    assert "Run 3" in page and "Run 2" in page and "Run 1" not in page
+    assert "Hidden run" not in page
