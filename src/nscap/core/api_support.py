@@ -29,6 +29,8 @@ from nscap.core.partial_dates import PartialDate
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# Databases keep offsets in 64 bits; past a billion there is nothing to page to anyway.
+MAX_OFFSET = 1_000_000_000
 
 
 # --- visibility -------------------------------------------------------------------------------
@@ -135,7 +137,9 @@ class PageQuery(Schema):
     limit: int = Field(
         DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (1 to 500, default 50)."
     )
-    offset: int = Field(0, ge=0, description="Items to skip from the start of the list.")
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description="Items to skip from the start of the list."
+    )
 
 
 def parameter_names(query_type: type[Schema] | Sequence[str]) -> list[str]:

@@ -232,7 +232,14 @@ def test_unknown_query_parameter_on_a_detail_is_a_400(client):
 @pytest.mark.parametrize("url", LISTS)
 @pytest.mark.parametrize(
     ("parameter", "value"),
-    [("limit", "-1"), ("limit", "0"), ("limit", "501"), ("limit", "ten"), ("offset", "-1")],
+    [
+        ("limit", "-1"),
+        ("limit", "0"),
+        ("limit", "501"),
+        ("limit", "ten"),
+        ("offset", "-1"),
+        ("offset", "12933117581945249792"),
+    ],
 )
 def test_malformed_pagination_is_a_400_naming_the_parameter(client, url, parameter, value):
     response = client.get(url, {parameter: value})
