@@ -65,6 +65,7 @@ def phase(name: str, load: Load, operations: int, rate: float, chaos, seed: int)
     log: list = []
     chaos_thread = threading.Thread(target=chaos, args=(stop, random.Random(seed), log))
     before_errors, before_retries = len(load.errors), load.retries
+    before_why = dict(load.retried)
     before_requests = sum(len(v) for v in load.latencies.values())
     chaos_thread.start()
     started = time.perf_counter()
@@ -79,6 +80,7 @@ def phase(name: str, load: Load, operations: int, rate: float, chaos, seed: int)
         "write_requests": sum(len(v) for v in load.latencies.values()) - before_requests,
         "crashes": len(log),
         "retries": load.retries - before_retries,
+        "retried_on": {k: v - before_why.get(k, 0) for k, v in load.retried.items()},
         "gave_up": len(load.errors) - before_errors,
     }
     print(json.dumps(result))
@@ -151,7 +153,8 @@ def main() -> None:
             [
                 (
                     f"{p['phase']}: {p['write_requests']} write requests in {p['seconds']} s",
-                    f"{p['crashes']} crashes, {p['retries']} retried requests, "
+                    f"{p['crashes']} crashes, {p['retries']} retried requests "
+                    f"({', '.join(f'{n} x {why}' for why, n in p['retried_on'].items() if n)}), "
                     f"{p['gave_up']} writes given up",
                 )
                 for p in phases

@@ -327,6 +327,7 @@ class Load:
     local: threading.local = field(default_factory=threading.local)
     busy_keys: set = field(default_factory=set)
     retries: int = 0
+    retried: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # why, how often
 
     def client(self) -> Client:
         if not hasattr(self.local, "client"):
@@ -376,11 +377,14 @@ class Load:
                 status, body = self._timed(kind, method, path, due, label, **kw)
                 if status < 500 or time.monotonic() > give_up:
                     return status, json.loads(body or b"{}") if status < 500 else {}
-            except RETRYABLE:
+                why = str(status)
+            except RETRYABLE as exc:
                 if time.monotonic() > give_up:
                     raise
+                why = type(exc).__name__
             with self.ledger.lock:
                 self.retries += 1
+                self.retried[why] += 1
             time.sleep(0.2)
 
     def write(self, due: float, rng: random.Random) -> None:
@@ -558,6 +562,7 @@ def setup(bulk: int) -> dict:
         "host": "insa",
         "event_keys": keys,
         "steward": steward.username,
+        "events": TrainingEvent.objects.count(),
     }
 
 

@@ -135,10 +135,11 @@ def run(
         "memory": memory_verdict(memory),
         "memory_samples": [(round(t), round(total, 1)) for t, total, _ in memory],
         "check": check,
+        "events_at_start": tokens["events"],
     }
 
 
-def report(result: dict, database: str, bulk: int, workers: int) -> list[tuple[str, str]]:
+def report(result: dict, database: str, workers: int) -> list[tuple[str, str]]:
     print(
         f"{result['operations']} operations ({result['requests']} HTTP requests: a write is a "
         f"proposal and an approval) in {result['seconds']} s, {result['achieved_rate']} req/s, "
@@ -165,7 +166,7 @@ def report(result: dict, database: str, bulk: int, workers: int) -> list[tuple[s
         (
             f"{result['seconds'] / 60:.1f} min, {result['rate']} operations/s "
             f"({result['achieved_rate']} HTTP req/s), {database}, "
-            f"{workers} workers, brief + {bulk} events",
+            f"{workers} workers, {result['events_at_start']} events at the start",
             "; ".join(
                 f"{kind} p50/p95/p99 {k['p50_ms']:.0f}/{k['p95_ms']:.0f}/{k['p99_ms']:.0f} ms"
                 for kind, k in result["kinds"].items()
@@ -202,7 +203,7 @@ def main() -> None:
             data_dir=Path(tmp),
         )
     database = "PostgreSQL" if args.database_url else "SQLite"
-    rows = report(result, database, args.bulk, args.workers)
+    rows = report(result, database, args.workers)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     if not args.no_record:
