@@ -152,7 +152,8 @@ def main() -> None:
             "crash safety (shared machine)",
             [
                 (
-                    f"{p['phase']}: {p['write_requests']} write requests in {p['seconds']} s",
+                    f"{p['phase']}: {p['write_requests']} answers in {p['seconds']} s "
+                    "(every attempt, retries and read-backs included)",
                     f"{p['crashes']} crashes, {p['retries']} retried requests "
                     f"({', '.join(f'{n} x {why}' for why, n in p['retried_on'].items() if n)}), "
                     f"{p['gave_up']} writes given up",

@@ -77,6 +77,17 @@ def count(env: dict, tag: str) -> dict:
     return run_json(env, "count", tag)
 
 
+def writing(cluster: Cluster, database: str) -> bool:
+    """Whether a transaction that has written is open in ``database`` (the import's one
+    changeset being written) rather than the import still reading and checking the file."""
+    found = cluster.psql(
+        database,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
+    )
+    return found.strip() not in ("", "0")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -103,25 +114,29 @@ def main() -> None:
         if whole.returncode != 0:
             raise SystemExit(f"the whole import failed:\n{output[-3000:]}")
         print(f"whole import of {args.rows} rows: {full:.1f} s ({args.rows / full:.0f} rows/s)")
-        env = server_env(Path(tmp), cluster.fresh_database("nscap_import_crash"))
+        database = "nscap_import_crash"
+        env = server_env(Path(tmp), cluster.fresh_database(database))
         user = run_json(env, "setup", "--bulk", "0")["steward"]
         outcomes = []
         for attempt in range(1, args.kills + 1):
             after = rng.uniform(0.02, 0.98) * full
             process = start_import(env, path, user)
+            in_transaction = False
             try:
                 process.wait(after)
                 killed = False
             except subprocess.TimeoutExpired:
+                in_transaction = writing(cluster, database)
                 process.kill()  # SIGKILL: no cleanup, no rollback by the process itself
                 process.wait()
                 killed = True
             state = count(env, tag)
             whole_file = state["events"] == args.rows and state["applied"] == 1
             nothing = state["events"] == 0 and state["changesets"] == 0
-            outcomes.append((attempt, round(after, 1), killed, state))
+            outcomes.append((attempt, round(after, 1), killed, state, in_transaction))
+            when = "while writing its changeset" if in_transaction else "while reading/checking"
             print(
-                f"attempt {attempt}: {'killed' if killed else 'finished'} after "
+                f"attempt {attempt}: {f'killed {when}' if killed else 'finished'} after "
                 f"{after:.1f} s: {state}"
             )
             if not (whole_file or nothing) or state["changesets"] > 1:
@@ -143,7 +158,11 @@ def main() -> None:
     )
     killed = sum(1 for o in outcomes if o[2])
     partial = sum(1 for o in outcomes if o[3]["events"] not in (0, args.rows))
-    print(f"{killed} of {args.kills} attempts killed, {partial} partial; exactly once: {once}")
+    mid_write = sum(1 for o in outcomes if o[4])
+    print(
+        f"{killed} of {args.kills} attempts killed ({mid_write} inside the write transaction), "
+        f"{partial} partial; exactly once: {once}"
+    )
     if not args.no_record:
         record(
             "import crash (shared machine)",
@@ -151,7 +170,8 @@ def main() -> None:
                 (f"nscap import of {args.rows} CSV rows, PostgreSQL", f"{full:.1f} s whole"),
                 (
                     f"{args.kills} attempts killed at random moments (kill -9)",
-                    f"{killed} killed before the end, {partial} left part of the file; "
+                    f"{killed} killed before the end ({mid_write} inside the write transaction), "
+                    f"{partial} left part of the file; "
                     f"retry imported it exactly once: {once}",
                 ),
             ],

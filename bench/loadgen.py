@@ -237,9 +237,9 @@ class Cluster:
             check=False,
         )
 
-    def fresh_database(self, name: str) -> str:
-        """Drop and create database ``name``; its URL."""
-        psql = [
+    def psql(self, database: str, sql: str) -> str:
+        """Run one SQL statement; its output, unaligned."""
+        return self._run(
             str(self.bin_dir / "psql"),
             "-h",
             "127.0.0.1",
@@ -248,11 +248,15 @@ class Cluster:
             "-U",
             "postgres",
             "-d",
-            "postgres",
-            "-c",
-        ]
-        self._run(*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        self._run(*psql, f"CREATE DATABASE {name}")
+            database,
+            "-Atc",
+            sql,
+        ).stdout
+
+    def fresh_database(self, name: str) -> str:
+        """Drop and create database ``name``; its URL."""
+        self.psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.psql("postgres", f"CREATE DATABASE {name}")
         return f"{self.url}/{name}"
 
 
