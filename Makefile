@@ -1,4 +1,4 @@
-.PHONY: install test test-pg lint format serve demo messages bench
+.PHONY: install test test-pg lint format serve demo messages bench vendor-vega
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]'
@@ -28,3 +28,14 @@ messages:
 bench:
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
+	.venv/bin/python bench/collaboration.py
+	.venv/bin/python bench/analytics.py
+	nice .venv/bin/python bench/linkage.py --reports 10000 100000
+	.venv/bin/python bench/import_speed.py
+
+# Refresh the vendored chart libraries from the npm registry (see their README.md).
+VEGA_DIR = src/nscap/core/static/core/vendor/vega
+vendor-vega:
+	rm -rf /tmp/nscap-vega && mkdir -p /tmp/nscap-vega && cd /tmp/nscap-vega && npm pack -q vega@6.2.0 vega-lite@6.4.1 vega-embed@7.1.0 && for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done
+	cp /tmp/nscap-vega/vega-6.2.0/package/build/vega.min.js /tmp/nscap-vega/vega-lite-6.4.1/package/build/vega-lite.min.js /tmp/nscap-vega/vega-embed-7.1.0/package/build/vega-embed.min.js $(VEGA_DIR)/
+	sed -i '/^\/\/# sourceMappingURL=/d' $(VEGA_DIR)/*.min.js

@@ -30,6 +30,18 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached analytics are keyed by a data version that
+    every test's rolled-back database starts again from, and records made by factories bump
+    none, so a result cached by one test must not answer the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def steward(django_user_model):
     from django.contrib.auth.models import Group

@@ -118,3 +118,18 @@ api.add_router("/", contributions_router)
 from nscap.interchange.api import router as interchange_router  # noqa: E402
 
 api.add_router("/", interchange_router)
+
+# Analytics of collaboration depth and duplicated effort (issue 4).
+from nscap.activities.overlaps_api import router as overlaps_router  # noqa: E402
+from nscap.collaboration.analytics_api import router as collaboration_analytics_router  # noqa: E402
+
+api.add_router("/analytics/collaboration", collaboration_analytics_router)
+api.add_router("/analytics/overlaps", overlaps_router)
+
+from nscap.analytics.api import router as analytics_router  # noqa: E402
+
+api.add_router("/", analytics_router)
+
+from nscap.linkage.api import router as linkage_router  # noqa: E402
+
+api.add_router("/", linkage_router)

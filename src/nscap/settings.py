@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "nscap.accounts",
     "nscap.contributions",
     "nscap.interchange",
+    "nscap.analytics",
+    "nscap.linkage",
 ]
 
 MIDDLEWARE = [

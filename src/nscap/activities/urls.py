@@ -5,6 +5,7 @@ from nscap.activities import views
 app_name = "activities"
 urlpatterns = [
     path("", views.activity_list, name="list"),
+    path("overlaps/", views.course_overlaps, name="overlaps"),
     path("events/<slug:key>/", views.event_detail, name="event"),
     path("<slug:key>/", views.course_detail, name="course"),
 ]

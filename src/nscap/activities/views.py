@@ -7,8 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from nscap.activities.charts import overlaps_chart
 from nscap.activities.choices import CourseKind
 from nscap.activities.models import Course, TrainingEvent
+from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, find_overlaps
+from nscap.activities.regions import REGIONS
 from nscap.activities.selectors import (
     ActivityFilters,
     course_events,
@@ -100,5 +103,46 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
             "topics": list(event.topics.visible_to(request.user)),
             "target_groups": list(event.target_groups.visible_to(request.user)),
             "citations": citations_for([event], request.user),
+        },
+    )
+
+
+class OverlapFilterForm(forms.Form):
+    """GET filters of the overlaps page: the time window in months and a region."""
+
+    window = forms.IntegerField(
+        label=_("Window (months)"), min_value=0, max_value=MAX_WINDOW, required=False
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = ANY + sorted(
+            ((slug, str(name)) for slug, (name, _codes) in REGIONS.items()), key=lambda c: c[1]
+        )
+
+
+def course_overlaps(request: HttpRequest) -> HttpResponse:
+    """Duplicated effort: where different providers offer the same thing to the same people."""
+    form = OverlapFilterForm(request.GET or None)
+    values = cleaned_filters(form) if request.GET else {}
+    # cleaned_filters reads 0 as unset; a window of 0 months (same month) is a real choice.
+    window = (
+        form.cleaned_data.get("window") if request.GET and "window" not in form.errors else None
+    )
+    report = find_overlaps(
+        request.user,
+        window=DEFAULT_WINDOW if window is None else window,
+        region=values.get("region"),
+    )
+    return render(
+        request,
+        "activities/overlaps.html",
+        {
+            "section": "activities",
+            "form": form,
+            "report": report,
+            "chart": overlaps_chart(report),
+            "messages_list": filter_messages(form) if request.GET else [],
         },
     )

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from nscap.activities.models import AggregateClaim, Course
+from nscap.analytics.cache import bump_data_version
 from nscap.brief.reader import BriefData, BriefDataError, Located, read_brief
 from nscap.collaboration.models import CollaborationClaim
 from nscap.core.partial_dates import PartialDate
@@ -511,4 +512,6 @@ def load_brief(data_dir: Path | None = None, vocabulary_dir: Path | None = None)
         writer.write_courses()
         writer.write_figures()
         writer.write_claims()
+        if report.changed:
+            bump_data_version()
     return report

@@ -9,10 +9,22 @@ never shows through as a two-sided mark.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from nscap.collaboration.models import CollaborationClaim
 from nscap.institutions.models import Institution
+
+
+class ClaimLike(Protocol):
+    """What the reciprocity reading needs of a claim: a model instance or a lighter row."""
+
+    pk: int
+    claimant_id: int
+    partner_id: int | None
+    partner_country: str
 
 
 @dataclass(frozen=True)
@@ -25,13 +37,34 @@ class ClaimReading:
     answering_claims: tuple[CollaborationClaim, ...]
 
 
-def _side(institution: Institution | None, lineage: dict[int, set[int]]) -> set[int]:
-    return lineage.get(institution.pk, set()) if institution else set()
+@dataclass(frozen=True)
+class Structure:
+    """Each institution's country and side (itself, its ancestors and its descendants)."""
+
+    country: dict[int, str]
+    lineage: dict[int, set[int]]
+
+    def side(self, pk: int | None) -> set[int]:
+        if pk is None:
+            return set()
+        return self.lineage.get(pk, {pk})
 
 
-def _lineages(institutions: list[Institution]) -> dict[int, set[int]]:
+def institution_structure() -> Structure:
+    """Parents and countries of the institutions, read as plain values (fast at 100,000s).
+
+    Only ids, parent ids and countries are read: structure that decides whether one claim
+    answers another, never shown itself; every claim it is applied to is already visible.
+    """
+    rows = list(Institution.objects.values_list("pk", "parent_id", "country"))
+    return Structure(
+        country={pk: country for pk, _, country in rows},
+        lineage=_lineages({pk: parent for pk, parent, _ in rows}),
+    )
+
+
+def _lineages(parent_of: dict[int, int | None]) -> dict[int, set[int]]:
     """For each institution, itself plus every ancestor and descendant."""
-    parent_of = {i.pk: i.parent_id for i in institutions}
     ancestors: dict[int, set[int]] = {}
     for pk in parent_of:
         chain, node = {pk}, parent_of.get(pk)
@@ -46,34 +79,72 @@ def _lineages(institutions: list[Institution]) -> dict[int, set[int]]:
     return lineage
 
 
-def _names(claim: CollaborationClaim, target: Institution, lineage: dict[int, set[int]]) -> bool:
-    """Does ``claim`` name ``target``'s side (the institution, its lineage, or its country)?"""
-    if claim.partner_id is not None:
-        return claim.partner_id in _side(target, lineage)
-    return bool(claim.partner_country) and claim.partner_country == target.country
+def answering_index(
+    claims: Sequence[ClaimLike], structure: Structure
+) -> dict[int, tuple[ClaimLike, ...]]:
+    """For each claim (by pk), the claims of ``claims`` made back by the side it names.
 
+    ``back`` answers ``claim`` when ``back``'s claimant is on the side ``claim`` names (the
+    partner's lineage, or any institution of the partner country) and ``back`` names the
+    claimant's side (its lineage, or its country). Claims are indexed by what they name, so
+    only claims that name the claimant's side are ever compared: linear, not quadratic.
+    """
+    country = structure.country
+    position = {claim.pk: n for n, claim in enumerate(claims)}
+    naming_institution: dict[int, list[ClaimLike]] = defaultdict(list)
+    naming_country: dict[tuple[str, str], list[ClaimLike]] = defaultdict(list)
+    for claim in claims:
+        if claim.partner_id is not None:
+            naming_institution[claim.partner_id].append(claim)
+        elif claim.partner_country:
+            from_country = country.get(claim.claimant_id, "")
+            naming_country[(from_country, claim.partner_country)].append(claim)
+    answers: dict[int, tuple[ClaimLike, ...]] = {}
+    side_countries: dict[int, set[str]] = {}
+    for claim in claims:
+        claimant_country = country.get(claim.claimant_id, "")
+        if claim.partner_id is not None:
+            partner_side = structure.side(claim.partner_id)
+            if claim.partner_id not in side_countries:
+                side_countries[claim.partner_id] = {country.get(pk, "") for pk in partner_side}
+            partner_countries = side_countries[claim.partner_id]
 
-def _answers(back: CollaborationClaim, claim: CollaborationClaim, lineage) -> bool:
-    """Is ``back`` made by the side ``claim`` names, about ``claim``'s claimant?"""
-    if back.pk == claim.pk or back.claimant_id == claim.claimant_id:
-        return False
-    if claim.partner_id is not None:
-        from_partner_side = back.claimant_id in _side(claim.partner, lineage)
-    else:
-        from_partner_side = bool(claim.partner_country) and (
-            back.claimant.country == claim.partner_country
-        )
-    return from_partner_side and _names(back, claim.claimant, lineage)
+            def from_partner_side(back: ClaimLike, side=partner_side) -> bool:
+                return back.claimant_id in side
+
+        elif claim.partner_country:
+            partner_countries = {claim.partner_country}
+
+            def from_partner_side(back: ClaimLike, wanted=claim.partner_country) -> bool:
+                return country.get(back.claimant_id, "") == wanted
+
+        else:
+            answers[claim.pk] = ()
+            continue
+        candidates = [
+            back
+            for pk in structure.side(claim.claimant_id)
+            for back in naming_institution.get(pk, ())
+        ]
+        if claimant_country:
+            for partner_country in partner_countries:
+                candidates.extend(naming_country.get((partner_country, claimant_country), ()))
+        found = [
+            back
+            for back in candidates
+            if back.claimant_id != claim.claimant_id and from_partner_side(back)
+        ]
+        answers[claim.pk] = tuple(sorted(found, key=lambda back: position[back.pk]))
+    return answers
 
 
 def read_claims(claims) -> list[ClaimReading]:
     """Mark each of ``claims`` (already filtered by ``visible_to``) one- or two-sided."""
     claims = list(claims.select_related("claimant", "partner", "network"))
-    institutions = list(Institution.objects.only("pk", "parent_id", "country"))
-    lineage = _lineages(institutions)
+    answers = answering_index(claims, institution_structure())
     readings = []
     for claim in claims:
-        answering = tuple(back for back in claims if _answers(back, claim, lineage))
+        answering = answers[claim.pk]
         readings.append(
             ClaimReading(
                 claim=claim,

@@ -1,8 +1,11 @@
-"""The collaboration page: Table 3 from the data, each claim marked one- or two-sided."""
+"""Collaboration pages: Table 3 from the data, the collaboration graph and depth per institution."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nscap.collaboration.charts import depth_chart, graph_chart
+from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
+from nscap.collaboration.metrics import collaboration_picture
 from nscap.collaboration.selectors import table_three
 from nscap.core.selectors import citations_for
 
@@ -10,12 +13,56 @@ from nscap.core.selectors import citations_for
 def collaboration_index(request: HttpRequest) -> HttpResponse:
     groups = table_three(request.user)
     claims = [reading.claim for group in groups for reading in group.readings]
+    one_sided = sum(1 for g in groups for r in g.readings if not r.two_sided)
     return render(
         request,
         "collaboration/index.html",
         {
             "section": "collaboration",
             "groups": groups,
+            "claim_count": len(claims),
+            "one_sided_count": one_sided,
             "citations": citations_for(claims, request.user),
+        },
+    )
+
+
+def _scale() -> list[tuple[str, list[str]]]:
+    """The depth scale as the pages print it: each rung with the claim types on it."""
+    from nscap.collaboration.choices import CollaborationType
+
+    return [
+        (
+            label,
+            [str(CollaborationType(t).label) for t, depth in DEPTH_BY_TYPE.items() if depth == n],
+        )
+        for n, label in DEPTH_LABELS.items()
+    ]
+
+
+def collaboration_graph(request: HttpRequest) -> HttpResponse:
+    picture = collaboration_picture(request.user)
+    return render(
+        request,
+        "collaboration/graph.html",
+        {
+            "section": "collaboration",
+            "network": picture.network,
+            "chart": graph_chart(picture),
+            "scale": _scale(),
+        },
+    )
+
+
+def collaboration_depth(request: HttpRequest) -> HttpResponse:
+    picture = collaboration_picture(request.user)
+    return render(
+        request,
+        "collaboration/depth.html",
+        {
+            "section": "collaboration",
+            "network": picture.network,
+            "chart": depth_chart(picture),
+            "scale": _scale(),
         },
     )

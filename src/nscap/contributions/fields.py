@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from nscap.core.partial_dates import PartialDate
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$|^[a-z0-9]$"
+_KEY = re.compile(KEY_PATTERN)  # compiled once: imports check a key per row and reference
 
 
 def _partial_date(value: str) -> str:
@@ -24,7 +25,7 @@ def _country(value: str) -> str:
 
 
 def _key(value: str) -> str:
-    if not re.match(KEY_PATTERN, value):
+    if not _KEY.match(value):
         raise ValueError(
             "a key is 1-120 lower-case letters, digits and hyphens, not starting or ending "
             "with a hyphen"

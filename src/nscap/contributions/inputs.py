@@ -57,11 +57,16 @@ class InstitutionInput(RecordInput):
     website: Text = ""
     description: Text = ""
     labels: list[LabelInput] = Field(default_factory=list)
+    same_as: Key | None = Field(
+        None, description="The record of the same organisation that is kept (a steward's merge)"
+    )
 
     @model_validator(mode="after")
     def _role_needs_parent(self):
         if self.parent_role and not self.parent:
             raise ValueError("parent_role is given but parent is not")
+        if self.same_as and self.same_as == self.key:
+            raise ValueError("same_as names the institution itself")
         return self
 
 
@@ -118,10 +123,18 @@ class TrainingEventInput(RecordInput):
     target_groups: list[Key] = Field(default_factory=list)
     partners: list[EventPartnerInput] = Field(default_factory=list)
     participant_countries: list[ParticipantCountryInput] = Field(default_factory=list)
+    reported_by: Key | None = Field(
+        None, description="Whose report this is (institution key); blank = the host's own"
+    )
+    same_as: Key | None = Field(
+        None, description="The report of the same event that is kept (a steward's merge)"
+    )
 
     @model_validator(mode="after")
     def _checks(self):
         _period(self.start, self.end, "end")
+        if self.same_as and self.same_as == self.key:
+            raise ValueError("same_as names the event itself")
         if self.participants is not None and self.participant_countries:
             total = sum(c.count for c in self.participant_countries)
             if total > self.participants:

@@ -52,6 +52,7 @@ REFERENCE_MODELS = {
     "network": "networks.Network",
     "topic": "vocabularies.Topic",
     "target_group": "vocabularies.TargetGroup",
+    "training_event": "activities.TrainingEvent",
 }
 
 
@@ -98,7 +99,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             inputs.InstitutionInput,
             "institutions.institution",
             owner="",
-            refs={"parent": "institution"},
+            refs={"parent": "institution", "same_as": "institution"},
             children={"labels": _labels},
             title_field="name",
         ),
@@ -128,7 +129,12 @@ RECORD_TYPES: dict[str, RecordType] = {
             inputs.TrainingEventInput,
             "activities.training_event",
             owner="host",
-            refs={"host": "institution", "course": "course"},
+            refs={
+                "host": "institution",
+                "course": "course",
+                "reported_by": "institution",
+                "same_as": "training_event",
+            },
             many={"topics": "topic", "target_groups": "target_group"},
             dates=("start", "end"),
             children={"partners": _partners, "participant_countries": _participant_countries},
@@ -166,16 +172,36 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 
 
+# How ``children`` functions order their rows (their query's order_by), for ``snapshot(given=)``.
+CHILD_ORDER: dict[str, Callable[[dict], Any]] = {
+    "labels": lambda lb: (lb["kind"], lb["language"], lb["text"]),
+    "partners": lambda p: (p["institution"], p["role"]),
+    "participant_countries": lambda c: c["country"],
+}
+
+
 def record_type_of(instance: models.Model) -> RecordType | None:
     label = instance._meta.label
     return next((rt for rt in RECORD_TYPES.values() if rt.model_label == label), None)
 
 
-def snapshot(record_type: RecordType, instance: models.Model) -> dict[str, Any]:
-    """The record as its schema's plain values: keys for references, EDTF text for dates."""
+def snapshot(
+    record_type: RecordType, instance: models.Model, given: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The record as its schema's plain values: keys for references, EDTF text for dates.
+
+    ``given``: the validated values just written to a new ``instance``; its references, m2m
+    keys and child rows are taken from there (in the order the database would give them)
+    instead of being read back, which bulk writes rely on.
+    """
     values: dict[str, Any] = {}
     for name in record_type.schema.model_fields:
-        if name in record_type.refs:
+        if given is not None and name in (*record_type.refs, *record_type.many):
+            value = given.get(name)
+            values[name] = sorted(set(value or ())) if name in record_type.many else value or None
+        elif given is not None and name in record_type.children:
+            values[name] = sorted(given.get(name) or (), key=CHILD_ORDER[name])
+        elif name in record_type.refs:
             related = getattr(instance, name)
             values[name] = related.key if related else None
         elif name in record_type.many:
@@ -212,10 +238,33 @@ def write(
     record_type: RecordType, instance: models.Model, values: dict[str, Any], user: Any
 ) -> models.Model:
     """Apply validated ``values`` to ``instance`` and save it, with its m2m and child rows."""
+    assign(record_type, instance, values, lambda to, key, name: resolve(to, key, user, name))
+    instance.full_clean()
+    instance.save()
+    for name, target in record_type.many.items():
+        if name in values:
+            getattr(instance, name).set([resolve(target, key, user, name) for key in values[name]])
+    _write_children(record_type, instance, values, user)
+    return instance
+
+
+def assign(
+    record_type: RecordType,
+    instance: models.Model,
+    values: dict[str, Any],
+    related: Callable[[str, str, str], Any],
+) -> None:
+    """Set validated ``values`` on ``instance`` (not saved; m2m and child rows left aside).
+
+    ``related(record_type, key, field)`` gives the referenced record, or its primary key.
+    """
     for name, value in values.items():
         if name in record_type.refs:
-            related = resolve(record_type.refs[name], value, user, name) if value else None
-            setattr(instance, name, related)
+            found = related(record_type.refs[name], value, name) if value else None
+            if isinstance(found, models.Model) or found is None:
+                setattr(instance, name, found)
+            else:
+                setattr(instance, f"{name}_id", found)
         elif name in record_type.many or name in record_type.children:
             continue
         elif name in record_type.dates:
@@ -227,13 +276,6 @@ def write(
             if value is None and isinstance(model_field, models.CharField):
                 value = ""
             setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    for name, target in record_type.many.items():
-        if name in values:
-            getattr(instance, name).set([resolve(target, key, user, name) for key in values[name]])
-    _write_children(record_type, instance, values, user)
-    return instance
 
 
 def _write_children(record_type: RecordType, instance, values: dict[str, Any], user) -> None:

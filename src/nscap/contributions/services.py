@@ -12,9 +12,11 @@ steward; a steward's own changes are applied at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -22,6 +24,8 @@ from django.utils import timezone
 from pydantic import ValidationError as PydanticError
 
 from nscap.accounts.selectors import can_contribute, institution_ids_of
+from nscap.analytics.cache import bump_data_version
+from nscap.contributions import bulk
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Change, Changeset, HistoryEntry
@@ -81,11 +85,18 @@ def _current(rt: RecordType, key: str | None, user: Any, index: int):
     return instance
 
 
-def _owner_id(rt: RecordType, values: dict[str, Any], instance: Any) -> int | None:
-    """The institution a change is about (its owner), or None when it has none."""
+def _owner_id(
+    rt: RecordType, values: dict[str, Any], instance: Any, pks: dict[str, int] | None = None
+) -> int | None:
+    """The institution a change is about (its owner), or None when it has none.
+
+    ``pks``: institution key -> primary key, loaded beforehand for many changes at once.
+    """
     if rt.owner == "":
         return instance.pk if instance is not None and instance.pk else None
     key = values.get(rt.owner)
+    if key and pks is not None:
+        return pks.get(key)
     if key:
         from nscap.institutions.models import Institution
 
@@ -93,8 +104,50 @@ def _owner_id(rt: RecordType, values: dict[str, Any], instance: Any) -> int | No
     return getattr(instance, f"{rt.owner}_id", None) if instance is not None else None
 
 
-def _validated(rt: RecordType, change: ProposedChange, index: int, user: Any) -> tuple:
-    """(values to write, before snapshot, instance or None) for one proposed change."""
+def _taken_keys(changes: list[ProposedChange]) -> dict[str, set[str]]:
+    """Record type -> the keys that changes want to create but that exist already."""
+    wanted: dict[str, set[str]] = {}
+    for change in changes:
+        if change.action == ChangeAction.CREATE and change.record_type in RECORD_TYPES:
+            key = change.values.get("key")
+            if isinstance(key, str) and key:
+                wanted.setdefault(change.record_type, set()).add(key)
+    taken: dict[str, set[str]] = {}
+    for name, keys in wanted.items():
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 5000):  # SQLite limits a query's parameters
+            taken.setdefault(name, set()).update(
+                RECORD_TYPES[name]
+                .model.objects.filter(key__in=ordered[start : start + 5000])
+                .values_list("key", flat=True)
+            )
+    return taken
+
+
+def _owner_pks(checked: list[tuple]) -> dict[str, int]:
+    """Institution key -> primary key for the owners named by the checked changes."""
+    from nscap.institutions.models import Institution
+
+    keys = sorted({(v or b).get(rt.owner) for rt, v, b, _i in checked if rt.owner} - {None, ""})
+    pks: dict[str, int] = {}
+    for start in range(0, len(keys), 5000):
+        pks.update(
+            Institution.objects.filter(key__in=keys[start : start + 5000]).values_list("key", "pk")
+        )
+    return pks
+
+
+def _validated(
+    rt: RecordType,
+    change: ProposedChange,
+    index: int,
+    user: Any,
+    taken: dict[str, set[str]] | None = None,
+) -> tuple:
+    """(values to write, before snapshot, instance or None) for one proposed change.
+
+    ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each.
+    """
     instance = None
     before: dict[str, Any] = {}
     if change.action != ChangeAction.CREATE:
@@ -115,8 +168,13 @@ def _validated(rt: RecordType, change: ProposedChange, index: int, user: Any) ->
     except PydanticError as exc:
         raise Invalid(_pydantic_errors(index, exc)) from exc
     if instance is None:
-        values["key"] = values.get("key") or new_key(rt, values)
-        if rt.model.objects.filter(key=values["key"]).exists():
+        given = values.get("key")
+        values["key"] = given or new_key(rt, values)
+        if (
+            given in taken.get(rt.name, ())
+            if given and taken is not None
+            else rt.model.objects.filter(key=values["key"]).exists()
+        ):
             raise Invalid(
                 [
                     {
@@ -130,13 +188,15 @@ def _validated(rt: RecordType, change: ProposedChange, index: int, user: Any) ->
     return values, before, instance
 
 
-def _auto_applies(author: Any, changes: list[tuple], institution_ids: frozenset[int]) -> bool:
+def _auto_applies(
+    author: Any, changes: list[tuple], institution_ids: frozenset[int], pks: dict[str, int]
+) -> bool:
     if is_steward(author):
         return True
     from nscap.institutions.models import TransparencyPolicy
 
     for rt, values, before, instance in changes:
-        owner_id = _owner_id(rt, values or before, instance)
+        owner_id = _owner_id(rt, values or before, instance, pks)
         if owner_id is None or owner_id not in institution_ids:
             return False
         sensitivity = values.get("sensitivity") or before.get("sensitivity")
@@ -168,6 +228,7 @@ def propose(
     if not changes:
         raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
     checked, errors = [], []
+    taken = _taken_keys(changes)
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
@@ -181,13 +242,14 @@ def propose(
                         }
                     ]
                 )
-            checked.append((rt, *_validated(rt, change, index, author)))
+            checked.append((rt, *_validated(rt, change, index, author, taken)))
         except Invalid as exc:
             errors.extend(exc.errors)
     if errors:
         raise Invalid(errors)
     institution_ids = institution_ids_of(author)
-    owners = {_owner_id(rt, v or b, i) for rt, v, b, i in checked}
+    pks = _owner_pks(checked)
+    owners = {_owner_id(rt, v or b, i, pks) for rt, v, b, i in checked}
     institution_id = next(iter(owners & institution_ids), None) or (
         next(iter(institution_ids), None) if institution_ids else None
     )
@@ -201,23 +263,25 @@ def propose(
                 idempotency_key=idempotency_key[:200],
             )
             changeset.sources.set(sources)
-            Change.objects.bulk_create(
-                Change(
-                    changeset=changeset,
-                    position=position,
-                    action=change.action,
-                    record_type=rt.name,
-                    record_key=(instance.key if instance is not None else values["key"]),
-                    base_version=instance.version if instance is not None else None,
-                    data=values,
-                    before=before,
+            pending = [
+                bulk.PendingChange(
+                    position,
+                    change.action,
+                    rt.name,
+                    instance.key if instance is not None else values["key"],
+                    instance.version if instance is not None else None,
+                    values,
+                    before,
                 )
                 for position, (change, (rt, values, before, instance)) in enumerate(
                     zip(changes, checked, strict=True)
                 )
+            ]
+            bulk.insert_rows(  # COPY on PostgreSQL: an import is one change per row
+                Change, ["changeset_id", *bulk.PendingChange._fields], pending, changeset.pk
             )
-            if _auto_applies(author, checked, institution_ids):
-                _apply(changeset, reviewer=None)
+            if _auto_applies(author, checked, institution_ids, pks):
+                _apply(changeset, reviewer=None, changes=pending)
     except IntegrityError as exc:
         if idempotency_key:  # a concurrent retry with the same key won the race
             return Changeset.objects.get(author=author, idempotency_key=idempotency_key)
@@ -240,81 +304,119 @@ def _history(actor, rt: RecordType, action: str, instance, changeset, before, af
     )
 
 
-def _apply(changeset: Changeset, reviewer: Any) -> None:
-    """Apply every change of ``changeset`` (inside the caller's transaction) or none."""
-    author = changeset.author
-    for change in changeset.changes.order_by("position"):
-        rt = RECORD_TYPES[change.record_type]
-        if change.action == ChangeAction.CREATE:
-            if rt.model.objects.filter(key=change.record_key).exists():
-                raise Stale(f"a {rt.name} with key {change.record_key!r} was created meanwhile")
-            instance = rt.model()
-        else:
-            instance = (
-                rt.model.objects.select_for_update(of=("self",))
-                .filter(key=change.record_key)
-                .order_by()
-                .first()
-            )
-            if instance is None:
-                raise Stale(f"{rt.name} {change.record_key} no longer exists")
-            if instance.version != change.base_version:
-                raise Stale(
-                    f"{rt.name} {instance.key} changed since this changeset was made "
-                    f"(version {change.base_version}, now {instance.version}); nothing was "
-                    "applied"
-                )
-        try:
-            if change.action == ChangeAction.DELETE:
-                _history(reviewer or author, rt, "delete", instance, changeset, change.before, {})
-                instance.delete()
-                continue
-            if instance.pk:
-                instance.version += 1
-            write(rt, instance, change.data, author if reviewer is None else reviewer)
-        except ProtectedError as exc:
-            raise Invalid(
-                [
-                    {
-                        "change": change.position,
-                        "field": None,
-                        "message": f"{rt.name} {change.record_key} is still referenced by "
-                        f"{len(exc.protected_objects)} other record(s)",
-                    }
-                ]
-            ) from exc
-        except UnknownReference as exc:
-            raise Invalid(
-                [{"change": change.position, "field": exc.field, "message": str(exc)}]
-            ) from exc
-        except Exception as exc:
-            from django.core.exceptions import ValidationError
+def _apply(
+    changeset: Changeset, reviewer: Any, changes: Iterable[bulk.PendingChange] | None = None
+) -> None:
+    """Apply every change of ``changeset`` (inside the caller's transaction) or none.
 
-            if isinstance(exc, ValidationError):
-                raise Invalid(
-                    [
-                        {"change": change.position, "field": name, "message": " ".join(messages)}
-                        for name, messages in exc.message_dict.items()
-                    ]
-                ) from exc
-            raise
-        _history(
-            reviewer or author,
-            rt,
-            change.action,
-            instance,
-            changeset,
-            change.before,
-            snapshot(rt, instance),
-        )
-        _after_apply(rt, instance, change)
+    ``changes``: the changeset's changes in order, when the caller has just written them (read
+    back from the database otherwise). Runs of new records of one type go to
+    ``bulk.create_many`` a batch at a time (large imports); everything else is applied one
+    change at a time, in order.
+    """
+    author = changeset.author
+    user = author if reviewer is None else reviewer
+    batch: list[bulk.PendingChange] = []
+    use_bulk = getattr(settings, "NSCAP_BULK_WRITES", True)
+
+    def flush() -> None:
+        if batch:
+            rt = RECORD_TYPES[batch[0].record_type]
+            bulk.create_many(rt, batch, changeset, reviewer or author, user)
+            batch.clear()
+
+    if changes is None:
+        changes = bulk.pending_changes(changeset)
+    for change in changes:
+        if (
+            use_bulk
+            and change.action == ChangeAction.CREATE
+            and change.record_type in bulk.BULK_TYPES
+        ):
+            if batch and (batch[0].record_type != change.record_type or len(batch) >= bulk.BATCH):
+                flush()
+            batch.append(change)
+            continue
+        flush()
+        _apply_one(changeset, change, reviewer)
+    flush()
+    bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
     changeset.reviewed_at = timezone.now()
     changeset.save(update_fields=["status", "reviewed_by", "reviewed_at"])
 
 
-def _after_apply(rt: RecordType, instance, change: Change) -> None:
+def _apply_one(changeset: Changeset, change: bulk.PendingChange, reviewer: Any) -> None:
+    """Apply one change: the record with its m2m and child rows, then its history entry."""
+    author = changeset.author
+    rt = RECORD_TYPES[change.record_type]
+    if change.action == ChangeAction.CREATE:
+        if rt.model.objects.filter(key=change.record_key).exists():
+            raise Stale(f"a {rt.name} with key {change.record_key!r} was created meanwhile")
+        instance = rt.model()
+    else:
+        instance = (
+            rt.model.objects.select_for_update(of=("self",))
+            .filter(key=change.record_key)
+            .order_by()
+            .first()
+        )
+        if instance is None:
+            raise Stale(f"{rt.name} {change.record_key} no longer exists")
+        if instance.version != change.base_version:
+            raise Stale(
+                f"{rt.name} {instance.key} changed since this changeset was made "
+                f"(version {change.base_version}, now {instance.version}); nothing was "
+                "applied"
+            )
+    try:
+        if change.action == ChangeAction.DELETE:
+            _history(reviewer or author, rt, "delete", instance, changeset, change.before, {})
+            instance.delete()
+            return
+        if instance.pk:
+            instance.version += 1
+        write(rt, instance, change.data, author if reviewer is None else reviewer)
+    except ProtectedError as exc:
+        raise Invalid(
+            [
+                {
+                    "change": change.position,
+                    "field": None,
+                    "message": f"{rt.name} {change.record_key} is still referenced by "
+                    f"{len(exc.protected_objects)} other record(s)",
+                }
+            ]
+        ) from exc
+    except UnknownReference as exc:
+        raise Invalid(
+            [{"change": change.position, "field": exc.field, "message": str(exc)}]
+        ) from exc
+    except Exception as exc:
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise Invalid(
+                [
+                    {"change": change.position, "field": name, "message": " ".join(messages)}
+                    for name, messages in exc.message_dict.items()
+                ]
+            ) from exc
+        raise
+    _history(
+        reviewer or author,
+        rt,
+        change.action,
+        instance,
+        changeset,
+        change.before,
+        snapshot(rt, instance),
+    )
+    _after_apply(rt, instance, change)
+
+
+def _after_apply(rt: RecordType, instance, change: bulk.PendingChange) -> None:
     """A new claim about a partner institution asks the partner to confirm it."""
     if rt.name == "collaboration_claim" and instance.partner_id:
         from nscap.contributions.models import ConfirmationRequest
@@ -382,21 +484,36 @@ def withdraw(author: Any, changeset_id: int) -> Changeset:
     return changeset
 
 
-def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
-    """Propose the inverse of one history entry as a new changeset."""
+def _inverse(entry: HistoryEntry) -> ProposedChange:
+    """The change that undoes one history entry."""
     rt = RECORD_TYPES[entry.record_type]
     action = entry.action.rsplit(".", 1)[-1]
     if action == "create":
-        change = ProposedChange("delete", rt.name, key=entry.record_key)
-    elif action == "delete":
-        change = ProposedChange("create", rt.name, values=entry.before)
-    else:
-        current = rt.model.objects.filter(key=entry.record_key).first()
-        change = ProposedChange(
-            "update",
-            rt.name,
-            key=entry.record_key,
-            values=entry.before,
-            base_version=current.version if current else None,
-        )
-    return propose(user, [change], comment=comment or f"Revert of history entry {entry.pk}")
+        return ProposedChange("delete", rt.name, key=entry.record_key)
+    if action == "delete":
+        return ProposedChange("create", rt.name, values=entry.before)
+    current = rt.model.objects.filter(key=entry.record_key).first()
+    return ProposedChange(
+        "update",
+        rt.name,
+        key=entry.record_key,
+        values=entry.before,
+        base_version=current.version if current else None,
+    )
+
+
+def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
+    """Propose the inverse of one history entry as a new changeset."""
+    return propose(
+        user, [_inverse(entry)], comment=comment or f"Revert of history entry {entry.pk}"
+    )
+
+
+def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changeset:
+    """Propose the inverse of a whole applied changeset (an import, say) as one new changeset:
+    what it created is deleted, what it changed or deleted is set back, last change first."""
+    changeset = Changeset.objects.filter(pk=changeset_id, status=ChangesetStatus.APPLIED).first()
+    if changeset is None:
+        raise NotFound(f"no applied changeset {changeset_id}")
+    changes = [_inverse(entry) for entry in changeset.history.order_by("-id").iterator()]
+    return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nscap.activities.charts import courses_by_provider_chart
 from nscap.core.selectors import citations_for, headline_counts, headline_quantities
 
 
@@ -13,6 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "core/home.html",
         {
             "counts": headline_counts(request.user),
+            "courses_chart": courses_by_provider_chart(request.user),
             "quantities": quantities,
             "citations": citations_for(quantities, request.user),
         },

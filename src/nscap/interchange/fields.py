@@ -87,6 +87,8 @@ FIELD_HELP: dict[str, Promise] = {
     "participants_qualifier": _("How exact the number of participants is."),
     "partners": _("Partner institutions and their roles."),
     "participant_countries": _("Participants by country."),
+    "reported_by": _("Who reported the event (institution key); blank when the host did."),
+    "same_as": _("The record kept when this one duplicates it (same event or organisation)."),
     "claimant": _("The institution that makes the claim."),
     "partner": _("The partner institution, when it is in the registry."),
     "partner_country": _("The partner country, when the partner is a country."),

@@ -1,0 +1,121 @@
+"""Charts about courses and events, each over what the viewer may see."""
+
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from nscap.activities.models import Course
+from nscap.activities.overlaps import OverlapReport
+from nscap.core.charts import Chart, Column, vega_lite
+
+
+def courses_by_provider_chart(user: Any) -> Chart:
+    """How many courses each provider offers (Table 2 of the brief, for the home page)."""
+    counts = (
+        Course.objects.visible_to(user)
+        .values("provider__key", "provider__name")
+        .annotate(courses=Count("pk"))
+        .order_by("-courses", "provider__name")
+    )
+    rows = [
+        {
+            "provider": row["provider__name"],
+            "courses": row["courses"],
+            "url": reverse("institutions:detail", args=[row["provider__key"]]),
+        }
+        for row in counts
+    ]
+    title = _("Courses by provider")
+    provider, courses = _("Provider"), _("Courses")
+    spec = vega_lite(
+        title=title,
+        values=rows,
+        mark={"type": "bar", "tooltip": True, "cursor": "pointer"},
+        encoding={
+            "y": {"field": "provider", "type": "nominal", "sort": "-x", "title": provider},
+            "x": {"field": "courses", "type": "quantitative", "title": courses},
+            "href": {"field": "url"},
+        },
+    )
+    return Chart(
+        name="courses-by-provider",
+        title=title,
+        spec=spec,
+        columns=[Column("provider", provider, link_field="url"), Column("courses", courses)],
+        rows=rows,
+    )
+
+
+def overlaps_chart(report: OverlapReport) -> Chart:
+    """Overlap clusters on a time line: one row per cluster, a point per offering by provider."""
+    labels = {
+        id(c): f"{n}. {c.topic_name} · {c.target_group_name} · {c.region_name}"
+        for n, c in enumerate(report.clusters, start=1)
+    }
+    values = [
+        {
+            "cluster": labels[id(c)],
+            "start": o.start.isoformat(),
+            "provider": o.provider,
+            "title": o.title,
+            "participants": o.participants or 0,
+        }
+        for c in report.clusters
+        for o in c.offerings
+    ]
+    title = _("Where providers repeat each other's courses")
+    cluster, start, provider = _("Overlap cluster"), _("Start"), _("Provider")
+    spec = vega_lite(
+        title=title,
+        values=values,
+        mark={"type": "circle", "tooltip": True, "opacity": 0.8},
+        encoding={
+            "y": {"field": "cluster", "type": "nominal", "sort": None, "title": cluster},
+            "x": {"field": "start", "type": "temporal", "title": start},
+            "color": {"field": "provider", "type": "nominal", "title": provider},
+            "size": {
+                "field": "participants",
+                "type": "quantitative",
+                "title": _("Participants"),
+            },
+        },
+    )
+    rows = [
+        {
+            "cluster": labels[id(c)],
+            "topic": c.topic_name,
+            "target_group": c.target_group_name,
+            "region": c.region_name,
+            "period": f"{c.first:%Y-%m} – {c.last:%Y-%m}",
+            "providers": ", ".join(c.providers),
+            "offerings": len(c.offerings),
+            "participants": c.participants,
+            "without_count": c.without_count,
+        }
+        for c in report.clusters
+    ]
+    columns = [
+        Column("cluster", cluster),
+        Column("topic", _("Topic")),
+        Column("target_group", _("Target group")),
+        Column("region", _("Region")),
+        Column("period", _("Period")),
+        Column("providers", _("Providers")),
+        Column("offerings", _("Offerings")),
+        Column("participants", _("Combined participants")),
+        Column("without_count", _("Offerings without a count")),
+    ]
+    return Chart(
+        name="course-overlaps",
+        title=title,
+        spec=spec,
+        columns=columns,
+        rows=rows,
+        description=_(
+            "Each row is a group of offerings of one topic for one audience in one region, by "
+            "different providers, each starting within %(window)d months of another's."
+        )
+        % {"window": report.window},
+    )

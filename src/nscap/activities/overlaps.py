@@ -1,0 +1,239 @@
+"""Duplicated effort: offerings of the same topic for the same audience, in one region and time
+window, by different providers — where coordinators could pool courses instead of repeating them.
+
+Rules (documented in ``docs/analytics.md``):
+
+- An *offering* is a training event the viewer may see that is not a duplicate report of another
+  (``same_as`` is empty), with its host as provider. Its topics and target groups are the
+  event's own, or its course's when the event lists none (only visible topics and groups).
+- Its *region* is the UN M49 sub-region (``regions.py``) of the event's country, or of the host's
+  country when the event has none. Events with neither are left out (counted as unplaced).
+- Its *month* is its start date's month; events without a start date, or known only to the
+  year, are left out (counted as undated): a year is too coarse to say two runs overlap.
+- Two offerings *overlap* when they share a topic, a target group and a region, have different
+  providers, and start at most ``window`` months apart. An *overlap cluster* is a connected
+  group of overlapping offerings for one (topic, target group, region); its combined
+  participants add the offerings' participant counts (offerings without a count add nothing and
+  are counted apart). An offering with several topics or groups can sit in several clusters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from nscap.activities.models import Course, TrainingEvent
+from nscap.activities.regions import region_name, region_of
+from nscap.vocabularies.models import TargetGroup, Topic
+
+DEFAULT_WINDOW = 6
+MAX_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class Offering:
+    """One deduplicated, visible training event, placed in a region and a month."""
+
+    pk: int
+    key: str
+    title: str
+    provider_key: str
+    provider: str
+    start: dt.date
+    region: str
+    participants: int | None
+
+    @property
+    def month(self) -> int:
+        return self.start.year * 12 + self.start.month - 1
+
+
+@dataclass
+class OverlapCluster:
+    """Offerings of one topic for one target group in one region that overlap in time."""
+
+    topic: str
+    topic_name: str
+    target_group: str
+    target_group_name: str
+    region: str
+    offerings: list[Offering] = field(default_factory=list)
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+    @property
+    def providers(self) -> list[str]:
+        return sorted({o.provider for o in self.offerings})
+
+    @property
+    def participants(self) -> int:
+        return sum(o.participants or 0 for o in self.offerings)
+
+    @property
+    def without_count(self) -> int:
+        return sum(1 for o in self.offerings if o.participants is None)
+
+    @property
+    def first(self) -> dt.date:
+        return min(o.start for o in self.offerings)
+
+    @property
+    def last(self) -> dt.date:
+        return max(o.start for o in self.offerings)
+
+
+@dataclass(frozen=True)
+class OverlapReport:
+    """The clusters, largest combined participants first, and what could not be compared."""
+
+    window: int
+    region: str | None
+    clusters: list[OverlapCluster]
+    offerings: int
+    undated: int
+    unplaced: int
+    unclassified: int
+
+
+def _offerings(user: Any) -> tuple[list[Offering], int, int]:
+    """Visible, deduplicated events placed in a region and a month; and how many were not."""
+    rows = (
+        TrainingEvent.objects.visible_to(user)
+        .filter(same_as__isnull=True)
+        .values_list(
+            "pk",
+            "key",
+            "title",
+            "host__key",
+            "host__name",
+            "start",
+            "start_precision",
+            "country",
+            "host__country",
+            "participants",
+        )
+    )
+    offerings, undated, unplaced = [], 0, 0
+    for pk, key, title, host_key, host, start, precision, country, host_country, count in rows:
+        if start is None or precision == "year":
+            undated += 1
+            continue
+        if not (country or host_country):
+            unplaced += 1
+            continue
+        offerings.append(
+            Offering(
+                pk, key, title, host_key, host, start, region_of(country or host_country), count
+            )
+        )
+    return offerings, undated, unplaced
+
+
+def _links(model, owner: str, owners, user: Any) -> dict[int, tuple[set[int], set[int]]]:
+    """For each of ``owners`` (events or courses), its visible topic and target group ids."""
+    found: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for slot, (relation, vocabulary, column) in enumerate(
+        (("topics", Topic, "topic_id"), ("target_groups", TargetGroup, "targetgroup_id"))
+    ):
+        through = getattr(model, relation).through.objects.filter(
+            **{f"{owner}__in": owners, f"{column}__in": vocabulary.objects.visible_to(user)}
+        )
+        for pk, item in through.values_list(owner, column):
+            found[pk][slot].add(item)
+    return found
+
+
+def _classification(user: Any, events: list[int]) -> dict[int, tuple[set[int], set[int]]]:
+    """Each event's visible topics and target groups (its course's when it lists none)."""
+    own = _links(TrainingEvent, "trainingevent_id", events, user)
+    course_of = dict(
+        TrainingEvent.objects.filter(
+            pk__in=events, course__in=Course.objects.visible_to(user)
+        ).values_list("pk", "course_id")
+    )
+    by_course = _links(Course, "course_id", set(course_of.values()), user)
+    result = {}
+    for event in events:
+        event_topics, event_groups = own.get(event, (set(), set()))
+        course = by_course.get(course_of.get(event), (set(), set()))
+        result[event] = (event_topics or course[0], event_groups or course[1])
+    return result
+
+
+def _components(offerings: list[Offering], window: int) -> list[list[Offering]]:
+    """Connected groups of offerings, each within ``window`` months of another provider's."""
+    ordered = sorted(offerings, key=lambda o: (o.start, o.key))
+    parent = list(range(len(ordered)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, offering in enumerate(ordered):
+        for j in range(i + 1, len(ordered)):
+            if ordered[j].month - offering.month > window:
+                break
+            if ordered[j].provider_key != offering.provider_key:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[Offering]] = defaultdict(list)
+    for i, offering in enumerate(ordered):
+        groups[find(i)].append(offering)
+    return [group for group in groups.values() if len({o.provider_key for o in group}) > 1]
+
+
+def _labels(model: type[Topic] | type[TargetGroup], user: Any):
+    return model.objects.visible_to(user).values_list("pk", "key", "name")
+
+
+def find_overlaps(
+    user: Any, window: int = DEFAULT_WINDOW, region: str | None = None
+) -> OverlapReport:
+    """Overlap clusters among the offerings ``user`` may see (see the module docstring)."""
+    if not 0 <= window <= MAX_WINDOW:
+        raise ValueError(f"window must be 0 to {MAX_WINDOW} months")
+    offerings, undated, unplaced = _offerings(user)
+    if region:
+        offerings = [o for o in offerings if o.region == region]
+    classes = _classification(user, [o.pk for o in offerings])
+    by_key: dict[tuple[int, int, str], list[Offering]] = defaultdict(list)
+    unclassified = 0
+    for offering in offerings:
+        event_topics, event_groups = classes[offering.pk]
+        if not event_topics or not event_groups:
+            unclassified += 1
+        for topic in event_topics:
+            for group in event_groups:
+                by_key[(topic, group, offering.region)].append(offering)
+    topics = {pk: (key, name) for pk, key, name in _labels(Topic, user)}
+    groups = {pk: (key, name) for pk, key, name in _labels(TargetGroup, user)}
+    clusters = []
+    for (topic, group, place), members in by_key.items():
+        if len({o.provider_key for o in members}) < 2:
+            continue
+        for component in _components(members, window):
+            clusters.append(
+                OverlapCluster(
+                    topic=topics[topic][0],
+                    topic_name=topics[topic][1],
+                    target_group=groups[group][0],
+                    target_group_name=groups[group][1],
+                    region=place,
+                    offerings=component,
+                )
+            )
+    clusters.sort(key=lambda c: (-c.participants, -len(c.offerings), c.topic, c.target_group))
+    return OverlapReport(
+        window=window,
+        region=region or None,
+        clusters=clusters,
+        offerings=len(offerings),
+        undated=undated,
+        unplaced=unplaced,
+        unclassified=unclassified,
+    )

@@ -1,0 +1,105 @@
+"""Duplicated-effort API (``/api/analytics/overlaps``): overlap clusters of offerings.
+
+The same function as the page (``overlaps.find_overlaps``), over what the caller may see.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, find_overlaps
+from nscap.activities.regions import REGIONS
+from nscap.core.api_support import QueryErrorSchema, Ref, check_query
+
+router = Router(tags=["analytics"])
+
+
+class OverlapQuery(Schema):
+    window: int = Field(
+        DEFAULT_WINDOW,
+        ge=0,
+        le=MAX_WINDOW,
+        description="Months between starts that still count as the same time (0 to 60).",
+    )
+    region: str | None = Field(
+        None,
+        description="A UN M49 sub-region slug: " + ", ".join(sorted(REGIONS)) + ".",
+        pattern=r"^[a-z-]+$|^[A-Z]{2}$",
+    )
+
+
+class OfferingSchema(Schema):
+    key: str = Field(description="The training event's key.")
+    title: str
+    provider: Ref
+    start: str
+    participants: int | None
+
+
+class OverlapClusterSchema(Schema):
+    """Offerings of one topic for one target group in one region, by different providers."""
+
+    topic: Ref
+    target_group: Ref
+    region: str
+    region_name: str
+    first: str
+    last: str
+    providers: list[str]
+    participants: int = Field(description="Combined participants of the offerings with a count.")
+    without_count: int
+    offerings: list[OfferingSchema]
+
+
+class OverlapReportSchema(Schema):
+    window: int
+    region: str | None
+    offerings: int = Field(description="Offerings compared (visible, deduplicated, placed, dated).")
+    undated: int
+    unplaced: int
+    unclassified: int
+    clusters: list[OverlapClusterSchema]
+
+
+@router.get(
+    "",
+    response={200: OverlapReportSchema, 400: QueryErrorSchema},
+    url_name="analytics_overlaps",
+)
+def overlaps(request: HttpRequest, query: Query[OverlapQuery]):
+    """Overlap clusters, largest combined participants first."""
+    check_query(request, OverlapQuery)
+    report = find_overlaps(request.user, window=query.window, region=query.region)
+    return {
+        "window": report.window,
+        "region": report.region,
+        "offerings": report.offerings,
+        "undated": report.undated,
+        "unplaced": report.unplaced,
+        "unclassified": report.unclassified,
+        "clusters": [
+            {
+                "topic": {"key": c.topic, "name": c.topic_name},
+                "target_group": {"key": c.target_group, "name": c.target_group_name},
+                "region": c.region,
+                "region_name": c.region_name,
+                "first": c.first.isoformat(),
+                "last": c.last.isoformat(),
+                "providers": c.providers,
+                "participants": c.participants,
+                "without_count": c.without_count,
+                "offerings": [
+                    {
+                        "key": o.key,
+                        "title": o.title,
+                        "provider": {"key": o.provider_key, "name": o.provider},
+                        "start": o.start.isoformat(),
+                        "participants": o.participants,
+                    }
+                    for o in c.offerings
+                ],
+            }
+            for c in report.clusters
+        ],
+    }

@@ -1,0 +1,53 @@
+"""What pages, the API and ``nscap analyse`` show: one function per report, same figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from nscap.analytics.achievements import achievements, filter_achievements
+from nscap.analytics.gaps import filter_rows, gap_analysis, headline_rows
+from nscap.analytics.regions import REGIONS
+
+
+def gap_method() -> str:
+    """The method, in plain words (the page prints it; the API and CLI return it)."""
+    return _(
+        "Supply is the number of people trained per year, by the country they came from, the "
+        "target group and the topic, counted from training events you may see; a report that "
+        "duplicates another counts once. Participants whose country is not known are shown as "
+        "unattributed, never given a country. An aggregate claim adds only what it claims beyond "
+        "the events its institution logged in the same period, spread over its years. Demand is "
+        "the needs assessments' figures for a year. Gap = demand − supply (never below 0); "
+        "coverage = supply ÷ demand. Bounds come from the qualifiers: 'approximately' ±10 %, "
+        "'more than' and 'at least' no upper bound, 'just over' up to +5 %, 'almost' down to −5 %."
+    )
+
+
+def check_region(region: str) -> str:
+    """``region`` if it is one this registry knows; ValueError naming the choices otherwise."""
+    if region and region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; one of: {', '.join(sorted(REGIONS))}")
+    return region
+
+
+def gaps_report(user: Any, *, year: int | None = None, country: str = "", region: str = "") -> dict:
+    """Gap rows (filtered), the stated-coverage headline rows, claims and totals for ``user``."""
+    analysis = gap_analysis(user)
+    return {
+        "method": gap_method(),
+        "filters": {"year": year, "country": country or None, "region": region or None},
+        "rows": filter_rows(analysis["rows"], year=year, country=country, region=region),
+        "headline": headline_rows(analysis["rows"]),
+        "claims": analysis["claims"],
+        "supply_by_year": analysis["supply_by_year"],
+        "undated_needs": analysis["undated_needs"],
+        "totals": analysis["totals"],
+    }
+
+
+def achievements_report(user: Any, *, institution: str = "", year: int | None = None) -> dict:
+    """Per-center, per-year achievements for ``user``, optionally one institution or year."""
+    result = filter_achievements(achievements(user), institution=institution, year=year)
+    return {"filters": {"institution": institution or None, "year": year}, **result}

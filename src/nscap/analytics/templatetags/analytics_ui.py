@@ -1,0 +1,46 @@
+"""Template filters for analytics figures: a value with the bounds its qualifiers allow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from nscap.core.templatetags.nscap_ui import country_name, format_number
+
+register = template.Library()
+
+
+def _number(value: float | None, percent: bool) -> str:
+    if value is None:
+        return ""
+    if percent:
+        return format_number(Decimal(str(round(value * 100, 1)))) + " %"
+    return format_number(Decimal(str(round(value, 1))))
+
+
+@register.filter
+def figure(value: dict | None, kind: str = "") -> str:
+    """``{"value": 900, "low": 890, "high": null}`` → "900 (890 – no upper bound)"."""
+    if not value:
+        return "—"
+    percent = kind == "percent"
+    text = _number(value["value"], percent)
+    low, high = value["low"], value["high"]
+    if low == value["value"] and high == value["value"]:
+        return text
+    high_text = _number(high, percent) if high is not None else _("no upper bound")
+    return f"{text} ({_number(low, percent)} – {high_text})"
+
+
+@register.filter
+def scope_name(row: dict) -> str:
+    """A gap row's or cell's scope in the current language: a country's name, "World" or the
+    region as the source names it (names are not cached: the cache is not per language)."""
+    key = row.get("scope_key", "")
+    if key == "world":
+        return _("World")
+    if key.startswith("r-"):
+        return row.get("scope_label", key)
+    return country_name(key)

@@ -1,0 +1,153 @@
+"""Collaboration analytics API (``/api/analytics/collaboration``): depth, reciprocity, centrality.
+
+The same functions as the pages (``metrics.collaboration_picture``), over what the caller may
+see: a restricted claim or institution never changes a figure here.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from nscap.collaboration.depth import DEPTH_BY_TYPE, PairDepth
+from nscap.collaboration.metrics import InstitutionDepth, collaboration_picture
+from nscap.core.api_support import QueryErrorSchema, Ref, check_query
+
+router = Router(tags=["analytics"])
+
+
+class NetworkSchema(Schema):
+    """Network-wide measures over the visible institution-to-institution claims."""
+
+    institutions: int = Field(description="Institutions in the collaboration graph.")
+    links: int = Field(description="Directed links: A makes a realised, undisputed claim on B.")
+    density: float
+    reciprocity_rate: float | None = Field(description="Share of links the other side answers.")
+    mean_claimed: float | None
+    mean_confirmed: float | None
+    components: int
+    largest_component: int
+    betweenness_sampled: bool = Field(description="Betweenness estimated from sampled sources.")
+    eigenvector_defined: bool
+
+
+class InstitutionDepthSchema(Schema):
+    """One institution: claimed vs confirmed depth (means over the institutions it names)."""
+
+    institution: Ref
+    country: str
+    partners: int = Field(description="Institutions it names in a realised claim.")
+    named_by: int = Field(description="Institutions naming it in a realised claim.")
+    claimed: float | None
+    confirmed: float | None
+    gap: float | None = Field(description="Exaggeration gap: claimed − confirmed.")
+    stated_back: float | None = Field(description="Mean depth the partners claim back.")
+    deepest_claimed: int
+    deepest_confirmed: int
+    planned: int = Field(description="Partners named only in planned claims.")
+    reciprocity: float | None = Field(description="Share of named partners that name it back.")
+    other_claims: int = Field(description="Claims naming a country or words, not an institution.")
+    degree: float
+    betweenness: float
+    eigenvector: float | None
+
+
+class CollaborationAnalyticsSchema(Schema):
+    depth_scale: dict[str, int] = Field(description="The depth (1–5) of each collaboration type.")
+    network: NetworkSchema
+    institutions: list[InstitutionDepthSchema]
+
+
+class ClaimDepthSchema(Schema):
+    key: str
+    type: str
+    status: str
+    depth: int
+    planned: bool
+    evidence: str = Field(description="confirmed, reciprocated, named_back, one_sided or disputed.")
+    confirmed_depth: int
+    answered_by: list[str] = Field(description="Keys of the visible claims made back.")
+
+
+class EdgeSchema(Schema):
+    """Everything one institution claims about another: a typed, directed edge."""
+
+    claimant: Ref
+    partner: Ref
+    claimed: int
+    planned: int
+    confirmed: int
+    stated_back: int
+    answered: bool
+    claims: list[ClaimDepthSchema]
+
+
+def _institution_item(row: InstitutionDepth) -> dict:
+    node = row.institution
+    return {
+        "institution": {"key": node.key, "name": node.name},
+        "country": node.country,
+        **{
+            name: getattr(row, name)
+            for name in InstitutionDepthSchema.model_fields
+            if name not in ("institution", "country")
+        },
+    }
+
+
+@router.get(
+    "",
+    response={200: CollaborationAnalyticsSchema, 400: QueryErrorSchema},
+    url_name="analytics_collaboration",
+)
+def collaboration_analytics(request: HttpRequest):
+    """Depth scale, network measures and per-institution depth, largest gap first."""
+    check_query(request, [])
+    network = collaboration_picture(request.user).network
+    return {
+        "depth_scale": {str(k): v for k, v in DEPTH_BY_TYPE.items()},
+        "network": {name: getattr(network, name) for name in NetworkSchema.model_fields},
+        "institutions": [_institution_item(row) for row in network.by_institution],
+    }
+
+
+def _edge_item(pair: PairDepth, nodes) -> dict:
+    source, target = nodes[pair.source], nodes[pair.target]
+    return {
+        "claimant": {"key": source.key, "name": source.name},
+        "partner": {"key": target.key, "name": target.name},
+        "claimed": pair.claimed,
+        "planned": pair.planned,
+        "confirmed": pair.confirmed,
+        "stated_back": pair.stated_back,
+        "answered": pair.answered,
+        "claims": [
+            {
+                "key": c.claim.key,
+                "type": c.claim.type,
+                "status": c.claim.status,
+                "depth": c.depth,
+                "planned": c.planned,
+                "evidence": c.evidence,
+                "confirmed_depth": c.confirmed_depth,
+                "answered_by": sorted(c.answered_by),
+            }
+            for c in pair.claims
+        ],
+    }
+
+
+@router.get(
+    "/edges",
+    response={200: list[EdgeSchema], 400: QueryErrorSchema},
+    url_name="analytics_collaboration_edges",
+)
+def collaboration_edges(request: HttpRequest):
+    """Every directed institution pair with its claims judged on the depth scale."""
+    check_query(request, [])
+    picture = collaboration_picture(request.user)
+    pairs = sorted(
+        picture.reading.pairs.values(),
+        key=lambda p: (picture.nodes[p.source].key, picture.nodes[p.target].key),
+    )
+    return [_edge_item(pair, picture.nodes) for pair in pairs]

@@ -1,0 +1,347 @@
+"""Applying many new records of one type at once: the write path of large imports.
+
+``create_many`` does what ``services._apply`` does for one create change, for a batch of them:
+the same validated values, the same model validation (``clean_fields`` and ``clean``; keys,
+references and check constraints are checked in bulk or by the database), the same history
+entry per record; but with one query per referenced table instead of one per row, and rows
+written in batches (``COPY`` on PostgreSQL, multi-row ``INSERT`` elsewhere), inside the caller's
+transaction, so a failure anywhere still leaves nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, NamedTuple
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import connection, models
+from django.utils import timezone
+
+from nscap.contributions.choices import ConfirmationAnswer
+from nscap.contributions.errors import Invalid, Stale
+from nscap.contributions.models import Changeset, HistoryEntry
+from nscap.contributions.record_types import (
+    REFERENCE_MODELS,
+    RecordType,
+    UnknownReference,
+    assign,
+    snapshot,
+)
+
+BATCH = 2000  # rows per batch: bounded memory, few round trips
+# Record types whose child rows are written here. Institutions are not: their labels compute a
+# normalized form in Label.save(), so they keep the one-by-one path.
+BULK_TYPES = frozenset(
+    {"milestone", "course", "training_event", "collaboration_claim", "aggregate_claim", "source"}
+)
+
+
+class PendingChange(NamedTuple):
+    """One change of a changeset as ``_apply`` needs it (a row of ``Change``, without the
+    cost of a model instance)."""
+
+    position: int
+    action: str
+    record_type: str
+    record_key: str
+    base_version: int | None
+    data: dict[str, Any]
+    before: dict[str, Any]
+
+
+def pending_changes(changeset: Changeset) -> Iterator[PendingChange]:
+    """The changeset's changes in order, read a batch at a time.
+
+    Batches by position, not a server-side cursor: a change that fails rolls the transaction
+    back, and a cursor closed after that would fail again (PostgreSQL).
+    """
+    rows = changeset.changes.order_by("position").values_list(*PendingChange._fields)
+    last = -1
+    while batch := list(rows.filter(position__gt=last)[:BATCH]):
+        yield from (PendingChange(*row) for row in batch)
+        last = batch[-1][0]
+
+
+HISTORY_COLUMNS = [
+    "at",
+    "actor_id",
+    "action",
+    "content_type_id",
+    "object_id",
+    "record_type",
+    "record_key",
+    "changeset_id",
+    "before",
+    "after",
+    "message",
+]
+
+
+def keys_to_pks(record_type_name: str, keys: Iterable[str], user: Any) -> dict[str, int]:
+    """Key -> primary key of the records of one kind that ``user`` may see (one query)."""
+    model = apps.get_model(REFERENCE_MODELS[record_type_name])
+    wanted = {key for key in keys if key}
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):  # SQLite limits the parameters of a query
+        chunk = sorted(wanted)[start : start + 5000]
+        found.update(model.objects.visible_to(user).filter(key__in=chunk).values_list("key", "pk"))
+    return found
+
+
+def _referenced(rt: RecordType, changes: list[PendingChange]) -> dict[str, set[str]]:
+    """Record type -> every key the batch refers to."""
+    wanted: dict[str, set[str]] = {}
+    for change in changes:
+        data = change.data
+        for name, target in rt.refs.items():
+            if data.get(name):
+                wanted.setdefault(target, set()).add(data[name])
+        for name, target in rt.many.items():
+            wanted.setdefault(target, set()).update(data.get(name) or ())
+        for partner in data.get("partners") or ():
+            wanted.setdefault("institution", set()).add(partner["institution"])
+    return wanted
+
+
+def create_many(
+    rt: RecordType, changes: list[PendingChange], changeset: Changeset, actor: Any, user: Any
+) -> None:
+    """Create the records of ``changes`` (all creates of ``rt``) with their history entries.
+
+    ``actor`` is recorded in history; references resolve as ``user`` sees them. Raises Stale
+    when a key exists already, Invalid (placed on the change and field) for a bad value.
+    """
+    keys = [change.record_key for change in changes]
+    taken = sorted(rt.model.objects.filter(key__in=keys).values_list("key", flat=True))
+    if taken:
+        raise Stale(f"a {rt.name} with key {taken[0]!r} was created meanwhile")
+    pks = {
+        target: keys_to_pks(target, wanted, user)
+        for target, wanted in _referenced(rt, changes).items()
+    }
+
+    def related(target: str, key: str, name: str) -> int:
+        if key not in pks[target]:
+            raise UnknownReference(name, target, key)
+        return pks[target][key]
+
+    instances, errors = [], []
+    limits = _lengths(rt)
+    for change in changes:
+        instance = rt.model()
+        try:
+            assign(rt, instance, change.data, related)
+            for name, target in rt.many.items():
+                for key in change.data.get(name) or ():
+                    related(target, key, name)
+            for partner in change.data.get("partners") or ():
+                related("institution", partner["institution"], "partners")
+            # The schema validated each value (types, choices, ranges); what remains of
+            # full_clean: text lengths, the record's own rules (clean), and keys, references
+            # and check constraints, which are checked in bulk here or by the database.
+            errors += [
+                {"change": change.position, "field": name, "message": message}
+                for name, message in _too_long(instance, limits)
+            ]
+            instance.clean()
+        except UnknownReference as exc:
+            errors.append({"change": change.position, "field": exc.field, "message": str(exc)})
+        except ValidationError as exc:
+            errors += [
+                {"change": change.position, "field": name, "message": " ".join(messages)}
+                for name, messages in exc.message_dict.items()
+            ]
+        instances.append(instance)
+    if errors:
+        raise Invalid(errors)
+    insert(rt.model, instances, pks=True)
+    _write_related(rt, changes, instances, pks)
+    content_type = ContentType.objects.get_for_model(rt.model)
+    action, now = f"{rt.action_prefix}.create", timezone.now()
+    insert_rows(
+        HistoryEntry,
+        HISTORY_COLUMNS,
+        (
+            (
+                now,
+                actor.pk if actor else None,
+                action,
+                content_type.pk,
+                instance.pk,
+                rt.name,
+                instance.key,
+                changeset.pk,
+                change.before,
+                snapshot(rt, instance, given=change.data),
+                changeset.comment,
+            )
+            for change, instance in zip(changes, instances, strict=True)
+        ),
+    )
+
+
+def _lengths(rt: RecordType) -> list[tuple[str, int]]:
+    """(field, max_length) of the record's text columns."""
+    return [
+        (f.attname, f.max_length)
+        for f in rt.model._meta.concrete_fields
+        if isinstance(f, models.CharField) and f.max_length and not f.choices
+    ]
+
+
+def _too_long(instance: models.Model, limits: list[tuple[str, int]]) -> Iterator[tuple]:
+    for name, limit in limits:
+        value = getattr(instance, name)
+        if value and len(value) > limit:  # the validator only for its message
+            try:
+                MaxLengthValidator(limit)(value)
+            except ValidationError as exc:
+                yield name, " ".join(exc.messages)
+
+
+def _write_related(
+    rt: RecordType, changes: list[PendingChange], instances: list, pks: dict
+) -> None:
+    """The batch's m2m rows, child rows and confirmation requests."""
+    from nscap.activities.models import EventParticipantCountry, EventPartner
+    from nscap.contributions.models import ConfirmationRequest
+
+    pairs = list(zip(changes, instances, strict=True))
+    for name, target in rt.many.items():
+        field = rt.model._meta.get_field(name)
+        insert_rows(
+            field.remote_field.through,
+            [f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"],
+            (
+                (instance.pk, pks[target][key])
+                for change, instance in pairs
+                for key in sorted(set(change.data.get(name) or ()))
+            ),
+        )
+    if "partners" in rt.children:
+        insert_rows(
+            EventPartner,
+            ["event_id", "institution_id", "role"],
+            (
+                (instance.pk, pks["institution"][partner["institution"]], partner["role"])
+                for change, instance in pairs
+                for partner in change.data.get("partners") or ()
+            ),
+        )
+    if "participant_countries" in rt.children:
+        insert_rows(
+            EventParticipantCountry,
+            ["event_id", "country", "count"],
+            (
+                (instance.pk, row["country"], row["count"])
+                for change, instance in pairs
+                for row in change.data.get("participant_countries") or ()
+            ),
+        )
+    if rt.name == "collaboration_claim":  # a claim about a partner asks the partner to confirm
+        now = timezone.now()
+        insert_rows(
+            ConfirmationRequest,
+            ["claim_id", "partner_id", "answer", "comment", "created_at"],
+            (
+                (instance.pk, instance.partner_id, ConfirmationAnswer.PENDING, "", now)
+                for instance in instances
+                if instance.partner_id
+            ),
+        )
+
+
+def insert(model: type[models.Model], objs: list[models.Model], *, pks: bool = False) -> None:
+    """Insert ``objs`` (new rows); with ``pks``, each gets its primary key.
+
+    PostgreSQL: ``COPY`` (ids drawn from the table's sequence first); elsewhere a multi-row
+    INSERT per batch. Either way inside the caller's transaction.
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if pks or f is not pk]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if pks:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, len(objs)],
+            )
+            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = value
+                obj._state.adding = False
+        columns = ", ".join(quote(f.column) for f in fields)
+        plain = [_plain(f) for f in fields]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        getattr(obj, f.attname)
+                        if simple
+                        else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                        for f, simple in zip(fields, plain, strict=True)
+                    ]
+                )
+
+
+def insert_rows(
+    model: type[models.Model], columns: list[str], rows: Iterable[tuple], *first: Any
+) -> None:
+    """Insert plain rows (values in ``columns`` order, by attribute name: ``changeset_id``)
+    without making model instances: the history, change and m2m rows of large imports.
+    ``first``: values that start every row (for the columns before the rows' own).
+
+    PostgreSQL: ``COPY``; elsewhere ``executemany`` a batch at a time. JSON and date-time values
+    are adapted here, everything else is written as given.
+    """
+    meta = model._meta
+    fields = [next(f for f in meta.concrete_fields if f.attname == name) for name in columns]
+    adapt = [_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+
+    def prepared(row: tuple) -> list:
+        return [fn(v) if fn else v for fn, v in zip(adapt, (*first, *row), strict=True)]
+
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row in iterator:
+                    copy.write_row(prepared(row))
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        # Names come from the model's meta, quoted; values go as parameters.
+        sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        while batch := list(islice(iterator, BATCH)):
+            cursor.executemany(sql, [prepared(row) for row in batch])
+
+
+def _plain(field: models.Field) -> bool:
+    """Whether psycopg writes the field's attribute as it is (no pre_save, no adaptation)."""
+    return isinstance(
+        field,
+        models.CharField
+        | models.TextField
+        | models.IntegerField
+        | models.BooleanField
+        | models.ForeignKey,
+    ) or (type(field) is models.DateField and not (field.auto_now or field.auto_now_add))
+
+
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, models.JSONField):
+        return json.dumps
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    return None

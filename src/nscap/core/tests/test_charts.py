@@ -1,0 +1,50 @@
+"""Charts carry their data as a table and a CSV link, and draw only what the viewer may see."""
+
+import json
+from urllib.parse import unquote
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from nscap.activities.charts import courses_by_provider_chart
+from nscap.core.charts import Chart, Column, vega_lite
+from nscap.testing.factories import make_course, make_institution
+
+
+def test_csv_link_holds_the_table_with_headers():
+    chart = Chart(
+        name="n",
+        title="T",
+        spec=vega_lite(title="T", values=[], mark="bar", encoding={}),
+        columns=[Column("a", "Alpha"), Column("b", "Beta, with comma")],
+        rows=[{"a": "x", "b": 1}, {"a": "y, z", "b": None}],
+    )
+    text = unquote(chart.csv_data_url().removeprefix("data:text/csv;charset=utf-8,"))
+    assert text == '\ufeffAlpha,"Beta, with comma"\nx,1\n"y, z",\n'
+
+
+def test_spec_is_complete_vega_lite_with_inline_data():
+    spec = vega_lite(title="T", values=[{"a": 1}], mark="bar", encoding={"x": {"field": "a"}})
+    assert spec["$schema"].endswith("vega-lite/v6.json")
+    assert spec["data"] == {"values": [{"a": 1}]}
+    assert json.loads(Chart("n", "T", spec, [], []).spec_json()) == spec
+
+
+@pytest.mark.django_db
+def test_courses_chart_counts_only_visible_courses():
+    insa = make_institution(key="insa", name="INSA")
+    make_course(provider=insa, key="c1", title="Physical protection")
+    make_course(provider=insa, key="c2", title="Insider threat", sensitivity="restricted")
+    chart = courses_by_provider_chart(AnonymousUser())
+    assert chart.rows == [{"provider": "INSA", "courses": 1, "url": "/institutions/insa/"}]
+    assert chart.spec["data"]["values"] == chart.rows
+
+
+@pytest.mark.django_db
+def test_home_page_prints_the_chart_table_and_loads_local_vega(client):
+    make_course(provider=make_institution(key="insa", name="INSA"), key="c1", title="PP")
+    html = client.get("/").content.decode()
+    assert 'id="chart-courses-by-provider"' in html
+    assert '<a href="/institutions/insa/">INSA</a>' in html
+    assert "/static/core/vendor/vega/vega-embed.min.js" in html
+    assert "cdn" not in html.lower()

@@ -1,0 +1,420 @@
+"""Record linkage of training-event reports: Splink (DuckDB, in process), constrained clustering.
+
+Pure functions on plain rows (see ``features``): no Django ORM here, so the same code links a
+registry's events, synthetic data in tests and a million rows in the bench.
+
+The model (Fellegi-Sunter, match weights in bits):
+
+- **Blocking** (which pairs are scored): host + exact start date; host + month + topic;
+  host + shifted month + topic; start date + topic + country where one host did not resolve.
+  Each block is bounded by one host's courses of one topic in one month, so the pair count grows
+  linearly with the data even when a few big centers host most events (``blocking_report``).
+- **Comparisons**: host (term-frequency adjusted: agreeing on a big center is weaker evidence),
+  start date (exact, within 3 days, within 10, same month when one report gives only a month),
+  title (weak: Jaro-Winkler on the folded title), topics (inferred from the title when missing),
+  place, participants (within 10% / 30%).
+- **Weights**: u (chance agreement) is estimated from random pairs; m (agreement among true
+  duplicates) is *fixed*, not learnt by EM, because EM on blocked pairs learns "same institution"
+  rather than "same event" and weakens the date evidence (DESIGN.md). The m values were set by
+  hand and checked against the labelled synthetic pairs (``quality``).
+- **Clustering**: not connected components (which chain a center's runs of a course into one
+  blob). Pairs join clusters greedily, strongest first, and a join is refused when the two
+  clusters share a reporter (one reporter does not report one event twice) or their exact start
+  dates lie more than ``MAX_SPAN_DAYS`` apart (runs of a series are weeks apart). A report dated
+  only to the month (or undated) whose two best candidates are different events of similar weight
+  is left for a steward (``ambiguous``). Clusters carrying different earlier ids never merge
+  automatically: that pair becomes a suggestion (stable ids for incremental runs).
+
+Big data: the same settings run on Splink's Spark backend (``splink.SparkAPI(spark_session=...)``
+instead of ``DuckDBAPI``; every comparison level and blocking rule here is built from Splink's
+dialect-neutral library). The clustering step then runs per host partition (clusters never span
+hosts when every host resolved), e.g. as a Spark ``groupBy(host_id).applyInPandas``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+import splink.comparison_level_library as cll
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.comparison_library import CustomComparison
+
+from nscap.linkage.features import TopicInferrer, feature_table
+
+MAX_SPAN_DAYS = 14  # a cluster's exact start dates lie at most this far apart
+LINK_WEIGHT = 3.0  # match weight (bits) from which a pair links automatically
+SUGGEST_WEIGHT = -2.0  # from here up to LINK_WEIGHT a pair is only suggested to a steward
+AMBIGUITY_MARGIN = 3.0  # bits: an imprecise report's two best events this close = ambiguous
+
+BLOCKING_RULES = [
+    block_on("host_id", "start_date"),
+    block_on("host_id", "month", "topic_primary"),
+    block_on("host_id", "month_shifted", "topic_primary"),
+    # a report whose host did not resolve: same day, topic and country as any other report
+    CustomRule(
+        "l.start_date = r.start_date AND l.topic_primary = r.topic_primary"
+        " AND l.country = r.country AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    ),
+]
+
+
+def _level(creator, label: str, m: float, **options):
+    return creator.configure(
+        label_for_charts=label, m_probability=m, fix_m_probability=True, **options
+    )
+
+
+def _within_days(days: int, m: float):
+    """Both reports dated to the day, starting at most ``days`` apart."""
+    return _level(
+        cll.And(
+            cll.CustomLevel("(precise_l AND precise_r)"),
+            cll.AbsoluteDateDifferenceLevel(
+                "start_date", input_is_string=False, threshold=days, metric="day"
+            ),
+        ),
+        f"within {days} days",
+        m,
+    )
+
+
+def comparisons() -> list[CustomComparison]:
+    """The comparisons and their fixed m probabilities (non-null levels of each sum to 1)."""
+    precise = "(precise_l AND precise_r)"
+    return [
+        CustomComparison(
+            output_column_name="host",
+            comparison_levels=[
+                cll.NullLevel("host_id"),
+                _level(
+                    cll.ExactMatchLevel("host_id"),
+                    "same host",
+                    0.99,
+                    tf_adjustment_column="host_id",
+                    tf_adjustment_weight=1.0,
+                ),
+                _level(cll.ElseLevel(), "other host", 0.01),
+            ],
+        ),
+        CustomComparison(
+            output_column_name="start",
+            comparison_levels=[
+                cll.NullLevel("start_date"),
+                _level(
+                    cll.CustomLevel(f"{precise} AND start_date_l = start_date_r"), "same day", 0.58
+                ),
+                _within_days(3, 0.2),
+                _within_days(10, 0.05),
+                _level(
+                    cll.CustomLevel(f"NOT {precise} AND month_l = month_r"),
+                    "same month (one gives only the month)",
+                    0.14,
+                ),
+                _level(cll.ElseLevel(), "dates differ", 0.03),
+            ],
+        ),
+        CustomComparison(
+            output_column_name="title",
+            comparison_levels=[
+                cll.NullLevel("title_norm"),
+                _level(
+                    cll.ExactMatchLevel("title_norm"),
+                    "same title",
+                    0.3,
+                    tf_adjustment_column="title_norm",
+                    tf_adjustment_weight=0.5,
+                ),
+                _level(cll.JaroWinklerLevel("title_norm", 0.88), "similar title", 0.1),
+                _level(cll.JaroWinklerLevel("title_norm", 0.7), "loosely similar title", 0.15),
+                _level(cll.ElseLevel(), "different title", 0.45),
+            ],
+        ),
+        CustomComparison(
+            output_column_name="topics",
+            comparison_levels=[
+                cll.NullLevel("topic_primary"),
+                _level(cll.ExactMatchLevel("topics"), "same topics", 0.85),
+                _level(cll.ArrayIntersectLevel("topics", 1), "a shared topic", 0.1),
+                _level(cll.ElseLevel(), "no shared topic", 0.05),
+            ],
+        ),
+        CustomComparison(
+            output_column_name="place",
+            comparison_levels=[
+                cll.NullLevel("country"),
+                _level(cll.ExactMatchLevel("city_norm"), "same city", 0.8),
+                _level(
+                    cll.And(
+                        cll.CustomLevel("city_norm_l IS NULL OR city_norm_r IS NULL"),
+                        cll.ExactMatchLevel("country"),
+                    ),
+                    "same country, a city missing",
+                    0.15,
+                ),
+                _level(cll.ExactMatchLevel("country"), "same country, other city", 0.03),
+                _level(cll.ElseLevel(), "other country", 0.02),
+            ],
+        ),
+        CustomComparison(
+            output_column_name="participants",
+            comparison_levels=[
+                cll.NullLevel("participants"),
+                _level(cll.ExactMatchLevel("participants"), "same count", 0.45),
+                _level(cll.PercentageDifferenceLevel("participants", 0.1), "within 10%", 0.3),
+                _level(cll.PercentageDifferenceLevel("participants", 0.3), "within 30%", 0.2),
+                _level(cll.ElseLevel(), "counts differ", 0.05),
+            ],
+        ),
+    ]
+
+
+def settings(n_records: int) -> SettingsCreator:
+    """Dedupe settings; the prior assumes about one duplicate per report among all the others."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        probability_two_random_records_match=min(0.5, 1.0 / max(n_records, 2)),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+    )
+
+
+@dataclass
+class Pair:
+    """Two reports scored as possibly one event, and why (each comparison's level and weight)."""
+
+    left: str
+    right: str
+    match_weight: float
+    match_probability: float
+    comparisons: dict[str, dict] = field(default_factory=dict)
+    status: str = "suggested"  # linked | suggested | ambiguous | kept apart
+
+
+@dataclass
+class LinkResult:
+    """Scored pairs, each report's cluster id, and the reports left for a steward."""
+
+    pairs: list[Pair]
+    cluster_of: dict[str, str]
+    ambiguous: set[str]
+    blocked_pairs: int
+
+
+def _connection(threads: int | None, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def score(
+    table: pa.Table,
+    *,
+    min_weight: float = SUGGEST_WEIGHT,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    seed: int = 1,
+    count_blocked: bool = False,
+) -> tuple[list[tuple], dict[str, list[tuple[float, str]]], int]:
+    """Splink scoring: rows of (unique_id_l, unique_id_r, weight, probability, then per
+    comparison its weight and its term-frequency adjustment), each comparison's levels as
+    (weight, label), and the number of blocked pairs scored."""
+    db_api = DuckDBAPI(_connection(threads, memory_limit))
+    linker = Linker(db_api.register(table), settings(table.num_rows), log_level=logging.ERROR)
+    if table.num_rows > 1:
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=min(2e6, table.num_rows * (table.num_rows - 1) / 2), seed=seed
+        )
+    predictions = linker.inference.predict(threshold_match_weight=min_weight)
+    relation = predictions.as_duckdbpyrelation()
+    levels: dict[str, list[tuple[float, str]]] = {}
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    for comparison in linker._settings_obj.comparisons:
+        name = comparison.output_column_name
+        levels[name] = [
+            (0.0 if lvl.is_null_level else lvl._log2_bayes_factor, lvl.label_for_charts)
+            for lvl in comparison.comparison_levels
+        ]
+        tf = f"mw_tf_adj_{name}"
+        columns += [f"mw_{name}", tf if tf in relation.columns else "0.0"]
+    rows = relation.select(", ".join(columns)).order("match_weight DESC").fetchall()
+    return rows, levels, _blocked_pair_count(linker) if count_blocked else -1
+
+
+def explain(row: tuple, levels: dict[str, list[tuple[float, str]]]) -> dict[str, dict]:
+    """Each comparison's level (found from its weight) and weight in bits, with tf adjustment."""
+    out = {}
+    for index, (name, options) in enumerate(levels.items()):
+        weight, tf = row[4 + 2 * index], row[5 + 2 * index]
+        label = min(options, key=lambda option: abs(option[0] - (weight or 0.0)))[1]
+        out[name] = {"level": label, "weight": round((weight or 0.0) + (tf or 0.0), 2)}
+    return out
+
+
+def blocked_pair_count(table: pa.Table, sample: float = 1.0) -> int:
+    """How many pairs the blocking rules give for ``table`` (exact at ``sample`` = 1.0, else
+    Splink's estimate from that share of the records): the figure to watch for linear growth."""
+    linker = Linker(
+        DuckDBAPI(_connection(None, None)).register(table),
+        settings(table.num_rows),
+        log_level=logging.ERROR,
+    )
+    return _blocked_pair_count(linker, sample)
+
+
+def _blocked_pair_count(linker: Linker, sample: float = 1.0) -> int:
+    records = linker.blocking_analysis.count_comparisons_from_blocking_rules(
+        record_sample_proportion=sample
+    )
+    return int(records[-1]["cumulative_comparison_count"]) if records else 0
+
+
+class _Clusters:
+    """Union-find over reports with the constraints of the world attached to each cluster."""
+
+    def __init__(self, reporters: list[str], starts: list, precise: list[bool], anchors: list):
+        n = len(reporters)
+        self.parent = list(range(n))
+        self.reporters = [{r} for r in reporters]
+        self.low = [s if p else None for s, p in zip(starts, precise, strict=True)]
+        self.high = list(self.low)
+        self.anchor = list(anchors)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def blocked_by(self, a: int, b: int) -> str | None:
+        """Why clusters a and b may not join automatically (None: they may)."""
+        if self.reporters[a] & self.reporters[b]:
+            return "kept apart"
+        lows = [d for d in (self.low[a], self.low[b]) if d is not None]
+        highs = [d for d in (self.high[a], self.high[b]) if d is not None]
+        if lows and (max(highs) - min(lows)).days > MAX_SPAN_DAYS:
+            return "kept apart"
+        if self.anchor[a] and self.anchor[b] and self.anchor[a] != self.anchor[b]:
+            return "suggested"
+        return None
+
+    def join(self, a: int, b: int) -> None:
+        self.parent[b] = a
+        self.reporters[a] |= self.reporters[b]
+        for bound, pick in ((self.low, min), (self.high, max)):
+            values = [d for d in (bound[a], bound[b]) if d is not None]
+            bound[a] = pick(values) if values else None
+        self.anchor[a] = self.anchor[a] or self.anchor[b]
+
+
+def _ambiguous(rows: list[tuple], precise: list[bool], starts: list) -> set[int]:
+    """Imprecise reports whose best two candidates are different events of similar weight."""
+    best: dict[int, list[tuple[float, int]]] = {}
+    for left, right, weight, *_ in rows:
+        for me, other in ((left, right), (right, left)):
+            if not precise[me]:
+                best.setdefault(me, []).append((weight, other))
+    out = set()
+    for me, candidates in best.items():
+        candidates.sort(reverse=True)
+        top_weight, top = candidates[0]
+        for weight, other in candidates[1:]:
+            if top_weight - weight > AMBIGUITY_MARGIN:
+                break
+            a, b = starts[top], starts[other]
+            if precise[top] and precise[other] and abs((a - b).days) > MAX_SPAN_DAYS:
+                out.add(me)
+                break
+    return out
+
+
+def link(
+    rows: Iterable[dict],
+    *,
+    topic_vocabulary: dict[str, list[str]] | None = None,
+    resolve_host: Callable[..., str | None] | None = None,
+    previous: dict[str, str] | None = None,
+    new_cluster_id: Callable[[], str] | None = None,
+    link_weight: float = LINK_WEIGHT,
+    suggest_weight: float = SUGGEST_WEIGHT,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    count_blocked: bool = False,
+) -> LinkResult:
+    """Link reports into events. ``previous`` maps report keys to the cluster ids of an earlier
+    run: those ids are kept, a new report joining a cluster takes its id, and two earlier
+    clusters never merge here (their best pair comes back as a suggestion)."""
+    step = progress or (lambda _message: None)
+    step("features")
+    topics = TopicInferrer(topic_vocabulary) if topic_vocabulary else None
+    table = feature_table(rows, topics=topics, resolve_host=resolve_host)
+    keys = table.column("key").to_pylist()
+    reporters = table.column("reporter_id").to_pylist()
+    starts = table.column("start_date").to_pylist()
+    precise = table.column("precise").to_pylist()
+    step("scoring")
+    scored, levels, blocked = score(
+        table,
+        min_weight=suggest_weight,
+        threads=threads,
+        memory_limit=memory_limit,
+        count_blocked=count_blocked,
+    )
+    step("clustering")
+    previous = previous or {}
+    clusters = _Clusters(reporters, starts, precise, [previous.get(k) for k in keys])
+    ambiguous = _ambiguous([r for r in scored if r[2] >= link_weight], precise, starts)
+    pairs = []
+    for row in scored:
+        left, right, weight, probability = row[:4]
+        a, b = clusters.find(left), clusters.find(right)
+        if a == b:
+            status = "linked"
+        elif left in ambiguous or right in ambiguous:
+            status = "ambiguous"
+        else:
+            status = clusters.blocked_by(a, b) or (
+                "linked" if weight >= link_weight else "suggested"
+            )
+            if status == "linked":
+                clusters.join(a, b)
+        pairs.append(
+            Pair(
+                keys[left],
+                keys[right],
+                float(weight),
+                float(probability),
+                explain(row, levels),
+                status,
+            )
+        )
+    cluster_of = _cluster_ids(clusters, keys, new_cluster_id)
+    return LinkResult(pairs, cluster_of, {keys[i] for i in ambiguous}, blocked)
+
+
+def _cluster_ids(
+    clusters: _Clusters, keys: list[str], new_cluster_id: Callable[[], str] | None
+) -> dict[str, str]:
+    taken = set(filter(None, clusters.anchor))
+    counter = (f"c{n}" for n in range(len(keys) + len(taken)) if f"c{n}" not in taken)
+    make = new_cluster_id or (lambda: next(counter))
+    ids: dict[int, str] = {}
+    out = {}
+    for index, key in enumerate(keys):
+        root = clusters.find(index)
+        if root not in ids:
+            ids[root] = clusters.anchor[root] or make()
+        out[key] = ids[root]
+    return out
