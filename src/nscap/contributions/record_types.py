@@ -67,10 +67,7 @@ def _labels(institution) -> list[dict]:
 
 def _partners(event) -> list[dict]:
     return sorted(
-        (
-            {"institution": p.institution.key, "role": p.role}
-            for p in event.partners.all()
-        ),
+        ({"institution": p.institution.key, "role": p.role} for p in event.partners.all()),
         key=lambda p: (p["institution"], p["role"]),
     )
 
