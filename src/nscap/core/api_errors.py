@@ -1,11 +1,18 @@
 """API errors as plain JSON: 400 names the bad query parameter, 404 the missing record;
-401/403 say why the caller was refused, 409 the conflict, 412 the failed If-Match, and 422
-lists every bad field as ``{"detail": [{"field", "message", "change"}]}``."""
+401/403 say why the caller was refused, 409 the conflict, 412 the failed If-Match, 422
+lists every bad field as ``{"detail": [{"field", "message", "change"}]}``, and 503 says the
+database cannot be reached (restarting, failing over): a client should retry, a write with the
+same Idempotency-Key."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+
+RETRY_AFTER_SECONDS = 5
 
 
 class BadQuery(Exception):
@@ -101,3 +108,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
         return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
+
+    def database_unavailable(request, exc: Exception):
+        # A lost or refused connection is the server's state, not the request's fault: 503 and
+        # a hint when to retry instead of a 500 and a traceback (bench/crash_safety.py).
+        logging.getLogger("nscap.api").warning("database unavailable: %s", exc)
+        response = api.create_response(
+            request,
+            {
+                "detail": _(
+                    "The database cannot be reached at the moment. Try again in a few "
+                    "seconds; send a write again with the same Idempotency-Key."
+                )
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    api.add_exception_handler(OperationalError, database_unavailable)
+    api.add_exception_handler(InterfaceError, database_unavailable)

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from nscap.contributions.record_types import RECORD_TYPES, RecordType
+from nscap.contributions.record_types import PREFETCH, RECORD_TYPES, RecordType
 from nscap.interchange.cells import escape_formula, write_cell
 from nscap.interchange.fields import field_specs
 from nscap.interchange.snapshots import VisibleKeys, visible_snapshot
@@ -54,7 +54,10 @@ def check_request(export_format: str, record_type: str | None) -> list[str]:
 def records(user: Any, record_type: RecordType, visible: VisibleKeys) -> Iterator[dict]:
     """The visible records of one type, as the viewer may see them, in key order."""
     queryset = (
-        record_type.model.objects.visible_to(user).select_related(*record_type.refs).order_by("key")
+        record_type.model.objects.visible_to(user)
+        .select_related(*record_type.refs)
+        .prefetch_related(*PREFETCH.get(record_type.name, ()))
+        .order_by("key")
     )
     for instance in queryset.iterator(chunk_size=500):
         yield visible_snapshot(record_type, instance, visible)
