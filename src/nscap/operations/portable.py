@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -50,6 +51,7 @@ from nscap.operations.state import (
 FORMAT = "nscap-portable-dump"
 VERSION = 1
 BATCH = 2000
+GZIP_MAGIC = b"\x1f\x8b"
 Progress = Callable[[str], None]
 
 
@@ -125,8 +127,12 @@ def _snapshot(connection: BaseDatabaseWrapper) -> Iterator[None]:
         yield
 
 
-def _open_text(path: Path, mode: str) -> IO[str]:
-    if path.suffix == ".gz":
+def _open_text(path: Path, mode: str, compressed: bool | None = None) -> IO[str]:
+    """A dump file as text; gzip-compressed when asked, or (reading) when it starts as gzip."""
+    if compressed is None:
+        with path.open("rb") as raw:
+            compressed = raw.read(2) == GZIP_MAGIC
+    if compressed:
         return gzip.open(path, mode + "t", encoding="utf-8", compresslevel=6)
     return path.open(mode, encoding="utf-8")
 
@@ -173,7 +179,7 @@ def dump(connection: BaseDatabaseWrapper, output: Path, progress: Progress = pri
         partial.unlink(missing_ok=True)
         partial.touch(mode=0o600)
         try:
-            with _open_text(partial, "w") as out:
+            with _open_text(partial, "w", compressed=output.suffix == ".gz") as out:
                 out.write(canonical_header_line(header))
                 shutil.copyfileobj(body, out, 1 << 20)
         except BaseException:
@@ -218,7 +224,7 @@ def read_header(path: Path) -> dict:
     try:
         with _open_text(path, "r") as source:
             first = source.readline()
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:
         raise BackupError(f"{path}: cannot read it as a portable dump ({exc}).") from exc
     try:
         header = json.loads(first)
@@ -343,7 +349,7 @@ def _rows(path: Path) -> Iterator[tuple[int, Any, str]]:
                 except json.JSONDecodeError as exc:
                     raise BackupError(f"line {number}: not valid JSON ({exc.msg}).") from exc
                 yield number, value, canonical(value) if isinstance(value, list) else ""
-    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:
         raise BackupError(f"{path}: the file is damaged ({exc}).") from exc
 
 
@@ -363,7 +369,9 @@ def restore(
     loaded_models = [models_by_table[name] for name in specs]
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
-            for statement in connection.ops.sql_flush(no_style(), list(specs)):
+            for statement in connection.ops.sql_flush(
+                no_style(), list(specs), reset_sequences=True
+            ):
                 cursor.execute(statement)
         current: _Table | None = None
         seen: set[str] = set()

@@ -12,8 +12,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from nscap.operations import native, portable
 from nscap.operations.state import BackupError
 
-GZIP_MAGIC = b"\x1f\x8b"
-
 
 class Command(BaseCommand):
     help = (
@@ -35,7 +33,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             magic = native.head(path)
-            if magic.startswith(GZIP_MAGIC) or magic.lstrip()[:1] == b"{":
+            if magic.startswith(portable.GZIP_MAGIC) or magic.lstrip()[:1] == b"{":
                 header = portable.restore(connection, path, options["force"], self.note)
                 rows = sum(table["rows"] for table in header["tables"])
                 summary = f"{rows} rows in {len(header['tables'])} tables, checksums verified"
