@@ -369,6 +369,11 @@ def restore(
     loaded_models = [models_by_table[name] for name in specs]
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # TRUNCATE refuses tables with foreign-key checks still pending in this
+                # transaction (an enclosing one, as in tests): run those checks first.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for statement in connection.ops.sql_flush(
                 no_style(), list(specs), reset_sequences=True
             ):
