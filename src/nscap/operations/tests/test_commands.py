@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -51,27 +52,40 @@ def tables(data_dir: Path, tmp_path: Path, database: str | None = None) -> list[
     return [{k: t[k] for k in ("table", "rows", "checksum")} for t in header["tables"]]
 
 
-@pytest.fixture
-def source_dir(tmp_path) -> Path:
-    """A SQLite registry holding the brief's data set."""
-    data_dir = tmp_path / "source"
+@pytest.fixture(scope="module")
+def brief_registry(tmp_path_factory) -> tuple[Path, list[dict]]:
+    """A SQLite registry holding the brief's data set, and its tables' checksums (built once)."""
+    data_dir = tmp_path_factory.mktemp("brief")
     ok(nscap(data_dir, "migrate", "-v", "0"))
     ok(nscap(data_dir, "load-brief"))
+    return data_dir, tables(data_dir, data_dir)
+
+
+@pytest.fixture
+def source_dir(brief_registry, tmp_path) -> Path:
+    """A copy of that registry for one test."""
+    data_dir = tmp_path / "source"
+    shutil.copytree(brief_registry[0], data_dir, ignore=shutil.ignore_patterns("check-*"))
     return data_dir
 
 
-def test_sqlite_native_round_trip(source_dir, tmp_path):
+@pytest.fixture
+def source_tables(brief_registry) -> list[dict]:
+    return brief_registry[1]
+
+
+def test_sqlite_native_round_trip(source_dir, source_tables, tmp_path):
     backup = tmp_path / "registry.sqlite3"
     ok(nscap(source_dir, "backup", "-o", str(backup)))
     assert backup.stat().st_mode & 0o077 == 0
     target = tmp_path / "target"
     ok(nscap(target, "restore", str(backup)))
-    assert tables(target, tmp_path) == tables(source_dir, tmp_path)
+    assert tables(target, tmp_path) == source_tables
     refused(nscap(target, "restore", str(backup)), "not empty")
     ok(nscap(target, "restore", str(backup), "--force"))
 
 
-def test_sqlite_portable_round_trip(source_dir, tmp_path):
+def test_sqlite_portable_round_trip(source_dir, source_tables, tmp_path):
     dump = tmp_path / "registry.jsonl.gz"
     ok(nscap(source_dir, "backup", "--format", "jsonl", "-o", str(dump)))
     target = tmp_path / "target"
@@ -79,18 +93,19 @@ def test_sqlite_portable_round_trip(source_dir, tmp_path):
     ok(nscap(target, "migrate", "-v", "0"))
     result = ok(nscap(target, "restore", str(dump)))
     assert "checksums verified" in result.stdout
-    assert tables(target, tmp_path) == tables(source_dir, tmp_path)
+    assert tables(target, tmp_path) == source_tables
 
 
-def test_a_corrupted_sqlite_backup_is_refused_and_the_database_kept(source_dir, tmp_path):
+def test_a_corrupted_sqlite_backup_is_refused_and_the_database_kept(
+    source_dir, source_tables, tmp_path
+):
     backup = tmp_path / "registry.sqlite3"
     ok(nscap(source_dir, "backup", "-o", str(backup)))
     data = bytearray(backup.read_bytes())
     data[8192:12288] = b"\xff" * 4096  # overwrite a page in the middle
     backup.write_bytes(bytes(data))
-    before = tables(source_dir, tmp_path)
     refused(nscap(source_dir, "restore", str(backup), "--force"), "The database was not changed")
-    assert tables(source_dir, tmp_path) == before
+    assert tables(source_dir, tmp_path) == source_tables
 
 
 def test_pg_dump_missing_is_a_clear_error(tmp_path):
@@ -139,13 +154,15 @@ def scratch_postgres() -> Iterator[callable]:
 
 
 @needs_postgres
-def test_sqlite_to_postgresql_through_the_portable_dump(source_dir, tmp_path, scratch_postgres):
+def test_sqlite_to_postgresql_through_the_portable_dump(
+    source_dir, source_tables, tmp_path, scratch_postgres
+):
     dump = tmp_path / "registry.jsonl"
     ok(nscap(source_dir, "backup", "--format", "jsonl", "-o", str(dump)))
     database = scratch_postgres()
     ok(nscap(tmp_path, "migrate", "-v", "0", database=database))
     ok(nscap(tmp_path, "restore", str(dump), database=database))
-    assert tables(tmp_path, tmp_path, database) == tables(source_dir, tmp_path)
+    assert tables(tmp_path, tmp_path, database) == source_tables
     # Sequences were reset: a new record gets a fresh id.
     code = (
         "from django.db.models import Max; from nscap.sources.models import Source; "
