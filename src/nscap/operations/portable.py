@@ -287,10 +287,9 @@ class _Table:
                             copy.write_row(row)
                 else:
                     marks = ", ".join(["%s"] * len(self.loaders))
-                    cursor.executemany(
-                        f"INSERT INTO {self.qualified} ({self.names}) VALUES ({marks})",  # noqa: S608
-                        self.batch,
-                    )
+                    # Names are the models' own, quoted; the values go as parameters.
+                    insert = f"INSERT INTO {self.qualified} ({self.names}) VALUES ({marks})"  # noqa: S608
+                    cursor.executemany(insert, self.batch)
         except DatabaseError as exc:
             raise BackupError(
                 f"lines {self.first_line}-{line_number} (table {self.spec['table']}): "
