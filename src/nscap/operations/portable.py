@@ -117,8 +117,23 @@ def table_summary(model: type[models.Model]) -> dict[str, Any]:
 
 @contextmanager
 def _snapshot(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """One transaction for the whole dump, so that every table is read at the same moment."""
+    """One transaction for the whole dump, so that every table is read at the same moment.
+
+    On SQLite a deferred read transaction: in WAL mode it reads one snapshot without taking
+    the write lock, so the app keeps writing during the dump (``atomic()`` would begin an
+    IMMEDIATE transaction, as settings ask for writes, and block every writer meanwhile).
+    """
     outermost = not connection.in_atomic_block
+    if connection.vendor == "sqlite" and outermost:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")  # nothing was written: this ends the read snapshot
+        return
     with transaction.atomic(using=connection.alias):
         # Only the first statement of a transaction may set its isolation level.
         if connection.vendor == "postgresql" and outermost:

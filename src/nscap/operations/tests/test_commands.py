@@ -194,3 +194,33 @@ def test_postgresql_native_round_trip(tmp_path, scratch_postgres):
     before = tables(tmp_path, tmp_path, target)
     refused(nscap(tmp_path, "restore", str(damaged), "--force", database=target), "pg_restore")
     assert tables(tmp_path, tmp_path, target) == before
+
+
+DUMP_WHILE_WRITING = """
+import sqlite3
+from pathlib import Path
+from django.conf import settings
+from django.db import connection
+from nscap.operations import portable
+writes = []
+def write_meanwhile(message):
+    if not writes:
+        other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=2)
+        other.execute("UPDATE sources_source SET title = 'Written during the dump'")
+        other.commit()
+        other.close()
+        writes.append(message)
+portable.dump(connection, Path({output!r}), progress=write_meanwhile)
+print("wrote during the dump:", writes)
+"""
+
+
+def test_the_app_keeps_writing_during_a_sqlite_dump_which_reads_one_snapshot(
+    source_dir, source_tables, tmp_path
+):
+    output = tmp_path / "during.jsonl"
+    result = ok(nscap(source_dir, "shell", "-c", DUMP_WHILE_WRITING.format(output=str(output))))
+    assert "wrote during the dump: ['accounts_affiliation" in result.stdout
+    text = output.read_text(encoding="utf-8")
+    assert "Written during the dump" not in text  # the dump is the moment it began
+    assert tables(source_dir, tmp_path) != source_tables  # and the write did land
