@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "nscap.interchange",
     "nscap.analytics",
     "nscap.linkage",
+    "nscap.operations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Operations: backing up and restoring a registry, and moving it between databases."""
