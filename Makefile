@@ -29,6 +29,7 @@ messages:
 bench:
 	test -x .venv/bin/python || python3 -m venv .venv
 	.venv/bin/pip install -q -e '.[test,bench]'
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
 	.venv/bin/python bench/collaboration.py
