@@ -71,32 +71,45 @@ def viewer_institutions(user) -> tuple[frozenset[int], frozenset[int]]:
     return own, peers
 
 
-def _own_sensitivity_visible(queryset: models.QuerySet, user) -> models.QuerySet:
-    condition = Q(sensitivity=Sensitivity.PUBLIC)
-    owner = getattr(queryset.model, "visibility_owner_path", "")
-    own, peers = viewer_institutions(user)
-    if owner and own:
-        condition |= Q(sensitivity=Sensitivity.NETWORK, **{f"{owner}__in": peers})
-        condition |= Q(sensitivity=Sensitivity.RESTRICTED, **{f"{owner}__in": own})
-    return queryset.filter(condition)
+def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
+    """The condition under which ``user`` sees a row of ``model`` (``prefix``: the lookup path
+    from the queried model to it, so a link's rule is a join in the same query).
 
-
-def _linked_visible(queryset: models.QuerySet, field: str, user) -> models.QuerySet:
-    related = queryset.model._meta.get_field(field).related_model
-    visible = related.objects.visible_to(user).values("pk")
-    if queryset.model._meta.get_field(field).null:
-        return queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible}))
-    return queryset.filter(**{f"{field}__in": visible})
+    Links are joined rather than tested with ``IN (SELECT … visible …)``: SQLite built the
+    subquery's automatic index on every execution (1–3 ms a query at 5,000 institutions), and
+    a page of 50 rows needs only their own related rows looked up by primary key.
+    """
+    if is_steward(user):
+        return Q()
+    if hasattr(model, "visibility_owner"):  # a part of a record: seen with its owner
+        condition = Q()
+        fields = (model.visibility_owner, *getattr(model, "visibility_links", ()))
+    else:
+        condition = Q(**{f"{prefix}sensitivity": Sensitivity.PUBLIC})
+        owner = getattr(model, "visibility_owner_path", "")
+        own, peers = viewer_institutions(user)
+        if owner and own:
+            condition |= Q(
+                **{f"{prefix}sensitivity": Sensitivity.NETWORK, f"{prefix}{owner}__in": peers}
+            )
+            condition |= Q(
+                **{f"{prefix}sensitivity": Sensitivity.RESTRICTED, f"{prefix}{owner}__in": own}
+            )
+        fields = getattr(model, "visibility_links", ())
+    for field in fields:
+        link = model._meta.get_field(field)
+        linked = visibility_q(link.related_model, user, f"{prefix}{field}__")
+        if link.null:
+            linked = Q(**{f"{prefix}{field}__isnull": True}) | linked
+        condition &= linked
+    return condition
 
 
 class RecordQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> RecordQuerySet:
         if is_steward(user):
             return self
-        queryset = _own_sensitivity_visible(self, user)
-        for field in getattr(self.model, "visibility_links", ()):
-            queryset = _linked_visible(queryset, field, user)
-        return queryset
+        return self.filter(visibility_q(self.model, user))
 
 
 class OwnedRowQuerySet(models.QuerySet):
@@ -105,10 +118,7 @@ class OwnedRowQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> OwnedRowQuerySet:
         if is_steward(user):
             return self
-        queryset = self
-        for field in (self.model.visibility_owner, *getattr(self.model, "visibility_links", ())):
-            queryset = _linked_visible(queryset, field, user)
-        return queryset
+        return self.filter(visibility_q(self.model, user))
 
 
 RecordManager = models.Manager.from_queryset(RecordQuerySet)
