@@ -7,13 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
-from nscap.activities.models import (
-    AggregateClaim,
-    Course,
-    EventParticipantCountry,
-    EventPartner,
-    TrainingEvent,
-)
+from nscap.activities.models import AggregateClaim, Course, TrainingEvent
+from nscap.activities.nesting import nest_events
 from nscap.activities.schemas import (
     AggregateClaimQuery,
     AggregateClaimSchema,
@@ -59,29 +54,15 @@ def _courses(user) -> QuerySet:
 
 
 def _events(user) -> QuerySet:
-    """Visible events with what they nest, in a fixed number of queries however many.
+    """Visible events with their host in the same query (an event is visible only with its
+    host); what they nest comes from ``_event_items``."""
+    return visible(TrainingEvent, user).select_related("host")
 
-    The host comes in the same query as the event (an event is visible only with its host);
-    the course through a visible queryset of the page's courses, so a hidden course shows as
-    no course. (An ``Exists`` of the course's visibility in the page query was tried: PostgreSQL
-    ran it as a hash of every visible course, 50 ms at 1M events.)
-    """
-    partners = EventPartner.objects.filter(
-        institution__in=visible(Institution, user)
-    ).select_related("institution")
-    return (
-        visible(TrainingEvent, user)
-        .select_related("host")
-        .prefetch_related(
-            Prefetch("course", queryset=visible(Course, user)),
-            Prefetch("partners", queryset=partners.order_by("institution__key", "role")),
-            Prefetch(
-                "participant_countries",
-                queryset=EventParticipantCountry.objects.order_by("country"),
-            ),
-            *_vocabularies(user),
-        )
-    )
+
+def _event_items(user, events: list[TrainingEvent]) -> list[dict]:
+    nested = nest_events(user, events)
+    citations = CitationIndex(user, events)
+    return [event_item(event, citations, nested[event.pk]) for event in events]
 
 
 def _aggregate_claims(user) -> QuerySet:
@@ -162,14 +143,14 @@ def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
         events = events.filter(Q(start__gte=since) | Q(end__gte=since))
     if query.to:
         events = events.filter(start__lte=PartialDate.parse(query.to).end)
-    return paginate(request, query, events, _serialize(user, event_item))
+    return paginate(request, query, events, lambda page: _event_items(user, page))
 
 
 @router.get("/events/{key}", response=detail_responses(TrainingEventSchema))
 def get_event(request: HttpRequest, key: str):
     """One training event with its partners and participants by country."""
     event = get_visible_or_404(request, _events(request.user), key, _("training event"))
-    return event_item(event, CitationIndex(request.user, [event]))
+    return _event_items(request.user, [event])[0]
 
 
 @router.get("/aggregate-claims", response=list_responses(AggregateClaimSchema))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from ninja import Field, Schema
+from ninja import Field
 
 from nscap.activities.choices import CourseKind
+from nscap.activities.nesting import EventNesting
 from nscap.core.api_support import (
     CitationIndex,
     CountryCode,
     EdtfDate,
+    OutSchema,
     PageQuery,
     RecordSchema,
     Ref,
@@ -49,12 +51,12 @@ class CourseDetailSchema(CourseSchema):
     events: list[Ref]
 
 
-class PartnerSchema(Schema):
+class PartnerSchema(OutSchema):
     institution: Ref
     role: str
 
 
-class ParticipantCountrySchema(Schema):
+class ParticipantCountrySchema(OutSchema):
     country: str
     count: int
 
@@ -138,11 +140,11 @@ def course_item(course, citations: CitationIndex) -> dict:
     }
 
 
-def event_item(event, citations: CitationIndex) -> dict:
-    """An event; partners whose institution is hidden are left out."""
+def event_item(event, citations: CitationIndex, nested: EventNesting) -> dict:
+    """An event with what it nests (``nesting.nest_events``: hidden parts already left out)."""
     return {
         **record_fields(event, citations),
-        "course": ref(related(event, "course"), "title"),
+        "course": nested.course,
         "host": ref(related(event, "host")),
         "title": event.title,
         **partial(event, "start"),
@@ -153,16 +155,10 @@ def event_item(event, citations: CitationIndex) -> dict:
         "participants": event.participants,
         "participants_qualifier": event.participants_qualifier,
         "iaea_endorsed": event.iaea_endorsed,
-        "topics": [ref(topic) for topic in event.topics.all()],
-        "target_groups": [ref(group) for group in event.target_groups.all()],
-        "partners": [
-            {"institution": ref(related(partner, "institution")), "role": partner.role}
-            for partner in event.partners.all()
-        ],
-        "participant_countries": [
-            {"country": row.country, "count": row.count}
-            for row in event.participant_countries.all()
-        ],
+        "topics": nested.topics,
+        "target_groups": nested.target_groups,
+        "partners": nested.partners,
+        "participant_countries": nested.participant_countries,
     }
 
 

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from nscap.activities.models import AggregateClaim, EventParticipantCountry, EventPartner
+from nscap.activities.models import (
+    AggregateClaim,
+    EventParticipantCountry,
+    EventPartner,
+    TrainingEvent,
+)
 from nscap.testing.factories import (
     make_course,
     make_event,
@@ -213,3 +218,28 @@ def test_aggregate_claim_filter_by_claimant(client):
         )
     assert keys(client.get("/api/aggregate-claims", {"claimant": "b"})) == ["claim-b"]
     assert keys(client.get("/api/aggregate-claims")) == ["claim-a", "claim-b"]
+
+
+def test_event_list_nests_each_events_own_parts_and_hides_hidden_vocabulary(client, events):
+    """The page's nested rows come in one query per relation: each must land on its own event."""
+    first = TrainingEvent.objects.get(key="ev-2014-09")
+    second = TrainingEvent.objects.get(key="ev-2015")
+    first.topics.add(make_topic(key="pp", name="Physical protection"))
+    first.topics.add(make_topic(key="secret-topic", sensitivity="restricted"))
+    second.target_groups.add(make_target_group(key="regulators", name="Regulators"))
+    second.target_groups.add(make_target_group(key="secret-group", sensitivity="restricted"))
+    EventParticipantCountry.objects.create(event=second, country="TH", count=4)
+    course = make_course(key="pp-course", title="PP course", provider=events)
+    second.course = course
+    second.save()
+    items = {item["key"]: item for item in client.get("/api/events").json()["items"]}
+    assert items["ev-2014-09"]["topics"] == [{"key": "pp", "name": "Physical protection"}]
+    assert items["ev-2014-09"]["target_groups"] == []
+    assert items["ev-2014-09"]["course"] is None
+    assert [p["institution"]["key"] for p in items["ev-2014-09"]["partners"]] == ["doe"]
+    assert items["ev-2015"]["topics"] == []
+    assert items["ev-2015"]["target_groups"] == [{"key": "regulators", "name": "Regulators"}]
+    assert items["ev-2015"]["participant_countries"] == [{"country": "TH", "count": 4}]
+    assert items["ev-2015"]["course"] == {"key": "pp-course", "name": "PP course"}
+    assert items["ev-2015"]["partners"] == []
+    assert "secret" not in client.get("/api/events").content.decode()
