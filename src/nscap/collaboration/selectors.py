@@ -10,12 +10,15 @@ never shows through as a two-sided mark.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from nscap.collaboration.models import CollaborationClaim
 from nscap.institutions.models import Institution
+
+# Past this many ids a filter reads every institution instead (one scan beats a huge IN list).
+MAX_LISTED_IDS = 2000
 
 
 class ClaimLike(Protocol):
@@ -62,17 +65,26 @@ def side_of(institution: Institution) -> set[int]:
     return _lineages(parent_of).get(institution.pk) or {institution.pk}
 
 
-def institution_structure() -> Structure:
+def institution_structure(institution_ids: Iterable[int] | None = None) -> Structure:
     """Parents and countries of the institutions, read as plain values (fast at 100,000s).
 
     Only ids, parent ids and countries are read: structure that decides whether one claim
     answers another, never shown itself; every claim it is applied to is already visible.
+    Lineages come from the rows with a parent only; countries of ``institution_ids`` and their
+    sides only when given (an institution page reads a handful, not every institution).
     """
-    rows = list(Institution.objects.values_list("pk", "parent_id", "country"))
-    return Structure(
-        country={pk: country for pk, _, country in rows},
-        lineage=_lineages({pk: parent for pk, parent, _ in rows}),
+    parent_of = dict(
+        Institution.objects.filter(parent__isnull=False).values_list("pk", "parent_id")
     )
+    lineage = _lineages(parent_of)
+    rows = Institution.objects.all()
+    if institution_ids is not None:
+        wanted: set[int] = set()
+        for pk in institution_ids:
+            wanted |= lineage.get(pk, {pk})
+        if len(wanted) <= MAX_LISTED_IDS:
+            rows = rows.filter(pk__in=wanted)
+    return Structure(country=dict(rows.values_list("pk", "country")), lineage=lineage)
 
 
 def _lineages(parent_of: dict[int, int | None]) -> dict[int, set[int]]:
@@ -157,7 +169,9 @@ def read_claims(claims) -> list[ClaimReading]:
     every pair, so reading all claims grows with their number, not its square.
     """
     claims = list(claims.select_related("claimant", "partner", "network"))
-    answers = answering_index(claims, institution_structure())
+    involved = {claim.claimant_id for claim in claims}
+    involved |= {claim.partner_id for claim in claims if claim.partner_id is not None}
+    answers = answering_index(claims, institution_structure(involved))
     readings = []
     for claim in claims:
         answering = answers[claim.pk]

@@ -72,20 +72,26 @@ def citations_for(records: Iterable[Model], user: Any) -> CitationIndex:
 
 
 def headline_counts(user: Any) -> dict[str, int]:
-    """Counts for the home page, each over what ``user`` may see."""
+    """Counts for the home page, each over what ``user`` may see.
+
+    Cached per viewer class and data version: counting every visible course and claim took
+    the home page 150 ms at 1M events.
+    """
     from nscap.activities.models import Course
+    from nscap.analytics.cache import cached
     from nscap.collaboration.models import CollaborationClaim
 
-    institutions = visible_institutions(user)
-    courses = Course.objects.visible_to(user)
-    claims = CollaborationClaim.objects.visible_to(user)
-    return {
-        "institutions": institutions.count(),
-        "centers": institutions.filter(kind__in=CENTER_KINDS).count(),
-        "countries": institutions.exclude(country="").values("country").distinct().count(),
-        "courses": courses.count(),
-        "claims": claims.count(),
-    }
+    def compute() -> dict[str, int]:
+        institutions = visible_institutions(user)
+        return {
+            "institutions": institutions.count(),
+            "centers": institutions.filter(kind__in=CENTER_KINDS).count(),
+            "countries": institutions.exclude(country="").values("country").distinct().count(),
+            "courses": Course.objects.visible_to(user).count(),
+            "claims": CollaborationClaim.objects.visible_to(user).count(),
+        }
+
+    return cached("headline-counts", user, {}, compute)
 
 
 def headline_quantities(user: Any) -> list:

@@ -48,3 +48,18 @@ def test_home_page_prints_the_chart_table_and_loads_local_vega(client):
     assert '<a href="/institutions/insa/">INSA</a>' in html
     assert "/static/core/vendor/vega/vega-embed.min.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_courses_chart_shows_the_top_providers_and_sums_the_rest():
+    from nscap.activities.charts import TOP_PROVIDERS
+
+    for n in range(TOP_PROVIDERS + 3):
+        provider = make_institution(key=f"p{n:02d}", name=f"Provider {n:02d}")
+        for c in range(1 + (n < 2)):  # the first two have two courses each
+            make_course(provider=provider, key=f"p{n:02d}-c{c}")
+    rows = courses_by_provider_chart(AnonymousUser()).rows
+    assert len(rows) == TOP_PROVIDERS + 1
+    assert [r["courses"] for r in rows[:2]] == [2, 2]
+    assert rows[-1] == {"provider": "3 other providers", "courses": 3, "url": ""}
+    assert sum(r["courses"] for r in rows) == TOP_PROVIDERS + 3 + 2
