@@ -91,6 +91,19 @@ def wait_for(port: int, path: str, timeout: float = 60) -> None:
     raise RuntimeError(f"nothing answered 200 on port {port}{path} within {timeout} s")
 
 
+def drain(port: int, path: str, timeout: float = 120) -> None:
+    """Wait until the server answers ``path`` promptly again: requests a load run left queued
+    (slow pages outlive wrk's connections) must not weigh on the next measurement."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout):  # noqa: S310
+            pass
+        if time.monotonic() - started < 0.25:
+            return
+        time.sleep(0.5)
+
+
 def port_free(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
@@ -275,15 +288,18 @@ def run_scale(scale: str, args: argparse.Namespace, extra_pages: dict[str, str])
                 stack.enter_context(serving(name, command, env, probe))
             # Warm-up: a fresh gunicorn worker takes seconds over its first requests (imports,
             # URL configuration, the API schema), so each server gets a long first run.
+            probes = {name: probe for name, _, probe in servers}
             warmed: set[str] = set()
             for server, endpoint in plan:
                 seconds = 2 if server in warmed else args.warmup
                 warmed.add(server)
                 load(PORTS[server], paths_for(workload, server, endpoint, extra_pages), seconds)
+                drain(PORTS[server], probes[server])
             for _ in range(args.repeat):
                 for server, endpoint in plan:
                     paths = paths_for(workload, server, endpoint, extra_pages)
                     runs[(server, endpoint)].append(load(PORTS[server], paths, args.duration))
+                    drain(PORTS[server], probes[server])
         for (server, endpoint), measured in runs.items():
             figures = summarise(measured)
             row = {"scale": scale_of(scale), "backend": backend, "server": server}
