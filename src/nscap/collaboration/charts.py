@@ -10,6 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from nscap.collaboration.choices import CollaborationType
 from nscap.collaboration.depth import BACKED, Evidence, PairDepth
@@ -25,7 +26,11 @@ DEPTH_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 def _evidence_label(pair: PairDepth) -> str:
     if pair.disputed and not pair.answered:
         return str(Evidence.DISPUTED.label)
-    return str(Evidence.ONE_SIDED.label) if not pair.answered else _("answered")
+    return (
+        str(Evidence.ONE_SIDED.label)
+        if not pair.answered
+        else pgettext("the other side of a claim", "answered")
+    )
 
 
 def _drawn_nodes(picture: CollaborationPicture) -> list[int]:
@@ -355,7 +360,7 @@ def depth_chart(picture: CollaborationPicture) -> Chart:
     columns = [
         Column("institution", institution, link_field="url"),
         Column("country", _("Country")),
-        Column("partners", _("Names")),
+        Column("partners", pgettext("depth table: institutions it names", "Names")),
         Column("named_by", _("Named by")),
         Column("claimed", _("Claimed depth")),
         Column("confirmed", _("Confirmed depth")),

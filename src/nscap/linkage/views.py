@@ -3,6 +3,8 @@ behind it, and accept / reject / undo (plain POST forms)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,8 +12,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from nscap.activities.models import TrainingEvent
 from nscap.contributions.errors import ContributionError
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
 from nscap.core.visibility import is_steward
@@ -34,6 +38,53 @@ SHOWN_FIELDS = (
     "same_as",
 )
 
+# The page shows the fields, the comparisons and their levels (stored in English, as the
+# engine names them) in the current language.
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "host": gettext_lazy("Host"),
+    "reported_by": gettext_lazy("Reported by"),
+    "start": gettext_lazy("Start"),
+    "end": gettext_lazy("End"),
+    "city": gettext_lazy("City"),
+    "country": gettext_lazy("Country"),
+    "participants": gettext_lazy("Participants"),
+    "participants_qualifier": gettext_lazy("Participants qualifier"),
+    "topics": gettext_lazy("Topics"),
+    "same_as": gettext_lazy("Same event as"),
+}
+COMPARISON_LABELS = {
+    "host": gettext_lazy("Host"),
+    "start": gettext_lazy("Start"),
+    "title": gettext_lazy("Title"),
+    "topics": gettext_lazy("Topics"),
+    "place": gettext_lazy("Place"),
+    "participants": gettext_lazy("Participants"),
+}
+LEVEL_LABELS = {
+    "same host": gettext_lazy("same host"),
+    "other host": gettext_lazy("other host"),
+    "same day": gettext_lazy("same day"),
+    "same month (one gives only the month)": gettext_lazy("same month (one gives only the month)"),
+    "dates differ": gettext_lazy("dates differ"),
+    "same title": gettext_lazy("same title"),
+    "similar title": gettext_lazy("similar title"),
+    "loosely similar title": gettext_lazy("loosely similar title"),
+    "different title": gettext_lazy("different title"),
+    "same topics": gettext_lazy("same topics"),
+    "a shared topic": gettext_lazy("a shared topic"),
+    "no shared topic": gettext_lazy("no shared topic"),
+    "same city": gettext_lazy("same city"),
+    "same country, a city missing": gettext_lazy("same country, a city missing"),
+    "same country, other city": gettext_lazy("same country, other city"),
+    "other country": gettext_lazy("other country"),
+    "same count": gettext_lazy("same count"),
+    "within 10%": gettext_lazy("within 10%"),
+    "within 30%": gettext_lazy("within 30%"),
+    "counts differ": gettext_lazy("counts differ"),
+}
+WITHIN_DAYS = re.compile(r"within (\d+) days")
+
 
 def _require_steward(request: HttpRequest) -> None:
     if not is_steward(request.user):
@@ -45,8 +96,40 @@ def _side_by_side(suggestion) -> list[tuple[str, object, object, bool]]:
     kept = snapshot(record_type, suggestion.kept)
     duplicate = snapshot(record_type, suggestion.duplicate)
     return [
-        (name, kept.get(name), duplicate.get(name), kept.get(name) == duplicate.get(name))
+        (
+            str(FIELD_LABELS.get(name, name)),
+            _choice_label(name, kept.get(name)),
+            _choice_label(name, duplicate.get(name)),
+            kept.get(name) == duplicate.get(name),
+        )
         for name in SHOWN_FIELDS
+    ]
+
+
+def _choice_label(name: str, value: object) -> object:
+    """A coded value ("approximately") as its label in the current language."""
+    choices = TrainingEvent._meta.get_field(name).choices
+    if not choices or not isinstance(value, str):
+        return value
+    return str(dict(choices).get(value, value))
+
+
+def _level_label(level: str) -> str:
+    """A comparison level as the engine names it ("within 3 days", "host_id is NULL"), in the
+    current language."""
+    if level in LEVEL_LABELS:
+        return str(LEVEL_LABELS[level])
+    if match := WITHIN_DAYS.fullmatch(level):
+        return _("within %(days)s days") % {"days": match[1]}
+    if level.endswith(" is NULL"):
+        return _("missing in one report or both")
+    return level
+
+
+def _comparisons(suggestion) -> list[tuple[str, str, float]]:
+    return [
+        (str(COMPARISON_LABELS.get(name, name)), _level_label(part["level"]), part["weight"])
+        for name, part in suggestion.comparisons.items()
     ]
 
 
@@ -57,7 +140,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in SuggestionStatus.values:
         status = SuggestionStatus.PENDING
     page = Paginator(suggestion_queue(status), 20).get_page(request.GET.get("page"))
-    items = [{"suggestion": s, "rows": _side_by_side(s)} for s in page]
+    items = [
+        {"suggestion": s, "rows": _side_by_side(s), "comparisons": _comparisons(s)} for s in page
+    ]
     return render(
         request,
         "linkage/queue.html",

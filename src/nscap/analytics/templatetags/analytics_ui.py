@@ -6,10 +6,24 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nscap.core.templatetags.nscap_ui import country_name, format_number
 
 register = template.Library()
+
+# The codes the reports (and the API) carry, as the pages show them in the current language.
+CODE_LABELS = {
+    # an achievements trend
+    "rising": gettext_lazy("rising"),
+    "flat": gettext_lazy("flat"),
+    "falling": gettext_lazy("falling"),
+    "unknown": gettext_lazy("unknown"),
+    # why an aggregate claim adds nothing to supply
+    "no count of people": gettext_lazy("no count of people"),
+    "no period": gettext_lazy("no period"),
+    "covered by logged events": gettext_lazy("covered by logged events"),
+}
 
 
 def _number(value: float | None, percent: bool) -> str:
@@ -44,3 +58,10 @@ def scope_name(row: dict) -> str:
     if key.startswith("r-"):
         return row.get("scope_label", key)
     return country_name(key)
+
+
+@register.filter
+def code_label(code: str) -> str:
+    """A trend or a claim's reason (``"rising"``, ``"no period"``) in the current language."""
+    label = CODE_LABELS.get(code)
+    return str(label) if label is not None else code
