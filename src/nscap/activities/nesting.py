@@ -55,7 +55,7 @@ def nest_events(user: Any, events: Sequence[TrainingEvent]) -> dict[int, EventNe
     """The nested parts of ``events`` that ``user`` may see, by event id.
 
     A hidden course is no course; hidden topics, target groups and partner institutions are left
-    out: every related row passes through ``visible(...)`` of its model, as the pages do.
+    out: every related row passes through its model's visibility rule, as the pages do.
     """
     ids = [event.pk for event in events]
     if not ids:
@@ -80,7 +80,8 @@ def nest_events(user: Any, events: Sequence[TrainingEvent]) -> dict[int, EventNe
         .values_list("trainingevent_id", "targetgroup__key", "targetgroup__name")
     )
     partners = _grouped(
-        EventPartner.objects.filter(event_id__in=ids, institution__in=visible(Institution, user))
+        EventPartner.objects.filter(event_id__in=ids)
+        .filter(visibility_q(Institution, user, "institution__"))
         .order_by("institution__key", "role")
         .values_list("event_id", "institution__key", "institution__name", "role")
     )
