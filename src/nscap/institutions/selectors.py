@@ -116,6 +116,8 @@ class InstitutionPage:
     memberships: list
     quantities: list
     citations: CitationIndex = field(default_factory=lambda: CitationIndex([]))
+    courses_total: int = 0
+    events_total: int = 0
 
 
 def claims_touching(institution: Institution, user: Any) -> QuerySet:
@@ -136,6 +138,20 @@ def claims_touching(institution: Institution, user: Any) -> QuerySet:
     )
 
 
+# An institution page lists this many courses and events (latest first); the courses page,
+# filtered by the institution, lists them all. A big provider's page stays one screenful.
+PAGE_LIST_LIMIT = 50
+
+
+def _first(queryset: QuerySet, limit: int = PAGE_LIST_LIMIT) -> tuple[list, int]:
+    """Up to ``limit`` rows of ``queryset`` and how many there are in all (one COUNT only when
+    the list is cut)."""
+    rows = list(queryset[: limit + 1])
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], queryset.count()
+
+
 def institution_page(institution: Institution, user: Any) -> InstitutionPage:
     """Read one (visible) institution and everything about it that ``user`` may see."""
     from nscap.activities.models import AggregateClaim, Course, TrainingEvent
@@ -151,6 +167,8 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
         .first()
     )
     readings = read_claims(claims_touching(institution, user))
+    courses, courses_total = _first(Course.objects.visible_to(user).filter(provider=institution))
+    events, events_total = _first(TrainingEvent.objects.visible_to(user).filter(host=institution))
     page = InstitutionPage(
         institution=institution,
         parent=parent,
@@ -163,8 +181,10 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
             .select_related("counterpart")
             .order_by("date", "id")
         ),
-        courses=list(Course.objects.visible_to(user).filter(provider=institution)),
-        events=list(TrainingEvent.objects.visible_to(user).filter(host=institution)),
+        courses=courses,
+        courses_total=courses_total,
+        events=events,
+        events_total=events_total,
         aggregate_claims=list(AggregateClaim.objects.visible_to(user).filter(claimant=institution)),
         claims_made=[r for r in readings if r.claim.claimant_id == institution.pk],
         claims_about=[r for r in readings if r.claim.partner_id == institution.pk],

@@ -297,3 +297,29 @@ def test_the_page_names_the_institution_in_the_readers_language(client):
     assert "<h1>State Nuclear Security Technology Center</h1>" in client.get(url).content.decode()
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<h1>国家核安保技术中心</h1>" in chinese
+
+
+@pytest.mark.django_db
+def test_institution_page_lists_the_latest_events_and_links_to_all_of_them(client):
+    from nscap.institutions.selectors import PAGE_LIST_LIMIT
+
+    host = make_institution(key="big-host")
+    for n in range(PAGE_LIST_LIMIT + 5):
+        make_event(key=f"ev-{n:03d}", host=host, start=dt.date(2000 + n // 12, n % 12 + 1, 1))
+    make_event(key="ev-secret", host=host, start=dt.date(2099, 1, 1), sensitivity="restricted")
+    page = client.get(reverse("institutions:detail", args=["big-host"])).content.decode()
+    assert page.count('href="/courses/events/ev-') == PAGE_LIST_LIMIT
+    assert f"ev-{PAGE_LIST_LIMIT + 4:03d}" in page  # the latest first
+    assert "ev-000" not in page
+    assert "ev-secret" not in page
+    assert f"The latest {PAGE_LIST_LIMIT} of {PAGE_LIST_LIMIT + 5} events." in page
+    assert 'href="/courses/?provider=big-host"' in page
+
+
+@pytest.mark.django_db
+def test_institution_page_with_few_events_has_no_link_to_more(client):
+    host = make_institution(key="small-host")
+    make_event(key="ev-one", host=host)
+    page = client.get(reverse("institutions:detail", args=["small-host"])).content.decode()
+    assert "ev-one" in page
+    assert "The latest" not in page
