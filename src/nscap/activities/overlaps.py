@@ -147,15 +147,27 @@ def _links(model, owner: str, owners, user: Any) -> dict[int, tuple[set[int], se
     return found
 
 
+# Past this many ids a filter uses the visible-events subquery instead of a literal IN list
+# (SQLite refuses more than 32,766 parameters; 1M events overflowed it).
+MAX_LISTED_IDS = 5000
+
+
 def _classification(user: Any, events: list[int]) -> dict[int, tuple[set[int], set[int]]]:
     """Each event's visible topics and target groups (its course's when it lists none)."""
-    own = _links(TrainingEvent, "trainingevent_id", events, user)
+    if len(events) > MAX_LISTED_IDS:
+        owners = TrainingEvent.objects.visible_to(user).filter(same_as__isnull=True).values("pk")
+    else:
+        owners = events
+    own = _links(TrainingEvent, "trainingevent_id", owners, user)
     course_of = dict(
         TrainingEvent.objects.filter(
-            pk__in=events, course__in=Course.objects.visible_to(user)
+            pk__in=owners, course__in=Course.objects.visible_to(user)
         ).values_list("pk", "course_id")
     )
-    by_course = _links(Course, "course_id", set(course_of.values()), user)
+    courses = set(course_of.values())
+    if len(courses) > MAX_LISTED_IDS:
+        courses = Course.objects.visible_to(user).values("pk")
+    by_course = _links(Course, "course_id", courses, user)
     result = {}
     for event in events:
         event_topics, event_groups = own.get(event, (set(), set()))
@@ -237,3 +249,14 @@ def find_overlaps(
         unplaced=unplaced,
         unclassified=unclassified,
     )
+
+
+def cached_overlaps(
+    user: Any, window: int = DEFAULT_WINDOW, region: str | None = None
+) -> OverlapReport:
+    """``find_overlaps``, cached per viewer class, data version and filters (the page and the
+    API: 24 s at 1M events on SQLite, uncached)."""
+    from nscap.analytics.cache import cached
+
+    params = {"window": window, "region": region}
+    return cached("overlaps", user, params, lambda: find_overlaps(user, window, region))

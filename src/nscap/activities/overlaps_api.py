@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, find_overlaps
+from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, cached_overlaps
 from nscap.activities.regions import REGIONS
 from nscap.core.api_support import QueryErrorSchema, Ref, check_query
 
@@ -70,7 +70,7 @@ class OverlapReportSchema(Schema):
 def overlaps(request: HttpRequest, query: Query[OverlapQuery]):
     """Overlap clusters, largest combined participants first."""
     check_query(request, OverlapQuery)
-    report = find_overlaps(request.user, window=query.window, region=query.region)
+    report = cached_overlaps(request.user, window=query.window, region=query.region)
     return {
         "window": report.window,
         "region": report.region,

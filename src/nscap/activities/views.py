@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from nscap.activities.charts import overlaps_chart
 from nscap.activities.choices import CourseKind
 from nscap.activities.models import Course, TrainingEvent
-from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, find_overlaps
+from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, cached_overlaps
 from nscap.activities.regions import REGIONS
 from nscap.activities.selectors import (
     ActivityFilters,
@@ -148,7 +148,7 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
     window = (
         form.cleaned_data.get("window") if request.GET and "window" not in form.errors else None
     )
-    report = find_overlaps(
+    report = cached_overlaps(
         request.user,
         window=DEFAULT_WINDOW if window is None else window,
         region=values.get("region"),

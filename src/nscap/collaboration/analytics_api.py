@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from nscap.collaboration.depth import DEPTH_BY_TYPE, PairDepth
-from nscap.collaboration.metrics import InstitutionDepth, collaboration_picture
+from nscap.collaboration.metrics import InstitutionDepth, cached_picture
 from nscap.core.api_support import QueryErrorSchema, Ref, check_query
 
 router = Router(tags=["analytics"])
@@ -103,7 +103,7 @@ def _institution_item(row: InstitutionDepth) -> dict:
 def collaboration_analytics(request: HttpRequest):
     """Depth scale, network measures and per-institution depth, largest gap first."""
     check_query(request, [])
-    network = collaboration_picture(request.user).network
+    network = cached_picture(request.user).network
     return {
         "depth_scale": {str(k): v for k, v in DEPTH_BY_TYPE.items()},
         "network": {name: getattr(network, name) for name in NetworkSchema.model_fields},
@@ -145,7 +145,7 @@ def _edge_item(pair: PairDepth, nodes) -> dict:
 def collaboration_edges(request: HttpRequest):
     """Every directed institution pair with its claims judged on the depth scale."""
     check_query(request, [])
-    picture = collaboration_picture(request.user)
+    picture = cached_picture(request.user)
     pairs = sorted(
         picture.reading.pairs.values(),
         key=lambda p: (picture.nodes[p.source].key, picture.nodes[p.target].key),

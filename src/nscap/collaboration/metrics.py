@@ -320,3 +320,19 @@ def collaboration_picture(user: Any) -> CollaborationPicture:
     return CollaborationPicture(
         reading=reading, nodes=nodes, network=collaboration_metrics(reading, nodes)
     )
+
+
+def cached_picture(user: Any) -> CollaborationPicture:
+    """``collaboration_picture``, cached per viewer class, data version and language (the
+    pages and the API: 1 s at 20,000 claims). Answers to confirmation requests bump the data
+    version like approvals do."""
+    from django.utils.translation import get_language
+
+    from nscap.analytics.cache import cached
+
+    return cached(
+        "collaboration-picture",
+        user,
+        {"language": get_language()},
+        lambda: collaboration_picture(user),
+    )

@@ -3,28 +3,30 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nscap.analytics.cache import cached
 from nscap.collaboration.charts import depth_chart, graph_chart
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
-from nscap.collaboration.metrics import collaboration_picture
+from nscap.collaboration.metrics import cached_picture
 from nscap.collaboration.selectors import table_three
 from nscap.core.selectors import citations_for
 
 
-def collaboration_index(request: HttpRequest) -> HttpResponse:
-    groups = table_three(request.user)
+def _table_three(user) -> dict:
+    groups = table_three(user)
     claims = [reading.claim for group in groups for reading in group.readings]
-    one_sided = sum(1 for g in groups for r in g.readings if not r.two_sided)
-    return render(
-        request,
-        "collaboration/index.html",
-        {
-            "section": "collaboration",
-            "groups": groups,
-            "claim_count": len(claims),
-            "one_sided_count": one_sided,
-            "citations": citations_for(claims, request.user),
-        },
-    )
+    return {
+        "groups": groups,
+        "claim_count": len(claims),
+        "one_sided_count": sum(1 for g in groups for r in g.readings if not r.two_sided),
+        "citations": citations_for(claims, user),
+    }
+
+
+def collaboration_index(request: HttpRequest) -> HttpResponse:
+    """Table 3 from the data (cached per viewer class and data version: 3.6 s at 20,000 claims)."""
+    user = request.user
+    table = cached("table-three", user, {}, lambda: _table_three(user))
+    return render(request, "collaboration/index.html", {"section": "collaboration", **table})
 
 
 def _scale() -> list[tuple[str, list[str]]]:
@@ -41,7 +43,7 @@ def _scale() -> list[tuple[str, list[str]]]:
 
 
 def collaboration_graph(request: HttpRequest) -> HttpResponse:
-    picture = collaboration_picture(request.user)
+    picture = cached_picture(request.user)
     return render(
         request,
         "collaboration/graph.html",
@@ -55,7 +57,7 @@ def collaboration_graph(request: HttpRequest) -> HttpResponse:
 
 
 def collaboration_depth(request: HttpRequest) -> HttpResponse:
-    picture = collaboration_picture(request.user)
+    picture = cached_picture(request.user)
     return render(
         request,
         "collaboration/depth.html",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nscap.accounts.selectors import institution_ids_of
+from nscap.analytics.cache import bump_data_version
 from nscap.collaboration.choices import Confirmation
 from nscap.collaboration.models import CollaborationClaim
 from nscap.contributions.choices import ConfirmationAnswer
@@ -77,6 +78,7 @@ def answer_claim(user: Any, claim_key: str, answer: str, comment: str = "") -> C
         claim.confirmation = confirmation
         claim.version += 1
         claim.save(update_fields=["confirmation", "version"])
+        bump_data_version()  # the collaboration picture reads confirmations
         request, _created = ConfirmationRequest.objects.get_or_create(
             claim=claim, defaults={"partner_id": claim.partner_id}
         )

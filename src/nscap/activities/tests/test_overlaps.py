@@ -153,3 +153,22 @@ def test_restricted_events_never_change_a_visitors_clusters(providers, vocab, st
 def test_bad_window_is_refused():
     with pytest.raises(ValueError, match="window"):
         find_overlaps(None, window=-1)
+
+
+@pytest.mark.parametrize("limit", [0, 5000])
+def test_many_events_are_classified_through_a_subquery_with_the_same_result(
+    providers, vocab, steward, monkeypatch, limit
+):
+    """Past MAX_LISTED_IDS the ids go by subquery (SQLite refused 1M parameters): same answer,
+    hidden events and topics still left out."""
+    from nscap.activities import overlaps
+
+    monkeypatch.setattr(overlaps, "MAX_LISTED_IDS", limit)
+    course = make_course(provider=providers["iscn"])
+    course.topics.set([vocab["pp"]])
+    course.target_groups.set([vocab["reg"]])
+    offering(providers["insa"], dt.date(2016, 3, 1), vocab, key="a", participants=30)
+    make_event(host=providers["iscn"], course=course, start=dt.date(2016, 5, 1), key="b")
+    offering(providers["snstc"], dt.date(2016, 4, 1), vocab, key="secret", sensitivity="restricted")
+    assert keys(find_overlaps(None)) == [["a", "b"]]
+    assert keys(find_overlaps(steward)) == [["a", "b", "secret"]]

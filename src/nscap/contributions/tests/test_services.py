@@ -116,3 +116,20 @@ def test_a_new_claim_about_a_partner_asks_it_to_confirm(cast):
     request = ConfirmationRequest.objects.get(partner=cast["insa"])
     assert request.answer == "pending"
     assert [c.key for c in claims_about_my_institutions(cast["kim"])] == [request.claim.key]
+
+
+def test_an_answer_refreshes_the_cached_collaboration_picture(cast):
+    from nscap.collaboration.metrics import cached_picture
+
+    def confirmed_depth(user):
+        row = next(
+            r for r in cached_picture(user).network.by_institution if r.institution.key == "insa"
+        )
+        return row.confirmed
+
+    before = confirmed_depth(cast["kim"])  # now cached
+    answer_claim(cast["sato"], "c1", "confirmed", "We ran it together")
+    after = confirmed_depth(cast["kim"])
+    assert after > (before or 0)
+    answer_claim(cast["sato"], "c1", "disputed", "It was another year")
+    assert not confirmed_depth(cast["kim"])  # a disputed claim backs no depth
