@@ -52,7 +52,7 @@ PG_URL = os.environ.get("NSCAP_BENCH_PG", "postgres://postgres@127.0.0.1:5432/ns
 WORKERS = int(os.environ.get("NSCAP_BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("NSCAP_BENCH_THREADS", "4"))
 # The pages measured at each scale; other branches add theirs with --page (the gap page).
-PAGES = {"home": ["/"], "institution": None}  # None: public institutions of the data set
+PAGES = {"home": ["/"], "institution": None, "gaps": ["/analytics/gaps/"]}
 GOALS = {
     "list": {"datasette": 1.5, "bare": 0.7, "p95_ms": 150},
     "detail": {"datasette": 2.0, "bare": 0.7, "p95_ms": 60},
