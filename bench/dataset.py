@@ -70,6 +70,20 @@ def configure(url: str) -> None:
     os.environ.setdefault("NSCAP_DATA_DIR", tempfile.mkdtemp(prefix="nscap-bench-"))
 
 
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database of ``url`` when it does not exist (a fresh machine)."""
+    import psycopg
+    from psycopg import sql
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if found.fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def drop_and_create(url: str) -> None:
     """Empty the database, then migrate it and load the brief."""
     parsed = urlparse(url)
@@ -78,6 +92,8 @@ def drop_and_create(url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        create_database(url)
     import django
 
     django.setup()
