@@ -5,9 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nscap.analytics.cache import cached
 from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import InstitutionKind
@@ -94,6 +98,19 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 
 def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
-    institution = get_object_or_404(visible_institutions(request.user), key=key)
-    page = institution_page(institution, request.user)
-    return render(request, "institutions/detail.html", {"section": "institutions", "page": page})
+    """One institution. Its content (everything but the site's header and footer, which carry
+    the viewer's CSRF token) is rendered once per viewer class, data version and language:
+    two viewers of one class see exactly the same records, and every write bumps the version."""
+    user = request.user
+    institution = get_object_or_404(visible_institutions(user), key=key)
+
+    def render_content() -> str:
+        page = institution_page(institution, user)
+        return render_to_string("institutions/_detail_content.html", {"page": page}, request)
+
+    content = cached("institution-page", user, {"key": key, "lang": get_language()}, render_content)
+    return render(
+        request,
+        "institutions/detail.html",
+        {"section": "institutions", "institution": institution, "content": mark_safe(content)},
+    )

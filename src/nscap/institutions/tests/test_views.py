@@ -323,3 +323,29 @@ def test_institution_page_with_few_events_has_no_link_to_more(client):
     page = client.get(reverse("institutions:detail", args=["small-host"])).content.decode()
     assert "ev-one" in page
     assert "The latest" not in page
+
+
+@pytest.mark.django_db
+def test_cached_institution_page_follows_approvals_and_viewer_classes(client, steward):
+    from nscap.contributions import services
+    from nscap.contributions.services import ProposedChange
+    from nscap.testing.roles import make_user
+
+    host = make_institution(key="iscn", name="ISCN", country="JP")
+    member = make_user("sato", institution=host)
+    url = reverse("institutions:detail", args=["iscn"])
+
+    def propose(key: str, sensitivity: str) -> None:
+        values = {"key": key, "host": "iscn", "title": key, "sensitivity": sensitivity}
+        change = ProposedChange("create", "training_event", values=values)
+        services.approve(steward, services.propose(member, [change]).pk)
+
+    assert "ev-public" not in client.get(url).content.decode()  # rendered and cached
+    propose("ev-public", "public")
+    propose("ev-restricted", "restricted")
+    visitor_page = client.get(url).content.decode()
+    assert "ev-public" in visitor_page and "ev-restricted" not in visitor_page
+    client.force_login(member)
+    assert "ev-restricted" in client.get(url).content.decode()
+    client.logout()
+    assert "ev-restricted" not in client.get(url).content.decode()
