@@ -76,7 +76,11 @@ def suggestion_queue(status: str = SuggestionStatus.PENDING) -> QuerySet[MergeSu
     return (
         MergeSuggestion.objects.filter(status=status)
         .select_related(
-            *(f"{side}__{name}" for side in sides for name in ("host", "reported_by", "same_as"))
+            *(
+                f"{side}__{name}"
+                for side in sides
+                for name in ("host", "reported_by", "same_as", "course")
+            )
         )
         .prefetch_related(
             *(f"{side}__{name}" for side in sides for name in PREFETCH["training_event"]),
