@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
+MISSING = "—"  # a value not given, as the site's tables show it (the CSV leaves the field empty)
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,14 @@ class Chart:
         return json.dumps(self.spec, ensure_ascii=False, default=str)
 
     def table_rows(self) -> list[list[tuple[Any, str]]]:
-        """Each row as (value, link) pairs in column order, for the template."""
+        """Each row as (value, link) pairs in column order, for the template; a value not given
+        (None or absent) is shown as ``MISSING``, never as "None"."""
         return [
             [
-                (row.get(c.field, ""), row.get(c.link_field, "") if c.link_field else "")
+                (
+                    MISSING if row.get(c.field) is None else row[c.field],
+                    (row.get(c.link_field) or "") if c.link_field else "",
+                )
                 for c in self.columns
             ]
             for row in self.rows

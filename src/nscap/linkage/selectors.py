@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from nscap.activities.models import TrainingEvent
+from nscap.contributions.record_types import PREFETCH
 from nscap.core.partial_dates import PartialDate
 from nscap.linkage.choices import SuggestionStatus
 from nscap.linkage.models import MergeSuggestion
@@ -71,6 +72,18 @@ def topic_vocabulary(user: Any) -> dict[str, list[str]]:
 def suggestion_queue(status: str = SuggestionStatus.PENDING) -> QuerySet[MergeSuggestion]:
     """Suggestions in one status, strongest first, with both reports (stewards only: the
     caller checks, since a steward sees every event)."""
-    return MergeSuggestion.objects.filter(status=status).select_related(
-        "kept__host", "duplicate__host", "kept__reported_by", "duplicate__reported_by"
+    sides = ("kept", "duplicate")
+    return (
+        MergeSuggestion.objects.filter(status=status)
+        .select_related(
+            *(
+                f"{side}__{name}"
+                for side in sides
+                for name in ("host", "reported_by", "same_as", "course")
+            )
+        )
+        .prefetch_related(
+            *(f"{side}__{name}" for side in sides for name in PREFETCH["training_event"]),
+            *(f"{side}__{name}__labels" for side in sides for name in ("host", "reported_by")),
+        )
     )

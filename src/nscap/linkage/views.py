@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from nscap.activities.models import TrainingEvent
 from nscap.contributions.errors import ContributionError
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
+from nscap.core.charts import MISSING
+from nscap.core.templatetags.nscap_ui import country_name, format_partial_date, localized
 from nscap.core.visibility import is_steward
 from nscap.linkage import services
 from nscap.linkage.choices import SuggestionStatus
@@ -91,19 +93,44 @@ def _require_steward(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only stewards decide merges."))
 
 
-def _side_by_side(suggestion) -> list[tuple[str, object, object, bool]]:
+def _side_by_side(suggestion) -> list[tuple[str, str, str, bool]]:
+    """Each shown field: its label, both reports' values as the page shows them, and whether
+    the stored values agree."""
     record_type = RECORD_TYPES["training_event"]
     kept = snapshot(record_type, suggestion.kept)
     duplicate = snapshot(record_type, suggestion.duplicate)
     return [
         (
             str(FIELD_LABELS.get(name, name)),
-            _choice_label(name, kept.get(name)),
-            _choice_label(name, duplicate.get(name)),
+            _shown(name, kept.get(name), suggestion.kept),
+            _shown(name, duplicate.get(name), suggestion.duplicate),
             kept.get(name) == duplicate.get(name),
         )
         for name in SHOWN_FIELDS
     ]
+
+
+def _shown(name: str, value: object, event: TrainingEvent) -> str:
+    """A snapshot value as text for a steward: institutions and topics by name, dates at their
+    precision, countries and coded values by their labels, lists joined with commas, and
+    ``MISSING`` (never "None" or "[]") for a value not given."""
+    if name in ("host", "reported_by"):
+        institution = getattr(event, name)
+        text = localized(institution) if institution is not None else ""
+    elif name == "topics":
+        topics = sorted(event.topics.all(), key=lambda topic: topic.key)
+        text = ", ".join(localized(topic) for topic in topics)
+    elif name in ("start", "end"):
+        text = format_partial_date(getattr(event, name), getattr(event, f"{name}_precision"))
+    elif name == "country":
+        text = country_name(value)  # type: ignore[arg-type]
+    elif isinstance(value, list | tuple | set):
+        text = ", ".join(str(item) for item in value)
+    elif value is None:
+        text = ""
+    else:
+        text = str(_choice_label(name, value))
+    return text or MISSING
 
 
 def _choice_label(name: str, value: object) -> object:

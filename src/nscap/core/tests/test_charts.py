@@ -63,3 +63,33 @@ def test_courses_chart_shows_the_top_providers_and_sums_the_rest():
     assert [r["courses"] for r in rows[:2]] == [2, 2]
     assert rows[-1] == {"provider": "3 other providers", "courses": 3, "url": ""}
     assert sum(r["courses"] for r in rows) == TOP_PROVIDERS + 3 + 2
+
+
+def _chart_with_gaps() -> Chart:
+    return Chart(
+        name="gaps",
+        title="T",
+        spec=vega_lite(title="T", values=[], mark="bar", encoding={}),
+        columns=[Column("a", "Alpha"), Column("b", "Beta"), Column("c", "Gamma", link_field="u")],
+        rows=[{"a": "x", "b": None, "c": 3, "u": None}, {"a": "y", "b": 2}],
+    )
+
+
+def test_a_value_not_given_is_a_dash_in_the_table_and_an_empty_csv_field():
+    chart = _chart_with_gaps()
+    assert chart.table_rows() == [
+        [("x", ""), ("—", ""), (3, "")],
+        [("y", ""), (2, ""), ("—", "")],
+    ]
+    assert chart.csv_text() == "Alpha,Beta,Gamma\nx,,3\ny,2,\n"
+    assert "None" not in unquote(chart.csv_data_url())
+
+
+def test_the_chart_table_never_prints_none():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("core/_chart.html", {"chart": _chart_with_gaps()})
+    table = html[html.index("<table>") :]
+    assert "None" not in table
+    assert "<td>x</td><td>—</td><td>3</td>" in table
+    assert "<td>y</td><td>2</td><td>—</td>" in table
