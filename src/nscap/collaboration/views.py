@@ -12,6 +12,7 @@ from nscap.core.paging import paginate
 from nscap.core.selectors import citations_for
 
 GROUPS_PER_PAGE = 50  # claimant groups on one page of Table 3
+DEPTH_PER_PAGE = 100  # institutions on one page of the depth table
 
 
 def _table_three(user) -> dict:
@@ -74,14 +75,18 @@ def collaboration_graph(request: HttpRequest) -> HttpResponse:
 
 
 def collaboration_depth(request: HttpRequest) -> HttpResponse:
+    """The network figures (over every visible institution) and one page of the depth table."""
     picture = cached_picture(request.user)
+    page, page_link = paginate(request, picture.network.by_institution, DEPTH_PER_PAGE)
     return render(
         request,
         "collaboration/depth.html",
         {
             "section": "collaboration",
             "network": picture.network,
-            "chart": depth_chart(picture),
+            "chart": depth_chart(picture, table_rows=page.object_list),
+            "page": page,
+            "page_link": page_link,
             "scale": _scale(),
         },
     )
