@@ -407,3 +407,28 @@ def test_a_bad_page_number_gives_a_page_not_an_error(client, many, page, expecte
 
 def test_one_page_shows_no_pager(client, world):
     assert 'class="pager"' not in client.get(LIST).content.decode()
+
+
+def test_list_rows_are_built_a_page_at_a_time(many, django_assert_max_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from nscap.institutions.selectors import InstitutionFilters, list_institutions
+
+    rows = list_institutions(InstitutionFilters(country="KR"), AnonymousUser())
+    assert len(rows) == 7
+    with django_assert_max_num_queries(3):  # the institutions, their labels, visible parents
+        assert [r["institution"].key for r in rows[3:6]] == ["kr-3", "kr-4", "kr-5"]
+    assert rows[-1]["institution"].key == "kr-6"
+    with pytest.raises(IndexError):
+        rows[7]
+
+
+def test_search_names_a_visible_parent_and_not_a_hidden_one(client, world):
+    hidden = make_institution(
+        key="hidden-parent", name="Hidden Parent Org", sensitivity="restricted"
+    )
+    make_institution(key="child", name="Visible Child", parent=hidden, parent_role="operator")
+    html = client.get(LIST, {"q": "Visible Child"}).content.decode()
+    assert "Visible Child" in html and "Hidden Parent Org" not in html
+    response = client.get(LIST, {"q": "SNSTC"})
+    assert [row["parent"].key for row in response.context["rows"]] == ["cnnc"]
