@@ -6,6 +6,7 @@ table, the CSV and the API show the same figures.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -310,8 +311,14 @@ def depth_rows(rows: list[InstitutionDepth]) -> list[dict]:
     ]
 
 
-def depth_chart(picture: CollaborationPicture) -> Chart:
-    """Claimed, confirmed and stated-back depth per institution (grouped bars)."""
+def depth_chart(
+    picture: CollaborationPicture, table_rows: Sequence[InstitutionDepth] | None = None
+) -> Chart:
+    """Claimed, confirmed and stated-back depth per institution (grouped bars).
+
+    The bars are the ``DEPTH_ROWS`` largest gaps of all; the table (and its CSV) has
+    ``table_rows`` (one page of the list) when given, else every institution.
+    """
     rows = [r for r in picture.network.by_institution if r.claimed is not None]
     shown = rows[:DEPTH_ROWS]
     claimed, confirmed, back = _("claimed"), _("confirmed"), _("stated back by partners")
@@ -376,6 +383,6 @@ def depth_chart(picture: CollaborationPicture) -> Chart:
         title=title,
         spec=spec,
         columns=columns,
-        rows=depth_rows(picture.network.by_institution),
+        rows=depth_rows(picture.network.by_institution if table_rows is None else table_rows),
         description=description,
     )

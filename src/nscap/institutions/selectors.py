@@ -6,6 +6,7 @@ record, so a hidden record never shows in a list, a related list or a count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,22 +80,59 @@ def filter_institutions(filters: InstitutionFilters, user: Any) -> QuerySet[Inst
     return institutions.select_related("parent").prefetch_related("labels")
 
 
-def list_institutions(filters: InstitutionFilters, user: Any) -> list[dict]:
-    """Rows of the institutions list: each institution, and the label the search matched."""
+class InstitutionRows(Sequence):
+    """The list's rows for a queryset, built a slice at a time.
+
+    A paginator counts it with one COUNT and slices one page, so a page of the list reads its
+    page's institutions and labels, not the whole registry's (4,785 at benchmark scale).
+    """
+
+    def __init__(self, institutions: QuerySet[Institution], user: Any):
+        self.institutions = institutions.order_by("name", "pk")  # a stable order across pages
+        self.user = user
+
+    def count(self) -> int:
+        return self.institutions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            index = index + len(self) if index < 0 else index
+            if index < 0:
+                raise IndexError(index)
+            return self[index : index + 1][0]
+        institutions = list(self.institutions[index])
+        parents = {i.parent_id for i in institutions if i.parent_id}
+        visible = set(
+            visible_institutions(self.user).filter(pk__in=parents).values_list("pk", flat=True)
+        )
+        return [_row(i, None, visible) for i in institutions]
+
+
+def _row(institution: Institution, label: Label | None, visible_ids: set[int]) -> dict:
+    parent = institution.parent if institution.parent_id in visible_ids else None
+    return {"institution": institution, "parent": parent, "matched_label": label}
+
+
+def list_institutions(filters: InstitutionFilters, user: Any) -> Sequence[dict]:
+    """Rows of the institutions list: each institution, and the label the search matched.
+
+    Without a search the rows are built lazily, a page at a time (``InstitutionRows``); a
+    search answers at most 50 rows, best match first.
+    """
     institutions = filter_institutions(filters, user)
-    visible_ids = set(visible_institutions(user).values_list("pk", flat=True))
-
-    def row(institution: Institution, label: Label | None) -> dict:
-        parent = institution.parent if institution.parent_id in visible_ids else None
-        return {"institution": institution, "parent": parent, "matched_label": label}
-
     if not filters.q:
-        return [row(i, None) for i in institutions]
-    allowed = {i.pk: i for i in institutions}
+        return InstitutionRows(institutions, user)
+    found = search_institutions(filters.q, user)
+    allowed = {i.pk: i for i in institutions.filter(pk__in=[inst.pk for inst, _ in found])}
+    parents = {i.parent_id for i in allowed.values() if i.parent_id}
+    visible_ids = set(
+        visible_institutions(user).filter(pk__in=parents).values_list("pk", flat=True)
+    )
     return [
-        row(allowed[inst.pk], label)
-        for inst, label in search_institutions(filters.q, user)
-        if inst.pk in allowed
+        _row(allowed[inst.pk], label, visible_ids) for inst, label in found if inst.pk in allowed
     ]
 
 

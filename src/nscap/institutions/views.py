@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nscap.analytics.cache import cached
+from nscap.core.paging import paginate
 from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import InstitutionKind
@@ -20,6 +21,7 @@ from nscap.networks.models import Network
 from nscap.vocabularies.models import Topic
 
 ANY = [("", _("Any"))]
+PER_PAGE = 100  # institutions on one page of the list
 
 
 class InstitutionFilterForm(forms.Form):
@@ -84,10 +86,14 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         network=values.get("network"),
         q=(values.get("q") or "").strip(),
     )
+    page, page_link = paginate(request, list_institutions(filters, request.user), PER_PAGE)
     context = {
         "section": "institutions",
         "form": form,
-        "rows": list_institutions(filters, request.user),
+        "rows": page.object_list,
+        "total": page.paginator.count,
+        "page": page,
+        "page_link": page_link,
         "filters": filters,
         "messages_list": filter_messages(form) if request.GET else [],
     }

@@ -349,3 +349,86 @@ def test_cached_institution_page_follows_approvals_and_viewer_classes(client, st
     assert "ev-restricted" in client.get(url).content.decode()
     client.logout()
     assert "ev-restricted" not in client.get(url).content.decode()
+
+
+@pytest.fixture
+def many(monkeypatch):
+    """Seven visible Korean centres and one restricted one, three to a page."""
+    monkeypatch.setattr("nscap.institutions.views.PER_PAGE", 3)
+    for n in range(7):
+        make_institution(key=f"kr-{n}", name=f"Korean Centre {n}", country="KR")
+    make_institution(
+        key="kr-secret", name="Korean Centre Secret", country="KR", sensitivity="restricted"
+    )
+    make_institution(key="jp-0", name="Japanese Centre", country="JP")
+
+
+def test_list_is_paged_and_counts_every_visible_match(client, many):
+    first = client.get(LIST, {"country": "KR"})
+    second = client.get(LIST, {"country": "KR", "page": 2})
+    third = client.get(LIST, {"country": "KR", "page": 3})
+    assert names(first) == ["kr-0", "kr-1", "kr-2"]
+    assert names(second) == ["kr-3", "kr-4", "kr-5"]
+    assert names(third) == ["kr-6"]
+    for response in (first, second, third):
+        html = response.content.decode()
+        assert "7 institutions" in html and "Korean Centre Secret" not in html
+    assert "Page 1 of 3" in first.content.decode()
+
+
+def test_pager_links_keep_the_filters(client, many):
+    html = client.get(LIST, {"country": "KR", "kind": "center_of_excellence", "page": 2})
+    html = html.content.decode()
+    assert 'href="?country=KR&amp;kind=center_of_excellence&amp;page=1"' in html
+    assert 'href="?country=KR&amp;kind=center_of_excellence&amp;page=3"' in html
+
+
+def test_htmx_partial_is_paged_with_htmx_pager_links(client, many):
+    response = client.get(LIST, {"country": "KR", "page": 2}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert names(response) == ["kr-3", "kr-4", "kr-5"]
+    assert 'hx-get="?country=KR&amp;page=3"' in html and 'hx-target="#results"' in html
+
+
+def test_steward_sees_the_restricted_centre_on_some_page(client, steward, many):
+    client.force_login(steward)
+    pages = [names(client.get(LIST, {"country": "KR", "page": n})) for n in (1, 2, 3)]
+    assert "kr-secret" in sum(pages, [])
+    assert "8 institutions" in client.get(LIST, {"country": "KR"}).content.decode()
+
+
+@pytest.mark.parametrize(("page", "expected"), [("abc", "kr-0"), ("999", "kr-6"), ("-1", "kr-6")])
+def test_a_bad_page_number_gives_a_page_not_an_error(client, many, page, expected):
+    response = client.get(LIST, {"country": "KR", "page": page})
+    assert response.status_code == 200
+    assert expected in names(response)
+
+
+def test_one_page_shows_no_pager(client, world):
+    assert 'class="pager"' not in client.get(LIST).content.decode()
+
+
+def test_list_rows_are_built_a_page_at_a_time(many, django_assert_max_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from nscap.institutions.selectors import InstitutionFilters, list_institutions
+
+    rows = list_institutions(InstitutionFilters(country="KR"), AnonymousUser())
+    assert len(rows) == 7
+    with django_assert_max_num_queries(3):  # the institutions, their labels, visible parents
+        assert [r["institution"].key for r in rows[3:6]] == ["kr-3", "kr-4", "kr-5"]
+    assert rows[-1]["institution"].key == "kr-6"
+    with pytest.raises(IndexError):
+        rows[7]
+
+
+def test_search_names_a_visible_parent_and_not_a_hidden_one(client, world):
+    hidden = make_institution(
+        key="hidden-parent", name="Hidden Parent Org", sensitivity="restricted"
+    )
+    make_institution(key="child", name="Visible Child", parent=hidden, parent_role="operator")
+    html = client.get(LIST, {"q": "Visible Child"}).content.decode()
+    assert "Visible Child" in html and "Hidden Parent Org" not in html
+    response = client.get(LIST, {"q": "SNSTC"})
+    assert [row["parent"].key for row in response.context["rows"]] == ["cnnc"]
