@@ -129,3 +129,24 @@ def test_depth_bad_page_gives_a_page(client, hub, page, first):
     response = client.get(DEPTH, {"page": page})
     assert response.status_code == 200
     assert depth_names(response)[0] == first
+
+
+def test_a_page_evicted_from_the_cache_is_rebuilt(client, claimants):
+    """Pages are cached one by one; when one is gone but the counts are not, it is rebuilt."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+
+    from nscap.analytics.cache import cached
+
+    first = claimant_keys(client.get(TABLE, {"page": 2}))
+    summary = client.get(TABLE).context["claim_count"]
+    cache.clear()
+    cached(
+        "table-three",
+        AnonymousUser(),
+        {},
+        lambda: {"group_count": 7, "claim_count": 7, "one_sided_count": 7},
+    )
+    again = client.get(TABLE, {"page": 2})
+    assert claimant_keys(again) == first == ["kr-3", "kr-4", "kr-5"]
+    assert again.context["claim_count"] == summary == 7
