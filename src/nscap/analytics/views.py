@@ -17,6 +17,7 @@ from nscap.analytics.charts import (
 from nscap.analytics.gaps import AXES, BadCell, Cell, cell_detail, needs_with_citations
 from nscap.analytics.regions import REGIONS
 from nscap.analytics.selectors import achievements_report, gap_method, gaps_report
+from nscap.core.page_cache import cached_content
 from nscap.core.selectors import visible_institutions
 
 RANKED_ROWS = 100
@@ -100,16 +101,16 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
         return _bad_request(request, form, "analytics/gaps.html", context)
     values = form.cleaned_data if request.GET else {}
     axis = values.get("axis") or AXES[0]
+    user = request.user
     report = gaps_report(
-        request.user,
+        user,
         year=values.get("year"),
         country=(values.get("country") or "").upper(),
         region=values.get("region") or "",
     )
-    return render(
-        request,
-        "analytics/gaps.html",
-        {
+
+    def build() -> dict:
+        return {
             **context,
             "form": form,
             "report": report,
@@ -117,7 +118,16 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
             "heatmap": gap_heatmap_chart(report["rows"], axis),
             "ranked": report["rows"][:RANKED_ROWS],
             "more_rows": max(len(report["rows"]) - RANKED_ROWS, 0),
-        },
+        }
+
+    # The content (report, heatmap, table, filter form) per viewer class, data version and
+    # filters; the header with the viewer's CSRF token is rendered per request.
+    params = {"filters": sorted(request.GET.items())}
+    content = cached_content(request, "gaps", "analytics/_gaps_content.html", build, params)
+    return render(
+        request,
+        "analytics/gaps.html",
+        {"section": "analytics", "content": content, "has_chart": bool(report["rows"])},
     )
 
 

@@ -3,19 +3,24 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nscap.activities.charts import courses_by_provider_chart
+from nscap.activities.charts import courses_by_provider_chart, provider_course_counts
+from nscap.core.page_cache import cached_content
 from nscap.core.selectors import citations_for, headline_counts, headline_quantities
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    quantities = headline_quantities(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "counts": headline_counts(request.user),
-            "courses_chart": courses_by_provider_chart(request.user),
+    """The registry at a glance; its content is rendered once per viewer class and data version."""
+    user = request.user
+    has_chart = bool(provider_course_counts(user))
+
+    def build() -> dict:
+        quantities = headline_quantities(user)
+        return {
+            "counts": headline_counts(user),
+            "courses_chart": courses_by_provider_chart(user),
             "quantities": quantities,
-            "citations": citations_for(quantities, request.user),
-        },
-    )
+            "citations": citations_for(quantities, user),
+        }
+
+    content = cached_content(request, "home", "core/_home_content.html", build)
+    return render(request, "core/home.html", {"content": content, "has_chart": has_chart})

@@ -5,13 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from nscap.analytics.cache import cached
+from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
@@ -104,19 +101,19 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 
 def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
-    """One institution. Its content (everything but the site's header and footer, which carry
-    the viewer's CSRF token) is rendered once per viewer class, data version and language:
-    two viewers of one class see exactly the same records, and every write bumps the version."""
+    """One institution; its content is rendered once per viewer class, data version and language
+    (``core.page_cache``)."""
     user = request.user
     institution = get_object_or_404(visible_institutions(user), key=key)
-
-    def render_content() -> str:
-        page = institution_page(institution, user)
-        return render_to_string("institutions/_detail_content.html", {"page": page}, request)
-
-    content = cached("institution-page", user, {"key": key, "lang": get_language()}, render_content)
+    content = cached_content(
+        request,
+        "institution",
+        "institutions/_detail_content.html",
+        lambda: {"page": institution_page(institution, user)},
+        {"key": key},
+    )
     return render(
         request,
         "institutions/detail.html",
-        {"section": "institutions", "institution": institution, "content": mark_safe(content)},
+        {"section": "institutions", "institution": institution, "content": content},
     )

@@ -71,3 +71,21 @@ def test_viewer_classes():
     one, two = make_user("u1", institution=a), make_user("u2", institution=a)
     assert viewer_class(one) == viewer_class(two) != viewer_class(make_user("u3", institution=b))
     assert viewer_class(one).startswith("institutions-")
+
+
+def test_the_cached_gaps_page_follows_an_approval_for_each_filter(client):
+    host = make_institution(key="iscn", country="JP")
+    need(100, 2014, country="JP")
+    contributor, steward = make_user("sato", institution=host), make_steward("s1")
+
+    def supply_jp(**filters) -> float:
+        report = client.get("/analytics/gaps/", filters).context["report"]
+        return next(r for r in report["rows"] if r["scope_key"] == "JP")["supply"]["value"]
+
+    assert supply_jp() == 0 and supply_jp(year=2014) == 0  # both rendered and cached
+    values = {"key": "pp-2014", "host": "iscn", "title": "PP", "start": "2014-06-01"}
+    values |= {"participants": 25, "participant_countries": [{"country": "JP", "count": 25}]}
+    change = ProposedChange("create", "training_event", values=values)
+    changeset = services.propose(contributor, [change])
+    services.approve(steward, changeset.pk)
+    assert supply_jp() == 25 and supply_jp(year=2014) == 25
