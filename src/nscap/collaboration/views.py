@@ -8,6 +8,7 @@ from nscap.collaboration.charts import depth_chart, graph_chart
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
 from nscap.collaboration.metrics import cached_picture
 from nscap.collaboration.selectors import table_three
+from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.selectors import citations_for
 
@@ -72,32 +73,41 @@ def _scale() -> list[tuple[str, list[str]]]:
 
 
 def collaboration_graph(request: HttpRequest) -> HttpResponse:
-    picture = cached_picture(request.user)
+    """The collaboration graph; its content is rendered once per viewer class and data version."""
+    user = request.user
+
+    def build() -> dict:
+        picture = cached_picture(user)
+        return {"network": picture.network, "chart": graph_chart(picture), "scale": _scale()}
+
+    content = cached_content(
+        request, "collaboration-graph", "collaboration/_graph_content.html", build
+    )
     return render(
-        request,
-        "collaboration/graph.html",
-        {
-            "section": "collaboration",
-            "network": picture.network,
-            "chart": graph_chart(picture),
-            "scale": _scale(),
-        },
+        request, "collaboration/graph.html", {"section": "collaboration", "content": content}
     )
 
 
 def collaboration_depth(request: HttpRequest) -> HttpResponse:
-    """The network figures (over every visible institution) and one page of the depth table."""
-    picture = cached_picture(request.user)
-    page, page_link = paginate(request, picture.network.by_institution, DEPTH_PER_PAGE)
-    return render(
-        request,
-        "collaboration/depth.html",
-        {
-            "section": "collaboration",
+    """The network figures (over every visible institution) and one page of the depth table;
+    each page's content is rendered once per viewer class and data version."""
+    user = request.user
+
+    def build() -> dict:
+        picture = cached_picture(user)
+        page, page_link = paginate(request, picture.network.by_institution, DEPTH_PER_PAGE)
+        return {
             "network": picture.network,
             "chart": depth_chart(picture, table_rows=page.object_list),
             "page": page,
             "page_link": page_link,
             "scale": _scale(),
-        },
+        }
+
+    params = {"query": sorted(request.GET.items())}
+    content = cached_content(
+        request, "collaboration-depth", "collaboration/_depth_content.html", build, params
+    )
+    return render(
+        request, "collaboration/depth.html", {"section": "collaboration", "content": content}
     )
