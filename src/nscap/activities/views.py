@@ -19,6 +19,7 @@ from nscap.activities.selectors import (
     filter_courses,
     filter_events,
 )
+from nscap.core.page_cache import cached_content
 from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
@@ -58,18 +59,19 @@ LIST_LIMIT = 200
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None, user=request.user)
-    values = cleaned_filters(form) if request.GET else {}
-    filters = ActivityFilters(**{name: values.get(name) for name in form.fields})
-    courses = filter_courses(filters, request.user)
-    events = filter_events(filters, request.user)
-    shown_courses = list(courses[:LIST_LIMIT])
-    shown_events = list(events[:LIST_LIMIT])
-    return render(
-        request,
-        "activities/list.html",
-        {
-            "section": "activities",
+    """Courses and events, filtered; the content is rendered once per viewer class, data
+    version and query (counting and ordering every event took 3 s at 1M events on SQLite)."""
+    user = request.user
+    form = ActivityFilterForm(request.GET or None, user=user)
+
+    def build() -> dict:
+        values = cleaned_filters(form) if request.GET else {}
+        filters = ActivityFilters(**{name: values.get(name) for name in form.fields})
+        courses = filter_courses(filters, user)
+        events = filter_events(filters, user)
+        shown_courses = list(courses[:LIST_LIMIT])
+        shown_events = list(events[:LIST_LIMIT])
+        return {
             "form": form,
             "courses": shown_courses,
             "courses_total": _total(courses, shown_courses),
@@ -77,8 +79,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "events_total": _total(events, shown_events),
             "limit": LIST_LIMIT,
             "messages_list": filter_messages(form) if request.GET else [],
-        },
-    )
+        }
+
+    params = {"query": sorted(request.GET.items())}
+    content = cached_content(request, "activities", "activities/_list_content.html", build, params)
+    return render(request, "activities/list.html", {"section": "activities", "content": content})
 
 
 def _total(queryset, shown: list) -> int:
