@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.choices import DatePrecision
 from nscap.core.models import Record
 from nscap.core.partial_dates import precision_constraint, precision_field
-from nscap.core.visibility import is_steward
+from nscap.core.visibility import is_steward, visibility_q
 from nscap.sources.choices import SourceKind
 
 
@@ -61,11 +61,13 @@ class CitationQuerySet(models.QuerySet):
             manager = getattr(model, "objects", None) if model else None
             if manager is None or not hasattr(manager, "visible_to"):
                 continue  # a record type with no visibility rule is never shown
+            # EXISTS probes each citation's record by primary key; ``IN (SELECT …)`` listed
+            # every visible record first (19 s for /api/citations at a million events).
             condition |= Q(
+                Exists(manager.visible_to(user).filter(pk=OuterRef("object_id"))),
                 content_type_id=content_type_id,
-                object_id__in=manager.visible_to(user).values("pk"),
             )
-        return self.filter(condition, source__in=Source.objects.visible_to(user))
+        return self.filter(condition, visibility_q(Source, user, "source__"))
 
 
 class Citation(models.Model):
