@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from nscap.core.choices import Sensitivity
 
@@ -75,9 +75,11 @@ def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
     """The condition under which ``user`` sees a row of ``model`` (``prefix``: the lookup path
     from the queried model to it, so a link's rule is a join in the same query).
 
-    Links are joined rather than tested with ``IN (SELECT … visible …)``: SQLite built the
-    subquery's automatic index on every execution (1–3 ms a query at 5,000 institutions), and
-    a page of 50 rows needs only their own related rows looked up by primary key.
+    A link is tested with a correlated ``EXISTS`` that probes the linked row by primary key.
+    Not ``IN (SELECT … visible …)``: SQLite built the subquery's automatic index on every
+    execution (1–3 ms a query at 5,000 institutions). Not a join: SQLite then led with the
+    small linked table and sorted every row (an unfiltered page of events took 1.6 s at 1M
+    events, the same page 4 ms with ``EXISTS``, which leaves the row order to the index).
     """
     if is_steward(user):
         return Q()
@@ -98,7 +100,14 @@ def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
         fields = getattr(model, "visibility_links", ())
     for field in fields:
         link = model._meta.get_field(field)
-        linked = visibility_q(link.related_model, user, f"{prefix}{field}__")
+        related = link.related_model
+        linked = Q(
+            Exists(
+                related._base_manager.filter(
+                    visibility_q(related, user), pk=OuterRef(f"{prefix}{field}")
+                )
+            )
+        )
         if link.null:
             linked = Q(**{f"{prefix}{field}__isnull": True}) | linked
         condition &= linked
