@@ -66,7 +66,7 @@ def _year(field: str) -> Any:
     # ExtractYear calls back into Python for every row on SQLite; ISO dates start with the year.
     if connections[TrainingEvent.objects.db].vendor == "sqlite":
         return Cast(Substr(field, 1, 4), IntegerField())
-    return ExtractYear(field)
+    return Cast(ExtractYear(field), IntegerField())  # PostgreSQL 14+ extracts a numeric
 
 
 def _known(user: Any) -> Subquery:
@@ -124,7 +124,7 @@ def supply_sums(user: Any) -> SupplySums:
         for kept, members in linked_groups.items()
         if members[0][7] is not None or kept in own_labels
     }
-    simple_labelled = sorted(own_labels - linked_groups.keys())
+    simple_labelled = sorted(own_labels - {row[0] for row in linked})  # folded ones stay out
     for ids in _chunks(simple_labelled):
         for row in _raw(visible.filter(pk__in=ids).values_list(*EVENT_COLUMNS)):
             one_by_one[row[0]] = [row]
