@@ -24,7 +24,15 @@ from typing import Any
 from nscap.analytics.cache import cached
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.regions import WORLD_NAMES, countries_of, region_slug
-from nscap.analytics.supply import ANY, UNATTRIBUTED, UNSPECIFIED, EventSupply, Supply, supply
+from nscap.analytics.supply import (
+    ANY,
+    UNATTRIBUTED,
+    UNSPECIFIED,
+    ClaimExtra,
+    EventSupply,
+    supply,
+)
+from nscap.analytics.supply_sums import Signatures, supply_sums
 from nscap.core.selectors import citations_for, record_url
 from nscap.needs.models import NeedsAssessment
 from nscap.quantities.models import Quantity
@@ -179,14 +187,7 @@ class SupplyCube:
     events of one course share one — and only the signatures are spread over the cells.
     """
 
-    def __init__(self, data: Supply):
-        signatures: dict[tuple, int] = defaultdict(int)
-        for event in data.events:
-            year = event.year
-            if year is None:
-                continue
-            for country, count in event.countries:
-                signatures[(year, country, event.groups, event.topics, event.qualifier)] += count
+    def __init__(self, signatures: Signatures, claims: list[ClaimExtra]):
         cube: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         self.countries: set[str] = set()
         for (year, country, groups, topics, qualifier), count in signatures.items():
@@ -199,7 +200,7 @@ class SupplyCube:
                     cell[1] += r.low
                     cell[2] += r.high
         # Claims add only to the unattributed, unspecified cells of their years.
-        for claim in data.claims:
+        for claim in claims:
             if not claim.years:
                 continue
             share = claim.extra.scaled(1 / len(claim.years))
@@ -261,8 +262,8 @@ def _times(demand: Range, share: Range) -> Range:
 
 
 def _compute(user: Any) -> dict:
-    data = supply(user)
-    cube = SupplyCube(data)
+    data = supply_sums(user)
+    cube = SupplyCube(data.signatures, data.claims)
     undated: list[str] = []
     rows = [
         _gap_row(
@@ -301,11 +302,11 @@ def _compute(user: Any) -> dict:
             for c in data.claims
         ],
         "totals": {
-            "events": len(data.events),
+            "events": data.events,
             "folded_reports": data.folded_reports,
             "undated_events": data.undated_events,
             "uncounted_events": data.uncounted_events,
-            "people": round(sum(e.people for e in data.events), 2),
+            "people": round(data.people, 2),
         },
     }
 

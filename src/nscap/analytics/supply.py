@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,56 +149,79 @@ def _labels(user: Any, through: Any, owner: str, model: type, owners: set[int]) 
     return labels
 
 
+# Columns of a report read for supply (``_canonical_groups`` and ``build_events`` index them).
+EVENT_COLUMNS = (
+    "pk",
+    "key",
+    "title",
+    "host_id",
+    "start",
+    "participants",
+    "participants_qualifier",
+    "same_as_id",
+    "course_id",
+    "reported_by_id",
+)
+CHUNK = 5_000  # ids per ``IN (…)`` list
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
 def event_supply(user: Any) -> tuple[list[EventSupply], int, int, int]:
     """(events, undated, uncounted, folded) for ``user``; see the module's rules."""
-    rows = _raw(
-        TrainingEvent.objects.visible_to(user)
-        .order_by()
-        .values_list(
-            "pk",
-            "key",
-            "title",
-            "host_id",
-            "start",
-            "participants",
-            "participants_qualifier",
-            "same_as_id",
-            "course_id",
-            "reported_by_id",
-        )
-    )
+    rows = _raw(TrainingEvent.objects.visible_to(user).order_by().values_list(*EVENT_COLUMNS))
     groups = _canonical_groups(rows)
-    kept = groups.keys()
-    breakdown: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for event_id, country, count in _raw(
-        EventParticipantCountry.objects.visible_to(user)
-        .order_by("event_id", "country")
-        .values_list("event_id", "country", "count")
-    ):
-        if event_id in kept:
-            breakdown[event_id].append((country, count))
+    events, undated, uncounted = build_events(user, groups, course_labels(user))
+    folded = sum(len(members) - 1 for members in groups.values())
+    return events, undated, uncounted, folded
+
+
+def course_labels(user: Any) -> dict[int | None, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(groups, topics) of every visible course, sorted; ``None`` (no visible course): none."""
     visible_courses = set(Course.objects.visible_to(user).values_list("pk", flat=True))
-    event_topics = _labels(user, TrainingEvent.topics.through, "trainingevent_id", Topic, kept)
-    event_groups = _labels(
-        user, TrainingEvent.target_groups.through, "trainingevent_id", TargetGroup, kept
-    )
     course_topics = _labels(user, Course.topics.through, "course_id", Topic, visible_courses)
     course_groups = _labels(
         user, Course.target_groups.through, "course_id", TargetGroup, visible_courses
     )
     # One shared, sorted tuple per course (events of a course share it).
-    course_labels = {
+    labels: dict[int | None, tuple[tuple[str, ...], tuple[str, ...]]] = {
         course: (
             tuple(sorted(course_groups.get(course, ()))),
             tuple(sorted(course_topics.get(course, ()))),
         )
         for course in visible_courses
     }
-    none = ((), ())
-    events, undated, uncounted, folded = [], 0, 0, 0
+    labels[None] = ((), ())
+    return labels
+
+
+def build_events(
+    user: Any, groups: dict[int, list[tuple]], courses: dict, *, only_these: bool = False
+) -> tuple[list[EventSupply], int, int]:
+    """(events, undated, uncounted) of the canonical ``groups``; ``only_these``: read the
+    breakdowns of these events alone (a few among many) rather than all of them."""
+    kept = groups.keys()
+    breakdown: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    countries_qs = EventParticipantCountry.objects.visible_to(user).order_by("event_id", "country")
+    parts = (
+        [countries_qs.filter(event_id__in=ids) for ids in _chunks(sorted(kept))]
+        if only_these
+        else [countries_qs]
+    )
+    for part in parts:
+        for event_id, country, count in _raw(part.values_list("event_id", "country", "count")):
+            if event_id in kept:
+                breakdown[event_id].append((country, count))
+    event_topics = _labels(user, TrainingEvent.topics.through, "trainingevent_id", Topic, kept)
+    event_groups = _labels(
+        user, TrainingEvent.target_groups.through, "trainingevent_id", TargetGroup, kept
+    )
+    none = courses[None]
+    events, undated, uncounted = [], 0, 0
     for event_id, members in groups.items():
         row = members[0]
-        folded += len(members) - 1
         countries = breakdown.get(event_id, [])
         participants = row[5]
         if participants is None and not countries:
@@ -211,8 +235,8 @@ def event_supply(user: Any) -> tuple[list[EventSupply], int, int, int]:
         start = _date(row[4])
         if start is None:
             undated += 1
-        course = row[8] if row[8] in visible_courses else None
-        groups_of, topics_of = course_labels.get(course, none)
+        course = row[8] if row[8] in courses else None
+        groups_of, topics_of = courses.get(course, none)
         if event_id in event_groups:
             groups_of = tuple(sorted(event_groups[event_id]))
         if event_id in event_topics:
@@ -240,7 +264,7 @@ def event_supply(user: Any) -> tuple[list[EventSupply], int, int, int]:
                 start.year if start else None,
             )
         )
-    return events, undated, uncounted, folded
+    return events, undated, uncounted
 
 
 def _period_end(claim: AggregateClaim) -> dt.date | None:
@@ -249,18 +273,42 @@ def _period_end(claim: AggregateClaim) -> dt.date | None:
     return PartialDate(claim.period_end, claim.period_end_precision).end
 
 
+# (key, start, people) of the events logged by each party, for the parties asked about.
+LoggedBy = Callable[[set[int], dt.date, dt.date], dict[int, list[tuple[str, dt.date | None, int]]]]
+
+
 def claim_extras(user: Any, events: list[EventSupply]) -> list[ClaimExtra]:
     """Each visible aggregate claim with what it adds beyond the events logged in its period."""
+
+    def logged_by(claimants: set[int], earliest: dt.date, latest: dt.date) -> dict:
+        by_party: dict[int, list[tuple[str, dt.date | None, int]]] = defaultdict(list)
+        for event in events:
+            for party in event.parties:
+                if party in claimants:
+                    by_party[party].append((event.key, event.start, event.people))
+        return by_party
+
+    return reconcile_claims(user, logged_by)
+
+
+def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
+    """Each visible aggregate claim set against the events ``logged_by`` gives its claimant."""
     claims = list(AggregateClaim.objects.visible_to(user).order_by("claimant_id", "period_start"))
     quantities: dict[int, list[Quantity]] = defaultdict(list)
     for quantity in Quantity.objects.visible_to(user).filter(
         aggregate_claim__in=[c.pk for c in claims], measure__in=PEOPLE_MEASURES
     ):
         quantities[quantity.aggregate_claim_id].append(quantity)
-    by_party: dict[int, list[EventSupply]] = defaultdict(list)
-    for event in events:
-        for party in event.parties:
-            by_party[party].append(event)
+    periods = [(c.period_start, _period_end(c)) for c in claims if c.period_start]
+    by_party = (
+        logged_by(
+            {c.claimant_id for c in claims if c.period_start},
+            min(start for start, _ in periods),
+            max(end for _, end in periods),
+        )
+        if periods
+        else {}
+    )
     results = []
     for claim in claims:
         extra = ClaimExtra(
@@ -284,12 +332,12 @@ def claim_extras(user: Any, events: list[EventSupply]) -> list[ClaimExtra]:
             extra.reason = "no period"
             continue
         logged = [
-            e
-            for e in by_party.get(claim.claimant_id, ())
-            if e.start and extra.period_start <= e.start <= extra.period_end
+            (key, people)
+            for key, start, people in by_party.get(claim.claimant_id, ())
+            if start and extra.period_start <= start <= extra.period_end
         ]
-        extra.logged = sum(e.people for e in logged)
-        extra.logged_events = sorted(e.key for e in logged)
+        extra.logged = sum(people for _, people in logged)
+        extra.logged_events = sorted(key for key, _ in logged)
         extra.extra = extra.claimed.minus(Range.of(extra.logged))
         extra.years = tuple(range(extra.period_start.year, extra.period_end.year + 1))
         if extra.extra.value == 0 and extra.extra.high == 0:
