@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, create_model
 
 from nscap.core.api_errors import BadQuery, PreconditionFailed
 from nscap.core.partial_dates import PartialDate
+from nscap.core.prepared import prepared_rows
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -411,24 +412,73 @@ def citation_item(citation: Any, record_type: str, record_key: str) -> dict:
     }
 
 
+_CITATION_COLUMNS = ("content_type_id", "object_id", "source__key", "field", "footnote")
+_CITATION_COLUMNS += ("locator", "quote")
+
+
 class CitationIndex:
     """The visible citations of a set of records as API items, loaded in one query.
 
     ``CitationIndex(user, institutions, milestones)`` then ``index.of(milestone)``; the web UI
-    reads the same index (``core.selectors.citations_for``).
+    reads the same query (``core.selectors.citations_of``). ``rows`` adds records known by
+    model and primary key only (``(model, pk)`` pairs), then ``index.of_row(model, pk, key)``.
     """
 
-    def __init__(self, user: Any, *groups: Iterable[models.Model]):
-        from nscap.core.selectors import citations_for
+    def __init__(
+        self,
+        user: Any,
+        *groups: Iterable[models.Model],
+        rows: Iterable[tuple[type[models.Model], int]] = (),
+    ):
+        from django.contrib.contenttypes.models import ContentType
 
-        self._index = citations_for(itertools.chain(*groups), user)
+        by_type: dict[int, set[int]] = {}
+        for record in itertools.chain(*groups):
+            by_type.setdefault(ContentType.objects.get_for_model(record).pk, set()).add(record.pk)
+        for model, pk in rows:
+            by_type.setdefault(ContentType.objects.get_for_model(model).pk, set()).add(pk)
+        self._by_record: dict[tuple[int, int], list[tuple]] = {}
+        if not by_type:
+            return
+        shape = tuple((content_type, len(ids)) for content_type, ids in sorted(by_type.items()))
+        values = [pk for _content_type, ids in sorted(by_type.items()) for pk in sorted(ids)]
+        for content_type, pk, *rest in prepared_rows(
+            "citations", user, lambda *marks: _citations(user, shape, marks), values, shape=shape
+        ):
+            self._by_record.setdefault((content_type, pk), []).append(rest)
 
     def of(self, obj: models.Model) -> list[dict]:
-        record_type = _type_of_model(type(obj)) or obj._meta.model_name
+        return self.of_row(type(obj), obj.pk, obj.key)
+
+    def of_row(self, model: type[models.Model], pk: int, key: str) -> list[dict]:
+        from django.contrib.contenttypes.models import ContentType
+
+        found = self._by_record.get((ContentType.objects.get_for_model(model).pk, pk))
+        if not found:
+            return []
+        record_type = _type_of_model(model) or model._meta.model_name
         return [
-            citation_item(citation, record_type, obj.key)
-            for citation in self._index.for_record(obj)
+            {
+                "source": source,
+                "record_type": record_type,
+                "record_key": key,
+                "field": field,
+                "footnote": footnote,
+                "locator": locator,
+                "quote": quote,
+            }
+            for source, field, footnote, locator, quote in found
         ]
+
+
+def _citations(user: Any, shape: tuple[tuple[int, int], ...], ids: Sequence[int]):
+    from nscap.core.selectors import citations_of
+
+    by_type, start = {}, 0
+    for content_type, count in shape:
+        by_type[content_type] = ids[start : start + count]
+        start += count
+    return citations_of(by_type, user).values_list(*_CITATION_COLUMNS)
 
 
 def record_fields(obj: Any, citations: CitationIndex) -> dict:
