@@ -55,9 +55,14 @@ def get_visible_or_404(request: HttpRequest, queryset: models.QuerySet, key: str
     check_query(request, ())
     obj = queryset.filter(key=key).first()
     if obj is None:
-        raise Http404(_("No %(noun)s with key '%(key)s'.") % {"noun": noun, "key": key})
+        raise not_found(noun, key)
     request.nscap_record = obj  # the API adds its ETag to the response (see ``add_etag``)
     return obj
+
+
+def not_found(noun: str, key: str) -> Http404:
+    """The 404 of an unknown or hidden key (the same for both)."""
+    return Http404(_("No %(noun)s with key '%(key)s'.") % {"noun": noun, "key": key})
 
 
 # --- ETag / If-None-Match / If-Match -----------------------------------------------------------
@@ -224,17 +229,35 @@ def paginate(
     ``queryset`` must be ordered on a unique column last (the key), so that pages never repeat or
     skip an item. ``serialize`` turns the page's objects into items (and loads what they nest).
     """
-    check_query(request, type(query))
     if not queryset.ordered:
         raise ValueError("paginate() needs an ordered queryset")
+    return paginate_with(
+        request,
+        query,
+        lambda limit, offset: list(queryset[offset : offset + limit]),
+        queryset.count,
+        serialize,
+    )
+
+
+def paginate_with(
+    request: HttpRequest,
+    query: PageQuery,
+    fetch: Callable[[int, int], list],
+    count_all: Callable[[], int],
+    serialize: Callable[[list], list[dict]],
+) -> dict:
+    """``paginate`` over any stably ordered, visible list: ``fetch(limit, offset)`` reads one
+    page of it and ``count_all()`` counts it."""
+    check_query(request, type(query))
     limit, offset = query.limit, query.offset
-    objects = list(queryset[offset : offset + limit])
+    objects = fetch(limit, offset)
     # A page that is not full ends the list, so its count needs no COUNT query (the common case
     # of a narrow filter); otherwise count the filtered, visible rows.
     if len(objects) < limit and (objects or offset == 0):
         count = offset + len(objects)
     else:
-        count = queryset.count()
+        count = count_all()
     has_next = offset + limit < count
     has_previous = offset > 0
     return {
@@ -453,6 +476,8 @@ class CitationIndex:
     def of_row(self, model: type[models.Model], pk: int, key: str) -> list[dict]:
         from django.contrib.contenttypes.models import ContentType
 
+        if not self._by_record:  # most pages cite nothing
+            return []
         found = self._by_record.get((ContentType.objects.get_for_model(model).pk, pk))
         if not found:
             return []

@@ -60,7 +60,7 @@ def _adapt(connection: Any, value: Any) -> Any:
     return value
 
 
-def _compile(connection: Any, queryset: QuerySet, marks: list, suffix: str) -> _Compiled:
+def _compile(connection: Any, queryset: QuerySet, marks: list, how: str) -> _Compiled:
     compiler = queryset.query.get_compiler(connection=connection)
     try:
         sql, params = compiler.as_sql()
@@ -76,12 +76,17 @@ def _compile(connection: Any, queryset: QuerySet, marks: list, suffix: str) -> _
     missing = set(range(len(marks))) - {index for _position, index in slots}
     if missing:  # a value the ORM transformed (or inlined): it cannot be substituted
         raise ValueError(f"values {sorted(missing)} did not reach the query's parameters")
+    if how == "count":  # as Django counts a query it cannot count directly; SQLite flattens it
+        counted = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608 (ORM-compiled SQL)
+        return _Compiled(counted, tuple(params), slots, ())
+    if how == "page":
+        sql += " LIMIT %s OFFSET %s"
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
     converters = tuple(
         (position, tuple(functions), expression)
         for position, (functions, expression) in compiler.get_converters(fields).items()
     )
-    return _Compiled(sql + suffix, tuple(params), slots, converters)
+    return _Compiled(sql, tuple(params), slots, converters)
 
 
 def prepared_rows(
@@ -91,25 +96,52 @@ def prepared_rows(
     values: Sequence[Any],
     *,
     shape: Hashable = (),
-    tail: Sequence[int] = (),
+    page: tuple[int, int] | None = None,
     using: str = DEFAULT_DB_ALIAS,
-) -> list[list]:
+) -> list:
     """The rows of ``build(*values)`` (a ``values_list`` queryset) for ``user``.
 
     ``build`` must depend only on ``values``, ``user``'s visibility and ``shape`` (the parts of
     the query that change its SQL, such as which filters are present); ``name`` tells callers'
-    queries apart. ``tail`` adds ``LIMIT %s OFFSET %s`` with these two values (pages).
+    queries apart. ``page`` is ``(limit, offset)``: one page of the rows.
     """
+    how = "rows" if page is None else "page"
+    return _run(name, user, build, values, shape, how, page or (), using)
+
+
+def prepared_count(
+    name: str,
+    user: Any,
+    build: Callable[..., QuerySet],
+    values: Sequence[Any],
+    *,
+    shape: Hashable = (),
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """The number of rows of ``build(*values)``, under the rules of ``prepared_rows``."""
+    rows = _run(name, user, build, values, shape, "count", (), using)
+    return rows[0][0] if rows else 0
+
+
+def _run(
+    name: str,
+    user: Any,
+    build: Callable[..., QuerySet],
+    values: Sequence[Any],
+    shape: Hashable,
+    how: str,
+    tail: Sequence[int],
+    using: str,
+) -> list:
     connection = connections[using]
     cache = getattr(_local, "cache", None)
     if cache is None:
         cache = _local.cache = {}
-    key = (name, using, viewer_key(user), shape, len(values), bool(tail))
+    key = (name, using, viewer_key(user), shape, len(values), how)
     compiled = cache.get(key)
     if compiled is None:
         marks = [_placeholder(index, value) for index, value in enumerate(values)]
-        suffix = " LIMIT %s OFFSET %s" if tail else ""
-        compiled = _compile(connection, build(*marks), marks, suffix)
+        compiled = _compile(connection, build(*marks), marks, how)
         if len(cache) >= MAX_ENTRIES:
             cache.clear()
         cache[key] = compiled
