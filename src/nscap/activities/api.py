@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import namedtuple
+
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +31,14 @@ from nscap.core.api_support import (
     detail_responses,
     get_visible_or_404,
     list_responses,
+    not_found,
     paginate,
+    paginate_with,
     ref,
     visible,
 )
 from nscap.core.partial_dates import PartialDate
+from nscap.core.prepared import prepared_count, prepared_rows
 from nscap.institutions.models import Institution
 from nscap.quantities.schemas import visible_quantities
 from nscap.vocabularies.models import TargetGroup, Topic
@@ -54,15 +60,73 @@ def _courses(user) -> QuerySet:
 
 
 def _events(user) -> QuerySet:
-    """Visible events with their host in the same query (an event is visible only with its
-    host); what they nest comes from ``_event_items``."""
-    return visible(TrainingEvent, user).select_related("host")
+    """Visible events, latest first (undated last), with their host in the same query (an
+    event is visible only with its host)."""
+    return visible(TrainingEvent, user).order_by(F("start").desc(nulls_last=True), "key")
 
 
-def _event_items(user, events: list[TrainingEvent]) -> list[dict]:
+# What an event item reads of the event and its host, in one row; what it nests comes from
+# ``nest_events``. Rows, not model instances, with SQL compiled once (``core.prepared``).
+EVENT_COLUMNS = (
+    *("pk", "key", "sensitivity", "note", "version", "course_id", "host__key", "host__name"),
+    *("title", "start", "start_precision", "end", "end_precision", "city", "country"),
+    *("delivery_mode", "participants", "participants_qualifier", "iaea_endorsed"),
+)
+
+
+# A training event as the API reads it: ``EVENT_COLUMNS`` as fields (``host__key``: ``host_key``).
+EventRow = namedtuple("EventRow", [column.replace("__", "_") for column in EVENT_COLUMNS])
+
+
+def _event_items(user, events: list[EventRow]) -> list[dict]:
     nested = nest_events(user, events)
-    citations = CitationIndex(user, events)
+    citations = CitationIndex(user, rows=[(TrainingEvent, event.pk) for event in events])
     return [event_item(event, citations, nested[event.pk]) for event in events]
+
+
+def _filtered_events(user, filters: tuple[str, ...], *values) -> QuerySet:
+    """Visible events under ``filters`` (names from ``_event_filters``), with their values."""
+    events = _events(user)
+    given = iter(values)
+    for name in filters:
+        if name == "host":
+            events = events.filter(host__in=by_key(Institution, user, next(given)))
+        elif name == "course":
+            events = events.filter(course__in=by_key(Course, user, next(given)))
+        elif name == "country":
+            events = events.filter(country=next(given))
+        elif name == "year":  # the SQL of ``start__year``, with the bounds as values
+            events = events.filter(start__range=(next(given), next(given)))
+        elif name == "from":
+            since = next(given)
+            events = events.filter(Q(start__gte=since) | Q(end__gte=since))
+        elif name == "to":
+            events = events.filter(start__lte=next(given))
+    return events
+
+
+def _event_filters(query: TrainingEventQuery) -> tuple[tuple[str, ...], list]:
+    filters: list[str] = []
+    values: list = []
+    if query.host:
+        filters.append("host")
+        values.append(query.host)
+    if query.course:
+        filters.append("course")
+        values.append(query.course)
+    if query.country:
+        filters.append("country")
+        values.append(query.country)
+    if query.year:
+        filters.append("year")
+        values += [dt.date(query.year, 1, 1), dt.date(query.year, 12, 31)]
+    if query.from_:
+        filters.append("from")
+        values.append(PartialDate.parse(query.from_).date)
+    if query.to:
+        filters.append("to")
+        values.append(PartialDate.parse(query.to).end)
+    return tuple(filters), values
 
 
 def _aggregate_claims(user) -> QuerySet:
@@ -129,28 +193,46 @@ def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
     to; ``from``/``to`` leave out undated events."""
     check_query(request, TrainingEventQuery)
     user = request.user
-    events = _events(user).order_by(F("start").desc(nulls_last=True), "key")
-    if query.host:
-        events = events.filter(host__in=by_key(Institution, user, query.host))
-    if query.course:
-        events = events.filter(course__in=by_key(Course, user, query.course))
-    if query.country:
-        events = events.filter(country=query.country)
-    if query.year:
-        events = events.filter(start__year=query.year)
-    if query.from_:
-        since = PartialDate.parse(query.from_).date
-        events = events.filter(Q(start__gte=since) | Q(end__gte=since))
-    if query.to:
-        events = events.filter(start__lte=PartialDate.parse(query.to).end)
-    return paginate(request, query, events, lambda page: _event_items(user, page))
+    filters, values = _event_filters(query)
+
+    def fetch(limit: int, offset: int) -> list[EventRow]:
+        rows = prepared_rows(
+            "events.list",
+            user,
+            lambda *marks: _filtered_events(user, filters, *marks).values_list(*EVENT_COLUMNS),
+            values,
+            shape=filters,
+            page=(limit, offset),
+        )
+        return [EventRow._make(row) for row in rows]
+
+    def count() -> int:
+        return prepared_count(
+            "events.list",
+            user,
+            lambda *marks: _filtered_events(user, filters, *marks).order_by().values("pk"),
+            values,
+            shape=filters,
+        )
+
+    return paginate_with(request, query, fetch, count, lambda page: _event_items(user, page))
 
 
 @router.get("/events/{key}", response=detail_responses(TrainingEventSchema))
 def get_event(request: HttpRequest, key: str):
     """One training event with its partners and participants by country."""
-    event = get_visible_or_404(request, _events(request.user), key, _("training event"))
-    return _event_items(request.user, [event])[0]
+    check_query(request, ())
+    user = request.user
+    rows = prepared_rows(
+        "events.detail",
+        user,
+        lambda mark: visible(TrainingEvent, user).filter(key=mark).values_list(*EVENT_COLUMNS)[:1],
+        [key],
+    )
+    if not rows:
+        raise not_found(_("training event"), key)
+    event = request.nscap_record = EventRow._make(rows[0])  # for its ETag (``add_etag``)
+    return _event_items(user, [event])[0]
 
 
 @router.get("/aggregate-claims", response=list_responses(AggregateClaimSchema))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Field
 
 from nscap.activities.choices import CourseKind
+from nscap.activities.models import TrainingEvent
 from nscap.activities.nesting import EventNesting
 from nscap.core.api_support import (
     CitationIndex,
@@ -141,11 +142,16 @@ def course_item(course, citations: CitationIndex) -> dict:
 
 
 def event_item(event, citations: CitationIndex, nested: EventNesting) -> dict:
-    """An event with what it nests (``nesting.nest_events``: hidden parts already left out)."""
+    """An event (an ``api.EventRow``) with what it nests (``nesting.nest_events``: hidden parts
+    already left out)."""
     return {
-        **record_fields(event, citations),
+        "key": event.key,
+        "sensitivity": event.sensitivity,
+        "note": event.note,
+        "version": event.version,
+        "citations": citations.of_row(TrainingEvent, event.pk, event.key),
         "course": nested.course,
-        "host": ref(related(event, "host")),
+        "host": {"key": event.host_key, "name": str(event.host_name or event.host_key)},
         "title": event.title,
         **partial(event, "start"),
         **partial(event, "end"),

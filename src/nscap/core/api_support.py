@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, create_model
 
 from nscap.core.api_errors import BadQuery, PreconditionFailed
 from nscap.core.partial_dates import PartialDate
+from nscap.core.prepared import prepared_rows
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -54,9 +55,14 @@ def get_visible_or_404(request: HttpRequest, queryset: models.QuerySet, key: str
     check_query(request, ())
     obj = queryset.filter(key=key).first()
     if obj is None:
-        raise Http404(_("No %(noun)s with key '%(key)s'.") % {"noun": noun, "key": key})
+        raise not_found(noun, key)
     request.nscap_record = obj  # the API adds its ETag to the response (see ``add_etag``)
     return obj
+
+
+def not_found(noun: str, key: str) -> Http404:
+    """The 404 of an unknown or hidden key (the same for both)."""
+    return Http404(_("No %(noun)s with key '%(key)s'.") % {"noun": noun, "key": key})
 
 
 # --- ETag / If-None-Match / If-Match -----------------------------------------------------------
@@ -223,17 +229,35 @@ def paginate(
     ``queryset`` must be ordered on a unique column last (the key), so that pages never repeat or
     skip an item. ``serialize`` turns the page's objects into items (and loads what they nest).
     """
-    check_query(request, type(query))
     if not queryset.ordered:
         raise ValueError("paginate() needs an ordered queryset")
+    return paginate_with(
+        request,
+        query,
+        lambda limit, offset: list(queryset[offset : offset + limit]),
+        queryset.count,
+        serialize,
+    )
+
+
+def paginate_with(
+    request: HttpRequest,
+    query: PageQuery,
+    fetch: Callable[[int, int], list],
+    count_all: Callable[[], int],
+    serialize: Callable[[list], list[dict]],
+) -> dict:
+    """``paginate`` over any stably ordered, visible list: ``fetch(limit, offset)`` reads one
+    page of it and ``count_all()`` counts it."""
+    check_query(request, type(query))
     limit, offset = query.limit, query.offset
-    objects = list(queryset[offset : offset + limit])
+    objects = fetch(limit, offset)
     # A page that is not full ends the list, so its count needs no COUNT query (the common case
     # of a narrow filter); otherwise count the filtered, visible rows.
     if len(objects) < limit and (objects or offset == 0):
         count = offset + len(objects)
     else:
-        count = queryset.count()
+        count = count_all()
     has_next = offset + limit < count
     has_previous = offset > 0
     return {
@@ -411,24 +435,75 @@ def citation_item(citation: Any, record_type: str, record_key: str) -> dict:
     }
 
 
+_CITATION_COLUMNS = ("content_type_id", "object_id", "source__key", "field", "footnote")
+_CITATION_COLUMNS += ("locator", "quote")
+
+
 class CitationIndex:
     """The visible citations of a set of records as API items, loaded in one query.
 
     ``CitationIndex(user, institutions, milestones)`` then ``index.of(milestone)``; the web UI
-    reads the same index (``core.selectors.citations_for``).
+    reads the same query (``core.selectors.citations_of``). ``rows`` adds records known by
+    model and primary key only (``(model, pk)`` pairs), then ``index.of_row(model, pk, key)``.
     """
 
-    def __init__(self, user: Any, *groups: Iterable[models.Model]):
-        from nscap.core.selectors import citations_for
+    def __init__(
+        self,
+        user: Any,
+        *groups: Iterable[models.Model],
+        rows: Iterable[tuple[type[models.Model], int]] = (),
+    ):
+        from django.contrib.contenttypes.models import ContentType
 
-        self._index = citations_for(itertools.chain(*groups), user)
+        by_type: dict[int, set[int]] = {}
+        for record in itertools.chain(*groups):
+            by_type.setdefault(ContentType.objects.get_for_model(record).pk, set()).add(record.pk)
+        for model, pk in rows:
+            by_type.setdefault(ContentType.objects.get_for_model(model).pk, set()).add(pk)
+        self._by_record: dict[tuple[int, int], list[tuple]] = {}
+        if not by_type:
+            return
+        shape = tuple((content_type, len(ids)) for content_type, ids in sorted(by_type.items()))
+        values = [pk for _content_type, ids in sorted(by_type.items()) for pk in sorted(ids)]
+        for content_type, pk, *rest in prepared_rows(
+            "citations", user, lambda *marks: _citations(user, shape, marks), values, shape=shape
+        ):
+            self._by_record.setdefault((content_type, pk), []).append(rest)
 
     def of(self, obj: models.Model) -> list[dict]:
-        record_type = _type_of_model(type(obj)) or obj._meta.model_name
+        return self.of_row(type(obj), obj.pk, obj.key)
+
+    def of_row(self, model: type[models.Model], pk: int, key: str) -> list[dict]:
+        from django.contrib.contenttypes.models import ContentType
+
+        if not self._by_record:  # most pages cite nothing
+            return []
+        found = self._by_record.get((ContentType.objects.get_for_model(model).pk, pk))
+        if not found:
+            return []
+        record_type = _type_of_model(model) or model._meta.model_name
         return [
-            citation_item(citation, record_type, obj.key)
-            for citation in self._index.for_record(obj)
+            {
+                "source": source,
+                "record_type": record_type,
+                "record_key": key,
+                "field": field,
+                "footnote": footnote,
+                "locator": locator,
+                "quote": quote,
+            }
+            for source, field, footnote, locator, quote in found
         ]
+
+
+def _citations(user: Any, shape: tuple[tuple[int, int], ...], ids: Sequence[int]):
+    from nscap.core.selectors import citations_of
+
+    by_type, start = {}, 0
+    for content_type, count in shape:
+        by_type[content_type] = ids[start : start + count]
+        start += count
+    return citations_of(by_type, user).values_list(*_CITATION_COLUMNS)
 
 
 def record_fields(obj: Any, citations: CitationIndex) -> dict:

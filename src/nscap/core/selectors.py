@@ -59,16 +59,20 @@ def citations_for(records: Iterable[Model], user: Any) -> CitationIndex:
         by_type[ContentType.objects.get_for_model(record).pk].add(record.pk)
     if not by_type:
         return CitationIndex([])
+    return CitationIndex(citations_of(by_type, user).select_related("source"))
+
+
+def citations_of(by_type: dict[int, Iterable[int]], user: Any) -> QuerySet[Citation]:
+    """Citations of the records ``{content type id: ids}`` whose source ``user`` may see,
+    ordered by source and footnote (the API reads the same query, ``api_support``)."""
     condition = Q()
     for content_type_id, ids in by_type.items():
         condition |= Q(content_type_id=content_type_id, object_id__in=ids)
-    citations = (
+    return (
         Citation.objects.filter(condition)
         .filter(source__in=Source.objects.visible_to(user))
-        .select_related("source")
         .order_by("source__title", "footnote", "id")
     )
-    return CitationIndex(citations)
 
 
 def headline_counts(user: Any) -> dict[str, int]:

@@ -18,6 +18,7 @@ are parts of a record (labels, event partners) follow their owner: ``visibility_
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -69,6 +70,15 @@ def viewer_institutions(user) -> tuple[frozenset[int], frozenset[int]]:
     )
     user._nscap_viewer_institutions = (own, peers)
     return own, peers
+
+
+def viewer_key(user) -> Hashable:
+    """Everything ``visibility_q`` depends on for ``user``: equal keys give equal conditions,
+    so a query built for one viewer serves every viewer with the same key (``core.prepared``).
+    Keep it in step with ``visibility_q``."""
+    if is_steward(user):
+        return "steward"
+    return viewer_institutions(user)
 
 
 def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
