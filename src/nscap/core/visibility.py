@@ -83,7 +83,7 @@ def viewer_key(user) -> Hashable:
 
 def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
     """The condition under which ``user`` sees a row of ``model`` (``prefix``: the lookup path
-    from the queried model to it, so a link's rule is a join in the same query).
+    from the queried model to it, so the rule is part of the same query).
 
     A link is tested with a correlated ``EXISTS`` that probes the linked row by primary key.
     Not ``IN (SELECT … visible …)``: SQLite built the subquery's automatic index on every
