@@ -85,11 +85,11 @@ HISTORY_COLUMNS = [
 def keys_to_pks(record_type_name: str, keys: Iterable[str], user: Any) -> dict[str, int]:
     """Key -> primary key of the records of one kind that ``user`` may see (one query)."""
     model = apps.get_model(REFERENCE_MODELS[record_type_name])
-    wanted = {key for key in keys if key}
+    wanted = sorted({key for key in keys if key})
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 5000):  # SQLite limits the parameters of a query
-        chunk = sorted(wanted)[start : start + 5000]
-        found.update(model.objects.visible_to(user).filter(key__in=chunk).values_list("key", "pk"))
+        chunk = wanted[start : start + 5000]
+        found.update(model.objects.visible_to(user).filter(key__any=chunk).values_list("key", "pk"))
     return found
 
 
@@ -117,7 +117,7 @@ def create_many(
     when a key exists already, Invalid (placed on the change and field) for a bad value.
     """
     keys = [change.record_key for change in changes]
-    taken = sorted(rt.model.objects.filter(key__in=keys).values_list("key", flat=True))
+    taken = sorted(rt.model.objects.filter(key__any=keys).values_list("key", flat=True))
     if taken:
         raise Stale(f"a {rt.name} with key {taken[0]!r} was created meanwhile")
     pks = {

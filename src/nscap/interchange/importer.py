@@ -118,10 +118,20 @@ class _Row:
     record_type: RecordType
     number: int
     raw: dict[str, Any]
-    texts: dict[str, str]  # column -> the cell's text, for error reports
-    columns: dict[str, str]  # column -> cell name (C5) or ""
+    cells: list[str]  # the row's texts, for error reports
+    indexes: dict[str, int]  # column -> index in cells (shared by the sheet's rows)
     present: frozenset[str]
     failed: set[str] = field(default_factory=set)  # columns already reported
+
+    def text(self, column: str) -> str:
+        index = self.indexes.get(column)
+        return self.cells[index] if index is not None and index < len(self.cells) else ""
+
+    def cell(self, column: str) -> str:
+        """The cell's name (C5), or "" for files without column letters (CSV)."""
+        if not self.sheet.letters or column not in self.indexes:
+            return ""
+        return f"{get_column_letter(self.indexes[column] + 1)}{self.number}"
 
 
 class _Planner:
@@ -141,9 +151,9 @@ class _Planner:
         cell = ""
         if row is not None:
             row.failed.add(column)  # the schema's message on the same cell would only repeat it
-        if row is not None and column in row.columns:
-            cell = row.columns[column]
-            value = value or row.texts.get(column, "")
+        if row is not None and column in row.indexes:
+            cell = row.cell(column)
+            value = value or row.text(column)
         self.plan.errors.append(RowError(sheet.name, number, column, value, message, cell))
 
     # --- header --------------------------------------------------------------------------
@@ -206,14 +216,11 @@ class _Planner:
         rows = []
         seen: dict[str, int] = {}
         present = frozenset(spec.name for spec in columns.values())
+        indexes = {spec.name: index for index, spec in columns.items()}
         for number, cells in sheet.rows:
-            row = _Row(sheet, rt, number, {}, {}, {}, present)
+            row = _Row(sheet, rt, number, {}, cells, indexes, present)
             for index, spec in columns.items():
                 text = cells[index] if index < len(cells) else ""
-                row.texts[spec.name] = text
-                row.columns[spec.name] = (
-                    f"{get_column_letter(index + 1)}{number}" if sheet.letters else ""
-                )
                 if not text.strip():
                     continue
                 try:
@@ -351,11 +358,13 @@ class _Planner:
         return values
 
     def plan_rows(self, rows: list[_Row]) -> None:
+        """Plan ``rows`` (the list is emptied)."""
         by_type: dict[str, list[_Row]] = {}
         for row in rows:
             if row.raw.get("key"):
                 by_type.setdefault(row.record_type.name, []).append(row)
         total, done = len(rows), 0
+        rows.clear()  # each row is let go once planned: memory stays bounded by the plan
         for name in RECORD_TYPES:  # institutions first: later rows may refer to them
             rt = RECORD_TYPES[name]
             type_rows = by_type.get(name, [])
@@ -365,11 +374,11 @@ class _Planner:
                 existing = {
                     obj.key: obj
                     for obj in rt.model.objects.visible_to(self.user)
-                    .filter(key__in=keys)
+                    .filter(key__any=keys)
                     .select_related(*rt.refs)
                 }
                 hidden = set(
-                    rt.model.objects.filter(key__in=set(keys) - set(existing)).values_list(
+                    rt.model.objects.filter(key__any=set(keys) - set(existing)).values_list(
                         "key", flat=True
                     )
                 )
@@ -377,6 +386,7 @@ class _Planner:
                 for row in chunk:
                     key = row.raw["key"]
                     self.plan_row(rt, row, existing.get(key), key in hidden, waiting.get(key, []))
+                type_rows[start : start + CHUNK] = [None] * len(chunk)
                 done += len(chunk)
                 self.progress("check", done, total)
 
@@ -388,7 +398,7 @@ class _Planner:
             changeset__author=self.user,
             changeset__status__in=(ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE),
             record_type=rt.name,
-            record_key__in=keys,
+            record_key__any=keys,
         ).values_list("record_key", "data")
         for key, data in rows:
             waiting.setdefault(key, []).append(data)
