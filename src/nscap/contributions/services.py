@@ -41,7 +41,7 @@ from nscap.core.choices import Sensitivity
 from nscap.core.visibility import is_steward
 
 
-@dataclass
+@dataclass(slots=True)  # imports make one per row
 class ProposedChange:
     """One change as a caller proposes it: ``values`` are raw (validated here)."""
 

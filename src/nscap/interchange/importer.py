@@ -65,7 +65,7 @@ class RowError:
         }
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file
 class PlannedRow:
     """What importing one row would do: create, update (with the fields that differ), nothing
     (``unchanged``), or nothing because the same change of the importer waits for review
@@ -112,7 +112,7 @@ class ImportResult:
     changeset: Changeset | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     sheet: Sheet
     record_type: RecordType
