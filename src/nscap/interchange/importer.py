@@ -38,7 +38,7 @@ from nscap.interchange.readers import Sheet, read_file
 from nscap.interchange.snapshots import VisibleKeys, canonical, redact
 
 Progress = Callable[[str, int, int], None]
-CHUNK = 500
+CHUNK = 2000  # rows planned per query of existing records
 EXACT_SCORE = 0.95
 MAX_CANDIDATES = 5
 
@@ -490,7 +490,11 @@ def _parents_first(plan: ImportPlan) -> None:
 
 
 def plan_import(user: Any, sheets: list[Sheet], progress: Progress | None = None) -> ImportPlan:
-    """Check every sheet and row; the plan lists every error, or what would be done."""
+    """Check every sheet and row; the plan lists every error, or what would be done.
+
+    The sheets' rows are consumed (``sheet.rows`` is emptied): each row's cells are let go
+    once the row is planned, so that a large file is not held twice.
+    """
     planner = _Planner(user, progress)
     planner.plan.encodings = sorted({s.encoding for s in sheets if s.encoding})
     rows: list[_Row] = []
@@ -498,6 +502,7 @@ def plan_import(user: Any, sheets: list[Sheet], progress: Progress | None = None
         columns = planner.check_header(sheet)
         if columns is not None:
             rows += planner.read_rows(sheet, columns)
+        sheet.rows = []
     planner.plan_rows(rows)
     _parents_first(planner.plan)
     return planner.plan
