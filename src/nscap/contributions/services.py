@@ -41,7 +41,7 @@ from nscap.core.choices import Sensitivity
 from nscap.core.visibility import is_steward
 
 
-@dataclass
+@dataclass(slots=True)  # imports make one per row
 class ProposedChange:
     """One change as a caller proposes it: ``values`` are raw (validated here)."""
 
@@ -118,7 +118,7 @@ def _taken_keys(changes: list[ProposedChange]) -> dict[str, set[str]]:
         for start in range(0, len(ordered), 5000):  # SQLite limits a query's parameters
             taken.setdefault(name, set()).update(
                 RECORD_TYPES[name]
-                .model.objects.filter(key__in=ordered[start : start + 5000])
+                .model.objects.filter(key__any=ordered[start : start + 5000])
                 .values_list("key", flat=True)
             )
     return taken
@@ -132,7 +132,7 @@ def _owner_pks(checked: list[tuple]) -> dict[str, int]:
     pks: dict[str, int] = {}
     for start in range(0, len(keys), 5000):
         pks.update(
-            Institution.objects.filter(key__in=keys[start : start + 5000]).values_list("key", "pk")
+            Institution.objects.filter(key__any=keys[start : start + 5000]).values_list("key", "pk")
         )
     return pks
 
@@ -185,6 +185,8 @@ def _validated(
                     }
                 ]
             )
+        if values == change.values:
+            values = change.values  # one dict per record, not two, for large imports
     return values, before, instance
 
 

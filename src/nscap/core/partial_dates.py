@@ -7,6 +7,7 @@ date) and its precision. Text uses EDTF/ISO 8601 forms: ``2014``, ``2014-09``, `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,12 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValueError with a plain message."""
+        if cls is PartialDate and isinstance(text, str):
+            return _parse_cached(text)  # imports parse the same few thousand dates many times
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         match = _EDTF.match(text.strip()) if isinstance(text, str) else None
         if not match:
             raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
@@ -62,6 +69,11 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str) -> PartialDate:
+    return PartialDate._parse(text)  # frozen, so one instance may be shared
 
 
 def partial_date_or_none(date: dt.date | None, precision: str) -> PartialDate | None:

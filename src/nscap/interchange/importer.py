@@ -38,7 +38,7 @@ from nscap.interchange.readers import Sheet, read_file
 from nscap.interchange.snapshots import VisibleKeys, canonical, redact
 
 Progress = Callable[[str, int, int], None]
-CHUNK = 500
+CHUNK = 2000  # rows planned per query of existing records
 EXACT_SCORE = 0.95
 MAX_CANDIDATES = 5
 
@@ -65,7 +65,7 @@ class RowError:
         }
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file
 class PlannedRow:
     """What importing one row would do: create, update (with the fields that differ), nothing
     (``unchanged``), or nothing because the same change of the importer waits for review
@@ -112,16 +112,26 @@ class ImportResult:
     changeset: Changeset | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     sheet: Sheet
     record_type: RecordType
     number: int
     raw: dict[str, Any]
-    texts: dict[str, str]  # column -> the cell's text, for error reports
-    columns: dict[str, str]  # column -> cell name (C5) or ""
+    cells: list[str]  # the row's texts, for error reports
+    indexes: dict[str, int]  # column -> index in cells (shared by the sheet's rows)
     present: frozenset[str]
     failed: set[str] = field(default_factory=set)  # columns already reported
+
+    def text(self, column: str) -> str:
+        index = self.indexes.get(column)
+        return self.cells[index] if index is not None and index < len(self.cells) else ""
+
+    def cell(self, column: str) -> str:
+        """The cell's name (C5), or "" for files without column letters (CSV)."""
+        if not self.sheet.letters or column not in self.indexes:
+            return ""
+        return f"{get_column_letter(self.indexes[column] + 1)}{self.number}"
 
 
 class _Planner:
@@ -141,9 +151,9 @@ class _Planner:
         cell = ""
         if row is not None:
             row.failed.add(column)  # the schema's message on the same cell would only repeat it
-        if row is not None and column in row.columns:
-            cell = row.columns[column]
-            value = value or row.texts.get(column, "")
+        if row is not None and column in row.indexes:
+            cell = row.cell(column)
+            value = value or row.text(column)
         self.plan.errors.append(RowError(sheet.name, number, column, value, message, cell))
 
     # --- header --------------------------------------------------------------------------
@@ -206,14 +216,11 @@ class _Planner:
         rows = []
         seen: dict[str, int] = {}
         present = frozenset(spec.name for spec in columns.values())
+        indexes = {spec.name: index for index, spec in columns.items()}
         for number, cells in sheet.rows:
-            row = _Row(sheet, rt, number, {}, {}, {}, present)
+            row = _Row(sheet, rt, number, {}, cells, indexes, present)
             for index, spec in columns.items():
                 text = cells[index] if index < len(cells) else ""
-                row.texts[spec.name] = text
-                row.columns[spec.name] = (
-                    f"{get_column_letter(index + 1)}{number}" if sheet.letters else ""
-                )
                 if not text.strip():
                     continue
                 try:
@@ -351,11 +358,13 @@ class _Planner:
         return values
 
     def plan_rows(self, rows: list[_Row]) -> None:
+        """Plan ``rows`` (the list is emptied)."""
         by_type: dict[str, list[_Row]] = {}
         for row in rows:
             if row.raw.get("key"):
                 by_type.setdefault(row.record_type.name, []).append(row)
         total, done = len(rows), 0
+        rows.clear()  # each row is let go once planned: memory stays bounded by the plan
         for name in RECORD_TYPES:  # institutions first: later rows may refer to them
             rt = RECORD_TYPES[name]
             type_rows = by_type.get(name, [])
@@ -365,11 +374,11 @@ class _Planner:
                 existing = {
                     obj.key: obj
                     for obj in rt.model.objects.visible_to(self.user)
-                    .filter(key__in=keys)
+                    .filter(key__any=keys)
                     .select_related(*rt.refs)
                 }
                 hidden = set(
-                    rt.model.objects.filter(key__in=set(keys) - set(existing)).values_list(
+                    rt.model.objects.filter(key__any=set(keys) - set(existing)).values_list(
                         "key", flat=True
                     )
                 )
@@ -377,6 +386,7 @@ class _Planner:
                 for row in chunk:
                     key = row.raw["key"]
                     self.plan_row(rt, row, existing.get(key), key in hidden, waiting.get(key, []))
+                type_rows[start : start + CHUNK] = [None] * len(chunk)
                 done += len(chunk)
                 self.progress("check", done, total)
 
@@ -388,7 +398,7 @@ class _Planner:
             changeset__author=self.user,
             changeset__status__in=(ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE),
             record_type=rt.name,
-            record_key__in=keys,
+            record_key__any=keys,
         ).values_list("record_key", "data")
         for key, data in rows:
             waiting.setdefault(key, []).append(data)
@@ -480,7 +490,11 @@ def _parents_first(plan: ImportPlan) -> None:
 
 
 def plan_import(user: Any, sheets: list[Sheet], progress: Progress | None = None) -> ImportPlan:
-    """Check every sheet and row; the plan lists every error, or what would be done."""
+    """Check every sheet and row; the plan lists every error, or what would be done.
+
+    The sheets' rows are consumed (``sheet.rows`` is emptied): each row's cells are let go
+    once the row is planned, so that a large file is not held twice.
+    """
     planner = _Planner(user, progress)
     planner.plan.encodings = sorted({s.encoding for s in sheets if s.encoding})
     rows: list[_Row] = []
@@ -488,6 +502,7 @@ def plan_import(user: Any, sheets: list[Sheet], progress: Progress | None = None
         columns = planner.check_header(sheet)
         if columns is not None:
             rows += planner.read_rows(sheet, columns)
+        sheet.rows = []
     planner.plan_rows(rows)
     _parents_first(planner.plan)
     return planner.plan

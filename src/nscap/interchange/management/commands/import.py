@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 if not importer.can_contribute(user):
                     raise NotAllowed("Only stewards and members of an institution may import.")
                 plan = importer.plan_import(user, sheets, report)
+                sheets.clear()  # the plan keeps what it needs: let the file's cells go
                 changeset = None
                 if plan.ok and plan.changes and not options["dry_run"]:
                     progress.update(task, description="Writing one changeset")
