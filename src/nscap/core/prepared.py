@@ -36,7 +36,7 @@ _local = threading.local()
 class _Compiled:
     sql: str
     params: tuple
-    slots: tuple[tuple[int, int], ...]  # (parameter index, value index)
+    slots: tuple[tuple[int, int, type], ...]  # (parameter index, value index, parameter type)
     converters: tuple  # ((column, converter functions, expression), ...)
 
 
@@ -45,7 +45,9 @@ def _placeholder(index: int, value: Any) -> Any:
     if isinstance(value, bool):
         raise TypeError("booleans cannot be told apart from the query's own parameters")
     if isinstance(value, int):
-        return -(10**15) - index
+        # Positive and within 32 bits: on PostgreSQL Django drops ``__in`` values outside the
+        # field's range (a negative id for a positive field), so they would reach no slot.
+        return 1_900_000_000 + index
     if isinstance(value, str):
         return f"\x00nscap-slot-{index}\x00"
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -67,13 +69,15 @@ def _compile(connection: Any, queryset: QuerySet, marks: list, how: str) -> _Com
     except EmptyResultSet:  # e.g. an empty ``__in`` list: the ORM runs no query either
         return _Compiled("", (), (), ())
     adapted = [_adapt(connection, mark) for mark in marks]
+    # A parameter may be a subclass of the value's type (psycopg's ``Int8`` for a big integer
+    # column on PostgreSQL): the slot keeps it, so a later value goes in wrapped the same way.
     slots = tuple(
-        (position, index)
+        (position, index, type(param))
         for position, param in enumerate(params)
         for index, mark in enumerate(adapted)
-        if type(param) is type(mark) and param == mark
+        if isinstance(param, type(mark)) and param == mark
     )
-    missing = set(range(len(marks))) - {index for _position, index in slots}
+    missing = set(range(len(marks))) - {index for _position, index, _type in slots}
     if missing:  # a value the ORM transformed (or inlined): it cannot be substituted
         raise ValueError(f"values {sorted(missing)} did not reach the query's parameters")
     if how == "count":  # as Django counts a query it cannot count directly; SQLite flattens it
@@ -148,8 +152,9 @@ def _run(
     if not compiled.sql:
         return []
     params = list(compiled.params)
-    for position, index in compiled.slots:
-        params[position] = _adapt(connection, values[index])
+    for position, index, kind in compiled.slots:
+        value = _adapt(connection, values[index])
+        params[position] = value if type(value) is kind else kind(value)
     params.extend(tail)
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
@@ -164,5 +169,5 @@ def _run(
             for function in functions:
                 value = function(value, expression, connection)
             row[position] = value
-        converted.append(row)
+        converted.append(tuple(row))  # rows are tuples whether converted or not
     return converted

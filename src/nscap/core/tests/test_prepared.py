@@ -67,7 +67,7 @@ def test_converters_run_and_dates_substitute():
     def rows(since):
         return prepared_rows("test.events", None, lambda *marks: build(None, *marks), [since])
 
-    assert rows(dt.date(2014, 1, 1)) == [[event.key, dt.date(2014, 9, 12)]]
+    assert rows(dt.date(2014, 1, 1)) == [(event.key, dt.date(2014, 9, 12))]
     assert rows(dt.date(2015, 1, 1)) == []
 
 
