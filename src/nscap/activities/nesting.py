@@ -23,7 +23,7 @@ from nscap.activities.models import (
     EventPartner,
     TrainingEvent,
 )
-from nscap.core.api_support import visible
+from nscap.core.api_support import key_ref, visible
 from nscap.core.prepared import prepared_rows
 from nscap.core.visibility import visibility_q
 from nscap.institutions.models import Institution
@@ -39,10 +39,6 @@ class EventNesting:
     target_groups: list[dict] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)
     participant_countries: list[dict] = field(default_factory=list)
-
-
-def _ref(key: str, name: str | None) -> dict:
-    return {"key": key, "name": str(name or key)}
 
 
 def _grouped(rows: Sequence) -> dict[Any, list[tuple]]:
@@ -111,7 +107,7 @@ def nest_events(user: Any, events: Sequence[Any]) -> dict[int, EventNesting]:
         return {}
     course_ids = sorted({event.course_id for event in events if event.course_id})
     courses = (
-        {pk: _ref(key, title) for pk, key, title in _rows(user, _courses, course_ids)}
+        {pk: key_ref(key, title) for pk, key, title in _rows(user, _courses, course_ids)}
         if course_ids
         else {}
     )
@@ -122,10 +118,10 @@ def nest_events(user: Any, events: Sequence[Any]) -> dict[int, EventNesting]:
     return {
         event.pk: EventNesting(
             course=courses.get(event.course_id),
-            topics=[_ref(key, name) for key, name in topics.get(event.pk, ())],
-            target_groups=[_ref(key, name) for key, name in groups.get(event.pk, ())],
+            topics=[key_ref(key, name) for key, name in topics.get(event.pk, ())],
+            target_groups=[key_ref(key, name) for key, name in groups.get(event.pk, ())],
             partners=[
-                {"institution": _ref(key, name), "role": role}
+                {"institution": key_ref(key, name), "role": role}
                 for key, name, role in partners.get(event.pk, ())
             ],
             participant_countries=[

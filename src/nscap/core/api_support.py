@@ -326,7 +326,12 @@ def ref(obj: Any, name: str | None = "name") -> dict | None:
     if obj is None:
         return None
     label = getattr(obj, name) if name else str(obj)
-    return {"key": obj.key, "name": str(label or obj.key)}
+    return key_ref(obj.key, label)
+
+
+def key_ref(key: str, name: Any) -> dict:
+    """A reference from a row's key and name (the key when the name is blank)."""
+    return {"key": key, "name": str(name or key)}
 
 
 def related(obj: Any, field: str) -> Any:
@@ -424,14 +429,34 @@ def visible_citations(user: Any) -> models.QuerySet:
 
 
 def citation_item(citation: Any, record_type: str, record_key: str) -> dict:
+    return _citation_fields(
+        record_type,
+        record_key,
+        citation.source.key,
+        citation.field,
+        citation.footnote,
+        citation.locator,
+        citation.quote,
+    )
+
+
+def _citation_fields(
+    record_type: str,
+    record_key: str,
+    source: str,
+    field: str,
+    footnote: int | None,
+    locator: str,
+    quote: str,
+) -> dict:
     return {
-        "source": citation.source.key,
+        "source": source,
         "record_type": record_type,
         "record_key": record_key,
-        "field": citation.field,
-        "footnote": citation.footnote,
-        "locator": citation.locator,
-        "quote": citation.quote,
+        "field": field,
+        "footnote": footnote,
+        "locator": locator,
+        "quote": quote,
     }
 
 
@@ -482,18 +507,7 @@ class CitationIndex:
         if not found:
             return []
         record_type = _type_of_model(model) or model._meta.model_name
-        return [
-            {
-                "source": source,
-                "record_type": record_type,
-                "record_key": key,
-                "field": field,
-                "footnote": footnote,
-                "locator": locator,
-                "quote": quote,
-            }
-            for source, field, footnote, locator, quote in found
-        ]
+        return [_citation_fields(record_type, key, *row) for row in found]
 
 
 def _citations(user: Any, shape: tuple[tuple[int, int], ...], ids: Sequence[int]):
