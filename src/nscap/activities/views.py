@@ -11,6 +11,7 @@ from nscap.activities.charts import overlaps_chart
 from nscap.activities.choices import CourseKind
 from nscap.activities.models import Course, TrainingEvent
 from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, cached_overlaps
+from nscap.activities.picking import suggest_courses
 from nscap.activities.regions import REGIONS
 from nscap.activities.selectors import (
     ActivityFilters,
@@ -20,8 +21,10 @@ from nscap.activities.selectors import (
     filter_events,
 )
 from nscap.core.page_cache import cached_content
+from nscap.core.record_fields import bind_viewer, options_html, suggested_text
 from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
+from nscap.institutions.fields import InstitutionField
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
 from nscap.vocabularies.models import TargetGroup, Topic
 
@@ -29,7 +32,7 @@ from nscap.vocabularies.models import TargetGroup, Topic
 class ActivityFilterForm(forms.Form):
     """GET filters of the courses & events list; choices are what the viewer may see."""
 
-    provider = forms.ChoiceField(label=_("Provider or host"), required=False)
+    provider = InstitutionField(label=_("Provider or host"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
@@ -37,9 +40,10 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        institutions = visible_institutions(user)
-        self.fields["provider"].choices = ANY + [(i.key, i.name) for i in institutions]
-        codes = set(institutions.exclude(country="").values_list("country", flat=True))
+        bind_viewer(self, user)
+        codes = set(
+            visible_institutions(user).exclude(country="").values_list("country", flat=True)
+        )
         self.fields["country"].choices = ANY + sorted(
             ((code, country_name(code)) for code in codes), key=lambda c: str(c[1])
         )
@@ -168,4 +172,13 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
             "chart": overlaps_chart(report),
             "messages_list": filter_messages(form) if request.GET else [],
         },
+    )
+
+
+def course_suggestions(request: HttpRequest) -> HttpResponse:
+    """The ``<option>`` elements of a course field's suggestion list (htmx)."""
+    suggestions = suggest_courses(suggested_text(request), request.user)
+    return HttpResponse(
+        options_html((s.value, s.label) for s in suggestions),
+        content_type="text/html; charset=utf-8",
     )

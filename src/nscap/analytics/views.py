@@ -19,7 +19,8 @@ from nscap.analytics.gaps import AXES, BadCell, Cell, cell_detail, needs_with_ci
 from nscap.analytics.regions import REGIONS
 from nscap.analytics.selectors import achievements_report, gap_method, gaps_report
 from nscap.core.page_cache import cached_content
-from nscap.core.selectors import visible_institutions
+from nscap.core.record_fields import bind_viewer
+from nscap.institutions.fields import InstitutionField
 
 RANKED_ROWS = 100
 # The achievements page charts and lists the centers with most participants (and every center
@@ -51,16 +52,14 @@ class GapFilterForm(forms.Form):
 
 
 class AchievementFilterForm(forms.Form):
-    institution = forms.ChoiceField(label=gettext_lazy("Center"), required=False)
+    institution = InstitutionField(label=gettext_lazy("Center"), required=False)
     year = forms.IntegerField(
         label=gettext_lazy("Year"), required=False, min_value=1, max_value=9999
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].choices = [("", gettext_lazy("Any"))] + [
-            (i.key, i.name) for i in visible_institutions(user)
-        ]
+        bind_viewer(self, user)
 
 
 def _bad_request(request: HttpRequest, form: forms.Form, template: str, context: dict):

@@ -12,9 +12,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode
+from nscap.activities.fields import CourseField
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType
 from nscap.contributions.record_types import RECORD_TYPES
 from nscap.core.choices import Qualifier, Sensitivity
+from nscap.core.record_fields import bind_viewer
+from nscap.institutions.fields import InstitutionField
 
 DATE_HELP = _("A year, a month or a day: 2014, 2014-09 or 2014-09-12.")
 NOT_FORM_FIELDS = {"changeset_comment", "sources", "base_version"}
@@ -35,6 +38,7 @@ class RecordForm(forms.Form):
         from nscap.sources.models import Source
 
         self.user = user
+        bind_viewer(self, user)
         self.fields["changeset_comment"] = forms.CharField(
             label=_("Comment for the steward"),
             required=False,
@@ -47,11 +51,6 @@ class RecordForm(forms.Form):
             choices=_choices(Source.objects.visible_to(user).order_by("title"), "title"),
         )
         self.fields["base_version"] = forms.IntegerField(required=False, widget=forms.HiddenInput())
-
-    def _institutions(self, blank: bool = False) -> list[tuple[str, str]]:
-        from nscap.institutions.models import Institution
-
-        return _choices(Institution.objects.visible_to(self.user).order_by("name"), blank=blank)
 
     def _vocabulary(self) -> tuple[list, list]:
         from nscap.vocabularies.models import TargetGroup, Topic
@@ -98,8 +97,8 @@ class TrainingEventForm(RecordForm):
     record_type = "training_event"
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    host = forms.ChoiceField(label=_("Host"))
-    course = forms.ChoiceField(label=_("Course"), required=False)
+    host = InstitutionField(label=_("Host"))
+    course = CourseField(label=_("Course"), required=False)
     start = forms.CharField(label=_("Start"), required=False, help_text=DATE_HELP)
     end = forms.CharField(label=_("End"), required=False, help_text=DATE_HELP)
     city = forms.CharField(label=_("City"), required=False, max_length=200)
@@ -118,12 +117,6 @@ class TrainingEventForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from nscap.activities.models import Course
-
-        self.fields["host"].choices = self._institutions()
-        self.fields["course"].choices = _choices(
-            Course.objects.visible_to(self.user).order_by("title"), "title", blank=True
-        )
         self.fields["topics"].choices, self.fields["target_groups"].choices = self._vocabulary()
 
 
@@ -133,7 +126,7 @@ class CourseForm(RecordForm):
     record_type = "course"
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    provider = forms.ChoiceField(label=_("Provider"))
+    provider = InstitutionField(label=_("Provider"))
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea({"rows": 3})
     )
@@ -150,7 +143,6 @@ class CourseForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = self._institutions()
         self.fields["topics"].choices, self.fields["target_groups"].choices = self._vocabulary()
 
 
@@ -159,8 +151,8 @@ class CollaborationClaimForm(RecordForm):
 
     record_type = "collaboration_claim"
 
-    claimant = forms.ChoiceField(label=_("Our institution"))
-    partner = forms.ChoiceField(label=_("Partner institution"), required=False)
+    claimant = InstitutionField(label=_("Our institution"))
+    partner = InstitutionField(label=_("Partner institution"), required=False)
     partner_country = forms.CharField(
         label=_("Or partner country"), required=False, max_length=2, help_text=_("e.g. VN")
     )
@@ -174,11 +166,6 @@ class CollaborationClaimForm(RecordForm):
     end = forms.CharField(label=_("End"), required=False, help_text=DATE_HELP)
     sensitivity = _sensitivity_field()
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 2}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["claimant"].choices = self._institutions()
-        self.fields["partner"].choices = self._institutions(blank=True)
 
 
 FORMS: dict[str, type[RecordForm]] = {

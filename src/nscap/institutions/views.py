@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
+from nscap.core.record_fields import options_html, suggested_text
 from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import InstitutionKind
+from nscap.institutions.picking import suggest_institutions
 from nscap.institutions.selectors import InstitutionFilters, institution_page, list_institutions
 from nscap.networks.models import Network
 from nscap.vocabularies.models import Topic
@@ -116,4 +118,13 @@ def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "institutions/detail.html",
         {"section": "institutions", "institution": institution, "content": content},
+    )
+
+
+def institution_suggestions(request: HttpRequest) -> HttpResponse:
+    """The ``<option>`` elements of an institution field's suggestion list (htmx)."""
+    suggestions = suggest_institutions(suggested_text(request), request.user)
+    return HttpResponse(
+        options_html((s.value, s.label) for s in suggestions),
+        content_type="text/html; charset=utf-8",
     )

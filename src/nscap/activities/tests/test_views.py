@@ -164,3 +164,19 @@ def test_list_shows_a_bounded_page_with_the_full_visible_counts(client, monkeypa
     assert "Showing the latest 2 of 3 events" in page
     assert "Run 3" in page and "Run 2" in page and "Run 1" not in page
     assert "Hidden run" not in page
+
+
+@pytest.mark.parametrize("typed", ["iscn", "ISCN", " iscn "])
+def test_provider_filter_takes_a_typed_name_or_key(client, data, typed):
+    response = client.get(LIST, {"provider": typed})
+    assert keys(response, "courses") == {"masters"}
+    html = response.content.decode()
+    assert 'list="id_provider-options"' in html and '<select name="provider"' not in html
+
+
+def test_provider_filter_naming_no_visible_center_is_a_message(client, data):
+    make_institution(key="hidden-center", name="Hidden Center", sensitivity="restricted")
+    for typed in ("Nowhere Institute", "hidden-center"):
+        response = client.get(LIST, {"provider": typed})
+        assert f"“{typed}” is not a value you can filter by" in response.content.decode()
+        assert keys(response, "courses") == {"pp-course", "masters"}

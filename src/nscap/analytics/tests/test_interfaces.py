@@ -104,6 +104,16 @@ def test_bad_achievement_parameters_and_cells(client, data):
     assert client.get("/analytics/gaps/FR.all.all.2014/").status_code == 404
 
 
+def test_achievements_center_is_typed_by_name_and_an_unknown_one_is_400(client, data):
+    api = client.get("/api/analytics/achievements").json()
+    page = client.get("/analytics/achievements/?institution=ISCN")
+    assert page.status_code == 200
+    assert page.context["report"]["rows"] == api["rows"]
+    unknown = client.get("/analytics/achievements/?institution=Atlantis+Institute")
+    assert unknown.status_code == 400
+    assert "No center you can see is called “Atlantis Institute”" in unknown.content.decode()
+
+
 def test_cli_refuses_bad_options():
     with pytest.raises(CommandError, match="--region"):
         _cli("gaps", "--region", "Atlantis")

@@ -12,7 +12,13 @@ from nscap.collaboration.models import CollaborationClaim
 from nscap.contributions import services
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.core.visibility import STEWARDS_GROUP
-from nscap.testing.factories import make_claim, make_event, make_institution, make_source
+from nscap.testing.factories import (
+    make_claim,
+    make_course,
+    make_event,
+    make_institution,
+    make_source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +188,33 @@ def test_course_and_claim_forms_propose_too(client, world):
     )
     assert claim.status_code == 302
     assert Changeset.objects.count() == 2
+
+
+def test_institutions_are_typed_and_a_hidden_or_unknown_one_is_a_field_error(client, world):
+    hidden = make_institution(key="hidden", name="Hidden Center", sensitivity="restricted")
+    client.force_login(world["kim"])
+    form = client.get("/contribute/collaboration_claim/new/").content.decode()
+    assert 'list="id_partner-options"' in form and "Hidden Center" not in form
+    claim = {"claimant": "INSA", "type": "seminar", "status": "done", "sensitivity": "public"}
+    url = "/contribute/collaboration_claim/new/"
+    for partner in (hidden.name, "Atlantis Institute"):
+        response = client.post(url, {**claim, "partner": partner})
+        assert response.status_code == 200
+        assert "No center you can see" in response.context["form"].errors["partner"][0]
+    assert not Changeset.objects.exists()
+    response = client.post(url, {**claim, "partner": "ISCN"})
+    assert response.status_code == 302
+    assert Changeset.objects.get().changes.get().data["partner"] == "iscn"
+
+
+def test_the_event_form_takes_a_course_by_title(client, world):
+    make_course(key="pp-basic", provider=world["insa"], title="PP basics")
+    client.force_login(world["kim"])
+    form = client.get("/contribute/training_event/new/").content.decode()
+    assert 'list="id_course-options"' in form and "<option" not in form.split("id_course")[1][:200]
+    assert propose_event(client, course="Nowhere course").status_code == 200
+    assert propose_event(client, course="pp basics").status_code == 302
+    assert Changeset.objects.get().changes.get().data["course"] == "pp-basic"
 
 
 # --- my changesets, withdraw ---------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""Form fields that name one record among thousands by typing, not by picking from a select.
+
+A select of every visible institution was 4,778 options at 1M events, and of every course 50,000.
+A ``RecordField`` takes text (a key, a name...), which its ``pick`` function resolves to one
+record the viewer may see or refuses with a message; it cleans to the record's key, so forms and
+schemas keep reading keys. Its input's ``<datalist>`` is refilled by htmx from a suggestion view
+as the user types; without JavaScript the text is resolved when the form is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+
+class SuggestingInput(forms.TextInput):
+    def __init__(self, url_name: str, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        attrs = dict(attrs or {})
+        options_id = f"{attrs.get('id') or 'id_' + name}-options"
+        attrs.update(
+            {
+                "list": options_id,
+                "autocomplete": "off",
+                "hx-get": f"{reverse(self.url_name)}?field={name}",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{options_id}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+        html = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', html, options_id)
+
+
+def suggested_text(request: Any) -> str:
+    """The typed text of a suggestion request: the parameter named by ``field``, else ``q``."""
+    return request.GET.get(request.GET.get("field") or "q", "")[:200]
+
+
+class NotOneRecord(ValueError):
+    """The text names no record the viewer may see, or several; the message says which and how
+    to choose."""
+
+
+class RecordField(forms.CharField):
+    """One record the viewer may see, named by text that ``pick(text, user)`` resolves."""
+
+    def __init__(
+        self,
+        pick: Callable[[str, Any], Any],
+        url_name: str,
+        *,
+        user: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("widget", SuggestingInput(url_name))
+        kwargs.setdefault("max_length", 300)
+        super().__init__(**kwargs)
+        self.pick = pick
+        self.user = user
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            return self.pick(text, self.user).key
+        except NotOneRecord as problem:
+            raise forms.ValidationError(str(problem), code="record") from None
+
+
+def bind_viewer(form: forms.Form, user: Any) -> None:
+    """Let the form's record fields resolve what ``user`` may see (a form copies its fields, so
+    the viewer is set on the copies)."""
+    for field in form.fields.values():
+        if isinstance(field, RecordField):
+            field.user = user
+
+
+def shared_values(records: QuerySet, field: str, values: list[str]) -> set[str]:
+    """Which of ``values`` more than one of ``records`` has in ``field`` (a suggestion then
+    offers the key, since the text alone would not pick one record)."""
+    return set(
+        records.filter(**{f"{field}__in": values})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list(field, flat=True)
+    )
+
+
+def options_html(suggestions: Any) -> str:
+    """``<option>`` elements for (value, label) pairs."""
+    return format_html_join("", '<option value="{}">{}</option>', suggestions)
