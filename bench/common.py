@@ -5,6 +5,7 @@ Benchmarks run on demand (`make bench`), never in the test suite.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import statistics
@@ -54,8 +55,25 @@ def summary(samples: list[float]) -> dict[str, float]:
     }
 
 
+@functools.cache
+def cpu_probe() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): a speed index that makes rows from
+    different machines, or the same machine on different days, comparable."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"CPU probe {cpu_probe():.2f} s"
+    )
 
 
 def commit() -> str:
