@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from nscap.activities.models import Course
-from nscap.core.record_fields import NotOneRecord, shared_values
+from nscap.core.record_fields import NotOneRecord, Suggestion, shared_values
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,12 +16,6 @@ if TYPE_CHECKING:
     Viewer = AbstractBaseUser | AnonymousUser | None
 
 SUGGESTIONS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    value: str  # the title, or the key when another course has the same title
-    label: str  # the provider's name
 
 
 def pick_course(text: str, user: Viewer) -> Course:

@@ -21,7 +21,7 @@ from nscap.activities.selectors import (
     filter_events,
 )
 from nscap.core.page_cache import cached_content
-from nscap.core.record_fields import bind_viewer, options_html, suggested_text
+from nscap.core.record_fields import bind_viewer, suggestion_view
 from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.fields import InstitutionField
@@ -175,10 +175,5 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
     )
 
 
-def course_suggestions(request: HttpRequest) -> HttpResponse:
-    """The ``<option>`` elements of a course field's suggestion list (htmx)."""
-    suggestions = suggest_courses(suggested_text(request), request.user)
-    return HttpResponse(
-        options_html((s.value, s.label) for s in suggestions),
-        content_type="text/html; charset=utf-8",
-    )
+# The <option> elements of a course field's suggestions (htmx): the provider beside the title.
+course_suggestions = suggestion_view(suggest_courses)

@@ -10,10 +10,12 @@ as the user types; without JavaScript the text is resolved when the form is sent
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -39,11 +41,6 @@ class SuggestingInput(forms.TextInput):
         )
         html = super().render(name, value, attrs, renderer)
         return format_html('{}<datalist id="{}"></datalist>', html, options_id)
-
-
-def suggested_text(request: Any) -> str:
-    """The typed text of a suggestion request: the parameter named by ``field``, else ``q``."""
-    return request.GET.get(request.GET.get("field") or "q", "")[:200]
 
 
 class NotOneRecord(ValueError):
@@ -99,6 +96,25 @@ def shared_values(records: QuerySet, field: str, values: list[str]) -> set[str]:
     )
 
 
-def options_html(suggestions: Any) -> str:
-    """``<option>`` elements for (value, label) pairs."""
-    return format_html_join("", '<option value="{}">{}</option>', suggestions)
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    value: str  # what the field receives: the record's text, or its key when the text is shared
+    label: str  # shown beside it
+
+
+def suggestion_view(
+    suggest: Callable[[str, Any], list[Suggestion]],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A view answering the ``<option>`` elements of a record field's suggestion list (htmx):
+    ``suggest(text, user)`` for the text in the parameter named by ``field`` (else ``q``)."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        text = request.GET.get(request.GET.get("field") or "q", "")[:200]
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((s.value, s.label) for s in suggest(text, request.user)),
+        )
+        return HttpResponse(options, content_type="text/html; charset=utf-8")
+
+    return view

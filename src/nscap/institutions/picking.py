@@ -8,13 +8,12 @@ suggestions while the user types. Both read only what ``visible_to(user)`` retur
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from nscap.core.record_fields import NotOneRecord, shared_values
+from nscap.core.record_fields import NotOneRecord, Suggestion, shared_values
 from nscap.institutions.choices import LabelKind
 from nscap.institutions.models import Institution, Label
 from nscap.institutions.normalize import normalize_label
@@ -26,12 +25,6 @@ if TYPE_CHECKING:
     Viewer = AbstractBaseUser | AnonymousUser | None
 
 SUGGESTIONS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    value: str  # what the field receives: the name, or the key when another center shares it
-    label: str  # shown beside it: acronym and country
 
 
 def pick_institution(text: str, user: Viewer) -> Institution:

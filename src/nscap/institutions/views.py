@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
-from nscap.core.record_fields import options_html, suggested_text
+from nscap.core.record_fields import suggestion_view
 from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import InstitutionKind
@@ -121,10 +121,6 @@ def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def institution_suggestions(request: HttpRequest) -> HttpResponse:
-    """The ``<option>`` elements of an institution field's suggestion list (htmx)."""
-    suggestions = suggest_institutions(suggested_text(request), request.user)
-    return HttpResponse(
-        options_html((s.value, s.label) for s in suggestions),
-        content_type="text/html; charset=utf-8",
-    )
+# The <option> elements of an institution field's suggestions (htmx): acronym and country beside
+# the name.
+institution_suggestions = suggestion_view(suggest_institutions)
