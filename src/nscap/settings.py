@@ -181,7 +181,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day; stewards sign in again each 
 
 # Brute-force protection (django-axes): failures are counted in the database, so every worker
 # process and host sees the same count. Five failures for one user name from one address lock
-# that pair out for 15 minutes; a successful sign-in resets the count.
+# that pair out for 15 minutes (other addresses still sign in); a success resets the count.
 AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("NSCAP_SIGN_IN_FAILURE_LIMIT", "5"))
@@ -190,6 +190,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# The client address the lockout counts by (and the audit log records): REMOTE_ADDR, or behind
+# NSCAP_TRUSTED_PROXIES reverse proxies the address the outermost saw, read from X-Forwarded-For
+# counted from the right (nscap.accounts.client_address). 0 trusts no forwarded header.
+NSCAP_TRUSTED_PROXIES = int(os.environ.get("NSCAP_TRUSTED_PROXIES", "0") or "0")
+if NSCAP_TRUSTED_PROXIES < 0:
+    raise ValueError("NSCAP_TRUSTED_PROXIES is the number of reverse proxies: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "nscap.accounts.client_address.client_ip"
 
 # Two-factor sign-in (TOTP, django-otp) is required of stewards, superusers and institution
 # admins. The test suite turns the requirement off by default (NSCAP_TESTING) so that tests of
