@@ -16,23 +16,29 @@ from nscap.core.choices import Sensitivity
 
 
 class SignInForm(AuthenticationForm):
-    """User name and password, plus the authenticator code for those who set one up.
+    """User name, password and, for those who set one up, the authenticator code, all at once.
 
-    A wrong code counts as a failed sign-in, so django-axes locks out code guessing too.
+    For an account with a second factor the password alone proves nothing to the person
+    signing in: a wrong password, a missing code and a wrong code all get the same answer
+    ("user name, password or code not correct"), so the form is no oracle for a stolen or
+    guessed password (issue 12, finding 18). Each of them is a failed sign-in that django-axes
+    counts, so guessing codes is locked out like guessing passwords.
     """
 
     otp_token = forms.CharField(
         label=_("Two-factor code"),
         required=False,
         max_length=8,
-        help_text=_("Six digits from your authenticator app (stewards and admins)."),
+        help_text=_("Six digits from your authenticator app, if you set one up."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "otp_missing": _("Enter the six-digit code from your authenticator app."),
-        "otp_invalid": _("That two-factor code is not valid; try the current one."),
+        "invalid_login": _(
+            "The user name, password or two-factor code is not correct. "
+            "Stewards and institution admins give the current code from their app."
+        ),
     }
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -40,21 +46,20 @@ class SignInForm(AuthenticationForm):
         self.otp_device = None
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        user = self.get_user()
-        device = confirmed_device(user)
+        cleaned = super().clean()  # a wrong password raises invalid_login, counted by axes
+        device = confirmed_device(self.get_user())
         if device is None:
             return cleaned
         token = (cleaned.get("otp_token") or "").strip().replace(" ", "")
-        if not token:
-            raise forms.ValidationError(self.error_messages["otp_missing"], code="otp_missing")
-        if not device.verify_token(token):
+        # An empty code is refused without asking the device, so it does not feed its throttle.
+        if not token or not device.verify_token(token):
+            self.user_cache = None
             user_login_failed.send(
                 sender=__name__,
                 credentials={"username": cleaned.get("username", "")},
                 request=self.request,
             )
-            raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+            raise self.get_invalid_login_error()
         self.otp_device = device
         return cleaned
 

@@ -38,7 +38,7 @@ def test_failed_sign_in_is_refused_and_audited(client, contributor):
     response = sign_in(client, "kim", "wrong-password-123")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert b"correct username and password" in response.content
+    assert b"user name, password or two-factor code is not correct" in response.content
     assert AuditEvent.objects.filter(action="accounts.sign_in_failed", username="kim").exists()
 
 
@@ -125,11 +125,12 @@ def test_setup_shows_qr_and_secret_then_verifies(client, steward_user, two_facto
 def test_sign_in_with_device_needs_the_code(client, steward_user, two_factor_on):
     device = TOTPDevice.objects.create(user=steward_user, name="app", confirmed=True)
     missing = sign_in(client, "stew")
-    assert missing.status_code == 200 and b"six-digit code" in missing.content
+    assert missing.status_code == 200 and b"not correct" in missing.content
     wrong = sign_in(client, "stew", otp_token="123456")
-    assert wrong.status_code == 200 and b"not valid" in wrong.content
-    # A wrong code counts as a failed sign-in for the lockout.
-    assert AccessAttempt.objects.get(username="stew").failures_since_start == 1
+    assert wrong.status_code == 200 and b"not correct" in wrong.content
+    assert "_auth_user_id" not in client.session
+    # A missing or wrong code counts as a failed sign-in for the lockout.
+    assert AccessAttempt.objects.get(username="stew").failures_since_start == 2
     right = sign_in(client, "stew", otp_token=code_for(device))
     assert right.status_code == 302
     assert client.get("/contribute/queue/").status_code == 200
