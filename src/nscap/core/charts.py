@@ -8,12 +8,12 @@ Analytics, pages and the API build charts with the same functions, so the figure
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
+
+from nscap.core.csv_files import BYTE_ORDER_MARK, csv_text
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
@@ -72,18 +72,14 @@ class Chart:
         ]
 
     def csv_text(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([c.header for c in self.columns])
-        for row in self.rows:
-            writer.writerow(
-                ["" if row.get(c.field) is None else row.get(c.field) for c in self.columns]
-            )
-        return buffer.getvalue()
+        """The data table as CSV, through the one formula-escaping writer."""
+        header = [c.header for c in self.columns]
+        rows = ([row.get(c.field) for c in self.columns] for row in self.rows)
+        return csv_text([header, *rows], lineterminator="\n")
 
     def csv_data_url(self) -> str:
         """The table as a CSV download link that works without JavaScript."""
-        return "data:text/csv;charset=utf-8," + quote("\ufeff" + self.csv_text())
+        return "data:text/csv;charset=utf-8," + quote(BYTE_ORDER_MARK + self.csv_text())
 
 
 def vega_lite(

@@ -7,7 +7,8 @@ writes JSON when a text itself contains ``;`` or parentheses, so that nothing is
 
 Cells that start with ``= + - @``, a tab or a carriage return would run as formulas in a
 spreadsheet (CSV injection): export prefixes them with ``'`` and import removes that prefix
-again, so export then import gives back the same values.
+again, so export then import gives back the same values. The rule lives with the one CSV writer
+(``nscap.core.csv_files``), which the XLSX export uses too; ``read_cell`` undoes it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nscap.core.csv_files import unescape_formula
 from nscap.interchange.fields import FieldSpec
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = ";"
 TRUE_WORDS = {"true", "yes", "y", "1", "t", "是", "はい", "예", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "f", "否", "いいえ", "아니오"}
@@ -27,25 +28,6 @@ FALSE_WORDS = {"false", "no", "n", "0", "f", "否", "いいえ", "아니오"}
 
 class CellError(ValueError):
     """A cell cannot be read; the message says how to write it."""
-
-
-def escape_formula(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (and to text that already
-    looks escaped, so that ``unescape_formula`` gives it back unchanged)."""
-    if not text:
-        return text
-    if text[0] in FORMULA_STARTS or (
-        text[0] == "'" and len(text) > 1 and (text[1] in FORMULA_STARTS or text[1] == "'")
-    ):
-        return "'" + text
-    return text
-
-
-def unescape_formula(text: str) -> str:
-    """Undo ``escape_formula``."""
-    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_STARTS or text[1] == "'"):
-        return text[1:]
-    return text
 
 
 def _items(text: str) -> list[str]:

@@ -8,11 +8,11 @@ so exporting and importing the same file changes nothing.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from nscap.contributions.record_types import PREFETCH, RECORD_TYPES, RecordType
-from nscap.interchange.cells import escape_formula, write_cell
+from nscap.core.csv_files import csv_bytes, escape_formula
+from nscap.interchange.cells import write_cell
 from nscap.interchange.fields import field_specs
 from nscap.interchange.snapshots import VisibleKeys, visible_snapshot
 
@@ -105,25 +106,31 @@ def records(user: Any, record_type: RecordType, visible: VisibleKeys) -> Iterato
         yield visible_snapshot(record_type, instance, visible)
 
 
-def _row(record_type: RecordType, values: dict) -> list:
+def _cells(record_type: RecordType, values: dict) -> list:
+    """One record's cells in column order, without the control characters XLSX refuses;
+    not yet formula-escaped (the CSV writer escapes, ``_xlsx_row`` for the workbook)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     cells = []
     for spec in field_specs(record_type):
         cell = write_cell(spec, values.get(spec.name))
         if isinstance(cell, str):
-            cell = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", cell))
+            cell = ILLEGAL_CHARACTERS_RE.sub("", cell)
         cells.append(cell)
     return cells
 
 
+def _xlsx_row(record_type: RecordType, values: dict) -> list:
+    return [
+        escape_formula(cell) if isinstance(cell, str) else cell
+        for cell in _cells(record_type, values)
+    ]
+
+
 def _csv(user: Any, record_type: RecordType, visible: VisibleKeys) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([spec.name for spec in field_specs(record_type)])
-    for values in records(user, record_type, visible):
-        writer.writerow(["" if c is None else c for c in _row(record_type, values)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    header = [spec.name for spec in field_specs(record_type)]
+    rows = (_cells(record_type, values) for values in records(user, record_type, visible))
+    return csv_bytes(chain([header], rows))
 
 
 def export_csv(user: Any, types: list[str]) -> tuple[bytes, str]:
@@ -149,7 +156,7 @@ def export_xlsx(user: Any, types: list[str]) -> tuple[bytes, str]:
         sheet = workbook.create_sheet(name)
         sheet.append([spec.name for spec in field_specs(record_type)])
         for values in records(user, record_type, visible):
-            sheet.append(_row(record_type, values))
+            sheet.append(_xlsx_row(record_type, values))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue(), FORMATS["xlsx"][0]

@@ -14,8 +14,6 @@ institution, or more than one, is an error listing the candidates.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +28,7 @@ from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
 from nscap.contributions.models import Change, Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
+from nscap.core.csv_files import csv_bytes
 from nscap.institutions.normalize import normalize_label
 from nscap.institutions.resolution import resolve_label
 from nscap.interchange.cells import CellError, read_cell
@@ -563,18 +562,7 @@ def submit(user: Any, plan: ImportPlan, name: str, comment: str = "") -> Changes
 
 
 def errors_csv(errors: list[RowError]) -> bytes:
-    """The error report as CSV (UTF-8 with a BOM, so that Excel reads it)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["sheet", "row", "column", "cell", "value", "message"])
-    for err in errors:
-        writer.writerow(
-            [err.sheet, err.row or "", err.column, err.cell, _safe(err.value), err.message]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _safe(text: str) -> str:
-    from nscap.interchange.cells import escape_formula
-
-    return escape_formula(text)
+    """The error report as CSV (UTF-8 with a BOM, so that Excel reads it; cells escaped)."""
+    header = ["sheet", "row", "column", "cell", "value", "message"]
+    rows = [[e.sheet, e.row or "", e.column, e.cell, e.value, e.message] for e in errors]
+    return csv_bytes([header, *rows])

@@ -7,7 +7,6 @@ with what the import accepts.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from nscap.contributions.record_types import RECORD_TYPES
+from nscap.core.csv_files import csv_bytes
 from nscap.interchange.fields import KIND_TEXT, FieldSpec, field_help, field_specs
 
 LANGUAGES = ("en", "zh-hans")
@@ -119,23 +119,17 @@ def template_xlsx(user: Any = None) -> bytes:
     return out.getvalue()
 
 
-def _csv_bytes(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def template_csv_zip(user: Any = None) -> bytes:
     """The CSV template: fields.csv and one <record_type>.csv with its header row each."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             f"{FIELDS_SHEET}.csv",
-            _csv_bytes([[line] for line in introduction()] + [[]] + explanation_rows(user)),
+            csv_bytes([[line] for line in introduction()] + [[]] + explanation_rows(user)),
         )
         for name, record_type in RECORD_TYPES.items():
             archive.writestr(
-                f"{name}.csv", _csv_bytes([[spec.name for spec in field_specs(record_type)]])
+                f"{name}.csv", csv_bytes([[spec.name for spec in field_specs(record_type)]])
             )
     return out.getvalue()
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nscap.contributions.record_types import RECORD_TYPES
-from nscap.interchange.cells import (
-    CellError,
-    escape_formula,
-    read_cell,
-    unescape_formula,
-    write_cell,
-)
+from nscap.core.csv_files import escape_formula, unescape_formula
+from nscap.interchange.cells import CellError, read_cell, write_cell
 from nscap.interchange.fields import field_specs
 
 

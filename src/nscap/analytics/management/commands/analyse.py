@@ -6,8 +6,6 @@ as the pages and ``/api/analytics/...``; JSON is the API's response body, byte f
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from nscap.analytics.api import json_body
 from nscap.analytics.schemas import AchievementsSchema, GapReportSchema
 from nscap.analytics.selectors import achievements_report, check_region, gaps_report
+from nscap.core.csv_files import csv_text
 
 RANGE_FIELDS = ("demand", "supply", "gap", "coverage")
 GAP_COLUMNS = (
@@ -59,27 +58,23 @@ def _viewer(username: str | None) -> Any:
 
 
 def gap_csv(report: dict) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """The gap rows as CSV (the one formula-escaping writer), ranges as value, low, high."""
     ranges = [f"{name}{suffix}" for name in RANGE_FIELDS for suffix in ("", "_low", "_high")]
-    writer.writerow([*GAP_COLUMNS, *ranges, "stated_coverage", "stated_coverage_qualifier"])
+    rows = [[*GAP_COLUMNS, *ranges, "stated_coverage", "stated_coverage_qualifier"]]
     for row in report["rows"]:
         values = [row[c] for c in GAP_COLUMNS]
         for name in RANGE_FIELDS:
             values += [row[name]["value"], row[name]["low"], row[name]["high"]]
         stated = row["stated_coverage"]
         values += [stated["value"] if stated else "", row["stated_coverage_qualifier"]]
-        writer.writerow(["" if v is None else v for v in values])
-    return buffer.getvalue()
+        rows.append(values)
+    return csv_text(rows, lineterminator="\n")
 
 
 def achievements_csv(report: dict) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ACHIEVEMENT_COLUMNS)
-    for row in report["rows"]:
-        writer.writerow(["" if row[c] is None else row[c] for c in ACHIEVEMENT_COLUMNS])
-    return buffer.getvalue()
+    """The achievement rows as CSV (the one formula-escaping writer)."""
+    rows = [ACHIEVEMENT_COLUMNS, *([row[c] for c in ACHIEVEMENT_COLUMNS] for row in report["rows"])]
+    return csv_text(rows, lineterminator="\n")
 
 
 class Command(BaseCommand):
