@@ -194,9 +194,12 @@ AXES_VERBOSE = False
 # The client address the lockout counts by (and the audit log records): REMOTE_ADDR, or behind
 # NSCAP_TRUSTED_PROXIES reverse proxies the address the outermost saw, read from X-Forwarded-For
 # counted from the right (nscap.accounts.client_address). 0 trusts no forwarded header.
-NSCAP_TRUSTED_PROXIES = int(os.environ.get("NSCAP_TRUSTED_PROXIES", "0") or "0")
-if NSCAP_TRUSTED_PROXIES < 0:
-    raise ValueError("NSCAP_TRUSTED_PROXIES is the number of reverse proxies: 0 or more.")
+_trusted_proxies = os.environ.get("NSCAP_TRUSTED_PROXIES", "").strip() or "0"
+if not _trusted_proxies.isdigit():
+    raise ValueError(
+        f"NSCAP_TRUSTED_PROXIES={_trusted_proxies!r}: the number of reverse proxies, 0 or more."
+    )
+NSCAP_TRUSTED_PROXIES = int(_trusted_proxies)
 AXES_CLIENT_IP_CALLABLE = "nscap.accounts.client_address.client_ip"
 
 # Two-factor sign-in (TOTP, django-otp) is required of stewards, superusers and institution

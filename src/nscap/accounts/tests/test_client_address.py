@@ -6,6 +6,10 @@ Every request here comes from REMOTE_ADDR 127.0.0.1, as behind the documented ng
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
@@ -104,3 +108,18 @@ def test_client_ip(settings, proxies, header, expected):
 
 def test_client_ip_without_a_request():
     assert client_ip(None) is None
+
+
+@pytest.mark.parametrize("value", ["x", "-1"])
+def test_a_bad_proxy_count_stops_the_start_with_a_clear_message(value, tmp_path):
+    env = {**os.environ, "NSCAP_TRUSTED_PROXIES": value, "NSCAP_DATA_DIR": str(tmp_path)}
+    env["DJANGO_SETTINGS_MODULE"] = "nscap.test_settings"
+    result = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-c", "from django.conf import settings; settings.NSCAP_TRUSTED_PROXIES"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"NSCAP_TRUSTED_PROXIES={value!r}" in result.stderr
