@@ -90,3 +90,12 @@ def test_accounts_without_a_device_sign_in_with_the_password(client, contributor
         client.post("/accounts/sign-in/", {"username": "kim", "password": PASSWORD}).status_code
         == 302
     )
+
+
+def test_the_one_answer_speaks_chinese(client, device):
+    response = client.post(
+        "/accounts/sign-in/",
+        {"username": "stew", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert "用户名、密码或双因素验证码不正确" in response.content.decode()
