@@ -258,3 +258,31 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# --- Content-Security-Policy (django-csp; issue 12, #2) -------------------------------------
+# No inline script, no inline style, no eval, nothing from other origins: a stored XSS that
+# slips past autoescaping still cannot run. Charts draw with vega-embed's expression
+# interpreter (no eval) and link their stylesheets; htmx's indicator styles are in nscap.css;
+# /api/docs (ninja's Swagger UI) loads its own static scripts. tests/browser/test_csp.py opens
+# each kind of page in Chromium and fails on any CSP violation.
+from csp.constants import NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # PNG exports and Swagger UI's icons are data: images
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of Content-Security-Policy ---------------------------------------------------------

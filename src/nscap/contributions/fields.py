@@ -1,4 +1,4 @@
-"""Field types shared by the record schemas: keys, partial dates, countries, sensitivities."""
+"""Field types shared by the record schemas: keys, partial dates, countries, web addresses."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import re
 from typing import Annotated
 
 import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from pydantic import AfterValidator, Field, StringConstraints
 
+from nscap.core.links import LINK_SCHEMES
 from nscap.core.partial_dates import PartialDate
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$|^[a-z0-9]$"
@@ -21,6 +24,23 @@ def _partial_date(value: str) -> str:
 def _country(value: str) -> str:
     if value and (value != value.upper() or pycountry.countries.get(alpha_2=value) is None):
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (such as JP)")
+    return value
+
+
+# A stored address becomes a link on the site, so only schemes that cannot run code are taken:
+# ``javascript:`` or ``data:`` would be a live script in every visitor's browser (issue 12, #9).
+_WEB_ADDRESS = URLValidator(schemes=sorted(LINK_SCHEMES - {"mailto"}))
+
+
+def _web_address(value: str) -> str:
+    if not value:
+        return value
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError:
+        raise ValueError(
+            "enter an http:// or https:// address (such as https://example.org/report.pdf)"
+        ) from None
     return value
 
 
@@ -47,3 +67,11 @@ Country = Annotated[
     Field(description="ISO 3166-1 alpha-2 code, or empty", examples=["JP"]),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+WebAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_web_address),
+    Field(
+        description="An http:// or https:// address, or empty", examples=["https://example.org/"]
+    ),
+]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType
-from nscap.contributions.fields import Country, Key, PartialDateText, Text
+from nscap.contributions.fields import Country, Key, PartialDateText, Text, WebAddress
 from nscap.core.choices import Qualifier, Sensitivity
 from nscap.institutions.choices import (
     InstitutionKind,
@@ -54,7 +54,7 @@ class InstitutionInput(RecordInput):
     parent: Key | None = None
     parent_role: ParentRole | None = None
     parent_relation: Text = Field("", max_length=300)
-    website: Text = ""
+    website: WebAddress = ""
     description: Text = ""
     labels: list[LabelInput] = Field(default_factory=list)
     same_as: Key | None = Field(
@@ -186,6 +186,6 @@ class SourceInput(RecordInput):
     authors: Text = Field("", max_length=500)
     publisher: Text = Field("", max_length=300)
     published: PartialDateText | None = None
-    url: Text = Field("", max_length=200)
+    url: WebAddress = ""
     language: Text = Field("en", max_length=35)
     owner: Key | None = None

@@ -8,7 +8,6 @@ Analytics, pages and the API build charts with the same functions, so the figure
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
@@ -53,9 +52,6 @@ class Chart:
     @property
     def spec_id(self) -> str:
         return f"chart-{self.name}-spec"
-
-    def spec_json(self) -> str:
-        return json.dumps(self.spec, ensure_ascii=False, default=str)
 
     def table_rows(self) -> list[list[tuple[Any, str]]]:
         """Each row as (value, link) pairs in column order, for the template; a value not given

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from nscap.core import links
 from nscap.core.choices import DatePrecision, Qualifier
 from nscap.core.partial_dates import PartialDate
 
@@ -201,3 +202,9 @@ def localized(record) -> str:
             if label.kind == "name" and label.language.lower().startswith("zh"):
                 return label.text
     return name
+
+
+@register.simple_tag
+def external_link(url: str | None, text: str | None = None) -> str:
+    """A link to an address somebody typed, or plain text when its scheme could run code."""
+    return links.external_link(url, text)

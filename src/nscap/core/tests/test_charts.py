@@ -27,7 +27,29 @@ def test_spec_is_complete_vega_lite_with_inline_data():
     spec = vega_lite(title="T", values=[{"a": 1}], mark="bar", encoding={"x": {"field": "a"}})
     assert spec["$schema"].endswith("vega-lite/v6.json")
     assert spec["data"] == {"values": [{"a": 1}]}
-    assert json.loads(Chart("n", "T", spec, [], []).spec_json()) == spec
+    assert _spec_in_page(Chart("n", "T", spec, [], [])) == spec
+
+
+def _spec_in_page(chart: Chart) -> dict:
+    """The spec as charts.js reads it: the text of the page's JSON script element."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string("core/_chart.html", {"chart": chart})
+    opening = f'<script id="{chart.spec_id}" type="application/json">'
+    text = html[html.index(opening) + len(opening) :]
+    return json.loads(text[: text.index("</script>")])
+
+
+def test_a_closing_script_tag_in_data_cannot_leave_the_spec():
+    """Issue 12, #2: an institution called ``</script><script>...`` ran for every visitor."""
+    payload = "</script><script>alert(1)</script>"
+    spec = vega_lite(title=payload, values=[{"name": payload}], mark="bar", encoding={})
+    chart = Chart("xss", payload, spec, [Column("name", "Name")], [{"name": payload}])
+    from django.template.loader import render_to_string
+
+    html = render_to_string("core/_chart.html", {"chart": chart})
+    assert payload not in html and "<script>alert" not in html
+    assert _spec_in_page(chart) == spec
 
 
 @pytest.mark.django_db

@@ -22,7 +22,17 @@
       return;
     }
     var spec = JSON.parse(specNode.textContent);
-    var options = { actions: false, renderer: "svg", mode: figure.dataset.grammar || "vega-lite" };
+    // The Content-Security-Policy allows neither eval nor inline style: `ast` makes vega-embed
+    // evaluate expressions with its bundled interpreter instead of new Function(), and its
+    // stylesheets come from vega-embed.css instead of injected <style> elements.
+    var options = {
+      actions: false,
+      renderer: "svg",
+      mode: figure.dataset.grammar || "vega-lite",
+      ast: true,
+      defaultStyle: false,
+      tooltip: { disableDefaultStyle: true }
+    };
     window.vegaEmbed(target, spec, options).then(function (result) {
       figure.dataset.state = "drawn";
       figure.querySelectorAll(".chart-export").forEach(function (button) {
