@@ -183,3 +183,22 @@ def test_file_name_on_disk_comes_from_the_token_not_the_upload(imports, world):
     token = _upload(client, csv_bytes(ROWS), name="../../training_event.csv").context["token"]
     assert _files(imports) == [f"{token}.csv"]
     assert sorted(path.name for path in imports.parent.iterdir()) == ["imports"]
+
+
+def test_a_huge_error_report_is_cut_to_keep_the_session_small(imports, world):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from nscap.interchange.importer import RowError, errors_csv
+
+    request = RequestFactory().post("/data/import/")
+    request.user, request.session = world.contributor, SessionStore()
+    upload = uploads.PendingUpload("tok", "big.csv", ".csv", "", "", world.contributor.pk)
+    # Random values: a report that does not compress away.
+    rows = [RowError("s", n, "title", os.urandom(40).hex(), "too long") for n in range(20_000)]
+    uploads.discard(request, upload, errors_csv(rows))
+    stored = request.session[uploads.SESSION_KEY]["tok"]["errors"]
+    assert len(stored) < uploads.ERROR_REPORT_MAX_BYTES * 4 / 3 + 4  # base64 of the cap
+    report = uploads.error_report(request, "tok").decode("utf-8-sig")
+    assert report.startswith("sheet,row,column") and report.rstrip().endswith("fit)")
+    assert 100 < len(report.splitlines()) < 20_000
