@@ -12,6 +12,7 @@ DEFAULTS = {
     "NSCAP_IMPORT_MAX_ROWS": 200_000,  # data rows over all sheets
     "NSCAP_IMPORT_MAX_UNCOMPRESSED_BYTES": 200 * 1024 * 1024,  # XLSX: sum of its parts, unzipped
     "NSCAP_IMPORT_MAX_ZIP_ENTRIES": 500,  # XLSX: parts in the zip
+    "NSCAP_IMPORT_UPLOAD_TTL": 24 * 60 * 60,  # seconds a checked upload waits for its submit
 }
 
 

@@ -16,6 +16,8 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -135,6 +137,32 @@ def _refuse_dtds(archive: zipfile.ZipFile) -> None:
             )
 
 
+@contextmanager
+def _damaged(what: str) -> Iterator[None]:
+    """Whatever reading a damaged or hostile archive raises becomes a ReadError that says so.
+
+    Why catch everything: zipfile, zlib and openpyxl raise many kinds on bad bytes
+    (``BadZipFile`` for a wrong CRC or a size the directory understates, ``zlib.error`` and
+    ``EOFError`` for broken or cut-off data, ``NotImplementedError`` for an unknown compression,
+    ``RuntimeError`` for encryption, ``KeyError`` for a missing part, XML parse errors, ...),
+    none of them is a server error, and a list of them would miss the next one. Only our own
+    ``ReadError`` (a limit, an XML bomb) passes through as it is.
+    """
+    try:
+        yield
+    except ReadError:
+        raise
+    except Exception as exc:  # every kind: see the docstring
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise ReadError(
+            _(
+                "The %(what)s is damaged or not what its name says and cannot be read "
+                "(%(detail)s). Save it again from the spreadsheet program and upload it again."
+            )
+            % {"what": what, "detail": detail}
+        ) from exc
+
+
 def read_xlsx(data: bytes, budget: _RowBudget) -> list[Sheet]:
     """Every sheet of a workbook, within the zip and row limits."""
     import openpyxl
@@ -143,34 +171,22 @@ def read_xlsx(data: bytes, budget: _RowBudget) -> list[Sheet]:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise ReadError(_("The file is not a valid XLSX workbook (not a zip).")) from exc
-    with archive:
-        _check_zip(archive, _("workbook"))
-        _refuse_dtds(archive)
-    try:
+    with _damaged(_("XLSX workbook")):
+        with archive:
+            _check_zip(archive, _("workbook"))
+            _refuse_dtds(archive)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ReadError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for broken or hostile files
-        raise ReadError(
-            _("The XLSX workbook cannot be read: %(error)s") % {"error": type(exc).__name__}
-        ) from exc
-    sheets = []
-    try:
-        for worksheet in workbook.worksheets:
-            name = worksheet.title
-            if name.strip().lower() in EXPLANATION_SHEETS:
-                continue
-            sheet = Sheet(name, name.strip() if name.strip() in RECORD_TYPES else None)
-            sheet.letters = True
-            sheets.append(_table(sheet, worksheet.iter_rows(values_only=True), budget))
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise ReadError(
-            _("The XLSX workbook cannot be read: %(error)s") % {"error": type(exc).__name__}
-        ) from exc
-    finally:
-        workbook.close()
+        sheets = []
+        try:
+            for worksheet in workbook.worksheets:
+                name = worksheet.title
+                if name.strip().lower() in EXPLANATION_SHEETS:
+                    continue
+                sheet = Sheet(name, name.strip() if name.strip() in RECORD_TYPES else None)
+                sheet.letters = True
+                sheets.append(_table(sheet, worksheet.iter_rows(values_only=True), budget))
+        finally:
+            workbook.close()
     return sheets
 
 
@@ -200,10 +216,9 @@ def read_csv(
 
 def read_csv_zip(data: bytes, budget: _RowBudget, encoding: str | None) -> list[Sheet]:
     """A zip of CSV files, one per record type (the CSV template)."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    with archive:
+    sheets = []
+    with _damaged(_("zip file")), zipfile.ZipFile(io.BytesIO(data)) as archive:
         _check_zip(archive, _("zip file"))
-        sheets = []
         for entry in archive.infolist():
             if entry.is_dir() or not entry.filename.lower().endswith(".csv"):
                 continue
@@ -234,10 +249,7 @@ def read_file(
     if suffix == ".xlsx" or (is_zip and suffix not in (".zip", ".csv")):
         return read_xlsx(data, budget)
     if suffix == ".zip" or is_zip:
-        try:
-            return read_csv_zip(data, budget, encoding)
-        except zipfile.BadZipFile as exc:
-            raise ReadError(_("The file is not a valid zip file.")) from exc
+        return read_csv_zip(data, budget, encoding)
     if suffix in (".csv", ".txt", ".tsv", ""):
         return [read_csv(name, data, budget, record_type, encoding)]
     raise ReadError(

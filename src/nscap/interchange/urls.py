@@ -11,5 +11,6 @@ urlpatterns = [
     path("import/", views.upload, name="upload"),
     path("import", views.upload),
     path("import/<str:token>/submit/", views.submit, name="submit"),
+    path("import/<str:token>/cancel/", views.cancel, name="cancel"),
     path("import/<str:token>/errors.csv", views.error_report, name="errors"),
 ]

@@ -2,17 +2,14 @@
 
 Views stay thin: reading and checking is ``importer``, writing is ``contributions.services``
 (through ``importer.submit``), reading records is ``exporter`` (through ``visible_to``).
-An uploaded file is kept on disk between the check and the submit, under the data directory,
-named by a random token that only the uploader's session knows.
+An uploaded file is kept on disk between the check and the submit only while a checked import
+waits, and never past its expiry (``uploads`` states the rule and who may use it).
 """
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path, PurePath
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,13 +20,12 @@ from django.views.decorators.http import require_POST
 from nscap.accounts.selectors import can_contribute
 from nscap.contributions.errors import NotAllowed
 from nscap.contributions.record_types import RECORD_TYPES
-from nscap.interchange import exporter, importer
+from nscap.interchange import exporter, importer, uploads
 from nscap.interchange.encodings import LEGACY_ENCODINGS
 from nscap.interchange.limits import limit
 from nscap.interchange.readers import ReadError
 from nscap.interchange.template_files import TEMPLATES
 
-SESSION_KEY = "nscap_interchange_uploads"
 SHOWN_ERRORS = 500
 ENCODINGS = ("utf-8", "utf-16", *LEGACY_ENCODINGS)
 
@@ -98,27 +94,18 @@ def _refuse(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied(message)
 
 
-def _upload_dir() -> Path:
-    directory = Path(settings.DATA_DIR) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _stored(request: HttpRequest, token: str) -> dict[str, str]:
-    upload = request.session.get(SESSION_KEY, {}).get(token)
-    if upload is None or not Path(upload["path"]).exists():
-        raise Http404(_("This upload is no longer here; upload the file again."))
-    return upload
-
-
-def _plan(request: HttpRequest, upload: dict[str, str], dry_run: bool = True, comment: str = ""):
-    data = Path(upload["path"]).read_bytes()
+def _plan(
+    request: HttpRequest,
+    upload: uploads.PendingUpload,
+    dry_run: bool = True,
+    comment: str = "",
+) -> importer.ImportResult:
     return importer.run_import(
         request.user,
-        upload["name"],
-        data,
-        record_type=upload.get("record_type") or None,
-        encoding=upload.get("encoding") or None,
+        upload.name,
+        upload.path.read_bytes(),
+        record_type=upload.record_type or None,
+        encoding=upload.encoding or None,
         dry_run=dry_run,
         comment=comment,
     )
@@ -149,37 +136,52 @@ def upload(request: HttpRequest) -> HttpResponse:
             "limit": limit("NSCAP_IMPORT_MAX_BYTES") // 2**20,
         }
         return render(request, "interchange/upload.html", context, status=400)
-    token = secrets.token_urlsafe(16)
-    name = PurePath(uploaded.name or "upload").name[:200]
-    path = _upload_dir() / f"{token}{PurePath(name).suffix.lower()[:10]}"
-    with path.open("wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    record_type = request.POST.get("record_type") or ""
     encoding = request.POST.get("encoding") or ""
-    if encoding and encoding not in ENCODINGS:
+    if encoding not in ENCODINGS:
         encoding = ""
-    stored = {"path": str(path), "name": name, "record_type": record_type, "encoding": encoding}
-    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: stored}
-    return _report(request, token, stored, context)
-
-
-def _report(
-    request: HttpRequest, token: str, upload: dict[str, str], context: dict
-) -> HttpResponse:
+    upload = uploads.save(request, uploaded, request.POST.get("record_type") or "", encoding)
     try:
-        result = _plan(request, upload)
+        result = _checked(request, upload)
     except ReadError as exc:
         context["read_error"] = str(exc)
         return render(request, "interchange/upload.html", context, status=400)
     except NotAllowed:
         return _refuse(request)
-    plan = result.plan
+    return _report(request, upload, result.plan, context)
+
+
+def _waits(plan: importer.ImportPlan) -> bool:
+    return plan.ok and bool(plan.changes)
+
+
+def _checked(
+    request: HttpRequest, upload: uploads.PendingUpload, dry_run: bool = True, comment: str = ""
+) -> importer.ImportResult:
+    """Run the import on a kept upload. Unless it is a dry run that now waits for its submit,
+    the file is deleted whatever happened: submitted, refused (its error report is kept),
+    nothing to import, or an exception."""
+    result = None
+    try:
+        result = _plan(request, upload, dry_run, comment)
+        return result
+    finally:
+        if not (dry_run and result is not None and _waits(result.plan)):
+            errors = result.plan.errors if result is not None else []
+            uploads.discard(request, upload, importer.errors_csv(errors) if errors else None)
+
+
+def _report(
+    request: HttpRequest,
+    upload: uploads.PendingUpload,
+    plan: importer.ImportPlan,
+    context: dict,
+) -> HttpResponse:
     context.update(
         {
-            "token": token,
-            "name": upload["name"],
+            "token": upload.token,
+            "name": upload.name,
             "plan": plan,
+            "may_submit": _waits(plan),
             "errors": plan.errors[:SHOWN_ERRORS],
             "more_errors": max(0, len(plan.errors) - SHOWN_ERRORS),
             "counts": plan.counts_by_type(),
@@ -195,18 +197,16 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
     """Submit a checked upload as one changeset (checked again: the registry may have moved)."""
     if not can_contribute(request.user):
         return _refuse(request)
-    upload = _stored(request, token)
+    upload = uploads.pending(request, token)
     try:
-        result = _plan(request, upload, dry_run=False, comment=request.POST.get("comment", ""))
+        result = _checked(request, upload, dry_run=False, comment=request.POST.get("comment", ""))
     except ReadError as exc:
         messages.error(request, str(exc))
         return redirect("interchange:upload")
+    except NotAllowed:
+        return _refuse(request)
     if not result.plan.ok:
-        return _report(request, token, upload, {"record_types": list(RECORD_TYPES)})
-    Path(upload["path"]).unlink(missing_ok=True)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
+        return _report(request, upload, result.plan, {"record_types": list(RECORD_TYPES)})
     if result.changeset is None:
         messages.info(request, _("Nothing to import: every row matches the registry already."))
         return redirect("interchange:upload")
@@ -219,15 +219,19 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Drop a checked upload instead of submitting it: the file is deleted at once."""
+    uploads.discard(request, uploads.pending(request, token))
+    messages.info(request, _("The upload was cancelled and its file deleted."))
+    return redirect("interchange:upload")
+
+
+@login_required
 def error_report(request: HttpRequest, token: str) -> HttpResponse:
-    """The errors of a checked upload as a CSV file."""
+    """The errors of a refused upload as a CSV file (kept in the session; the file is gone)."""
     if not can_contribute(request.user):
         return _refuse(request)
-    upload = _stored(request, token)
-    try:
-        errors = _plan(request, upload).plan.errors
-    except ReadError as exc:
-        errors = [importer.RowError(upload["name"], None, "", "", str(exc))]
     return _attachment(
-        importer.errors_csv(errors), "text/csv; charset=utf-8", "nscap-import-errors.csv"
+        uploads.error_report(request, token), "text/csv; charset=utf-8", "nscap-import-errors.csv"
     )
