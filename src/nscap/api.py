@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from nscap.accounts.api_auth import read_auth
 from nscap.core.api_errors import install_error_handlers
 from nscap.core.api_support import add_etag
+from nscap.core.request_limits import JsonParser
 
 
 class RegistryAPI(NinjaAPI):
@@ -79,6 +80,7 @@ api = RegistryAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
     auth=read_auth(),
+    parser=JsonParser(),  # size and nesting limits on JSON bodies (core.request_limits)
 )
 install_error_handlers(api)
 
