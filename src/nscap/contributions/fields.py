@@ -1,4 +1,4 @@
-"""Field types shared by the record schemas: keys, partial dates, countries, sensitivities."""
+"""Field types shared by the record schemas: keys, partial dates, countries, counts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 import pycountry
 from pydantic import AfterValidator, Field, StringConstraints
 
+from nscap.core.api_support import POSITIVE_INTEGER_MAX
 from nscap.core.partial_dates import PartialDate
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$|^[a-z0-9]$"
@@ -47,3 +48,9 @@ Country = Annotated[
     Field(description="ISO 3166-1 alpha-2 code, or empty", examples=["JP"]),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+# Every integer a schema accepts is bounded by its column's range, so an out-of-range number is
+# a field error at proposal time, on every path (form, API, import), and never a changeset whose
+# approval fails (issue 12, finding 13). The suite checks that every integer field of every
+# record schema has bounds that fit its column (contributions/tests/test_integer_bounds.py).
+Count = Annotated[int, Field(ge=0, le=POSITIVE_INTEGER_MAX)]
