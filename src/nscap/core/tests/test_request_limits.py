@@ -99,3 +99,31 @@ def test_an_oversized_web_form_is_a_413_page(client):
     assert response.status_code == 413
     assert b"larger than this server accepts" in response.content
     assert b"<html" in response.content
+
+
+def test_ninjas_parser_applies_the_same_limits(rf):
+    from nscap.api import api
+    from nscap.core.request_limits import BodyRefused, JsonParser
+
+    assert isinstance(api.parser, JsonParser)
+    deep = rf.post("/api/x", nested(1000), content_type="application/json")
+    with pytest.raises(BodyRefused) as refused:
+        api.parser.parse_body(deep)
+    assert refused.value.status == 400
+    assert api.parser.parse_body(rf.post("/api/x", '{"a": [1]}', content_type="application/json"))
+
+
+def test_every_operation_that_reads_a_body_documents_413_and_the_400(client):
+    schema = client.get("/api/schema").json()
+    writes = [
+        (path, method, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch")
+    ]
+    assert writes
+    for path, method, operation in writes:
+        assert "413" in operation["responses"], f"{method} {path}"
+        body_400 = operation["responses"]["400"]["content"]["application/json"]["schema"]
+        refs = [alt["$ref"] for alt in body_400.get("anyOf", [body_400])]
+        assert "#/components/schemas/MessageSchema" in refs, f"{method} {path}"
