@@ -24,6 +24,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja.parser import Parser
 
 # The deepest record body is three levels (an event, its partners, one partner); 32 leaves room
@@ -112,11 +113,11 @@ def refusal_response(request: HttpRequest, exc: BodyRefused) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Django's handler400: a body over the size limit is a 413 with a message saying so."""
+    """Django's handler400: a body over the size limit is a 413 saying so; any other refused
+    request (a disallowed host, too many fields) keeps Django's plain page, or JSON for the API.
+    """
     if isinstance(exception, RequestDataTooBig):
         return refusal_response(request, BodyRefused(413, too_large_message()))
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
-    return render(
-        request, "request_refused.html", {"message": _("The request cannot be read.")}, status=400
-    )
+    return defaults.bad_request(request, exception)

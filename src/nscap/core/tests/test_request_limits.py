@@ -127,3 +127,10 @@ def test_every_operation_that_reads_a_body_documents_413_and_the_400(client):
         body_400 = operation["responses"]["400"]["content"]["application/json"]["schema"]
         refs = [alt["$ref"] for alt in body_400.get("anyOf", [body_400])]
         assert "#/components/schemas/MessageSchema" in refs, f"{method} {path}"
+
+
+@pytest.mark.parametrize(("path", "json_body"), [("/", False), ("/api/events", True)])
+def test_other_bad_requests_keep_a_plain_400(path, json_body):
+    response = Client(raise_request_exception=False).get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert (response["Content-Type"] == "application/json") is json_body
