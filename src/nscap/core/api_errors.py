@@ -139,5 +139,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def body_too_large(request, exc: RequestDataTooBig):
-        # Whoever read ``request.body`` first (ninja's parser, a handler): 413, not a 500.
+        # Whoever read the body first without ``read_json`` (a future handler): 413, not a 500.
         return api.create_response(request, {"detail": too_large_message()}, status=413)

@@ -134,3 +134,20 @@ def test_other_bad_requests_keep_a_plain_400(path, json_body):
     response = Client(raise_request_exception=False).get(path, headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert (response["Content-Type"] == "application/json") is json_body
+
+
+def test_no_code_reads_a_request_body_but_the_limited_reader():
+    """``request.body`` read anywhere else would skip the depth check (and the 413 message)."""
+    from pathlib import Path
+
+    import nscap
+
+    root = Path(nscap.__file__).parent
+    readers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "request_limits.py"
+        and "request.body" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == []
