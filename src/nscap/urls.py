@@ -22,3 +22,5 @@ urlpatterns = [
 
 # Every refusal is written to the audit log (accounts.audit) before the 403 page.
 handler403 = "nscap.accounts.views.permission_denied"
+# A body over the size limit is a 413 with a message, not a bare 400 (core.request_limits).
+handler400 = "nscap.core.request_limits.bad_request"

@@ -16,7 +16,7 @@ from nscap.core.api_support import QueryErrorSchema, Ref, check_query
 router = Router(tags=["analytics"])
 
 
-class NetworkSchema(Schema):
+class CollaborationNetworkSchema(Schema):
     """Network-wide measures over the visible institution-to-institution claims."""
 
     institutions: int = Field(description="Institutions in the collaboration graph.")
@@ -54,7 +54,7 @@ class InstitutionDepthSchema(Schema):
 
 class CollaborationAnalyticsSchema(Schema):
     depth_scale: dict[str, int] = Field(description="The depth (1–5) of each collaboration type.")
-    network: NetworkSchema
+    network: CollaborationNetworkSchema
     institutions: list[InstitutionDepthSchema]
 
 
@@ -106,7 +106,9 @@ def collaboration_analytics(request: HttpRequest):
     network = cached_picture(request.user).network
     return {
         "depth_scale": {str(k): v for k, v in DEPTH_BY_TYPE.items()},
-        "network": {name: getattr(network, name) for name in NetworkSchema.model_fields},
+        "network": {
+            name: getattr(network, name) for name in CollaborationNetworkSchema.model_fields
+        },
         "institutions": [_institution_item(row) for row in network.by_institution],
     }
 

@@ -9,7 +9,6 @@ retried request return the first answer instead of making a second changeset.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +46,7 @@ from nscap.core.api_support import (
     page_schema,
     paginate,
 )
+from nscap.core.request_limits import body_bytes, read_json
 from nscap.core.visibility import is_steward
 
 router = Router(tags=["changesets"])
@@ -185,12 +185,12 @@ def _error(field: str | None, message: str) -> dict:
 
 def _body(request: HttpRequest, required: bool = True) -> dict:
     """The JSON object the request carries (422 naming the problem when it is not one)."""
-    if not request.body.strip():
+    if not body_bytes(request).strip():
         if required:
             raise Invalid([_error(None, _("The request needs a JSON object as its body."))])
         return {}
     try:
-        body = json.loads(request.body)
+        body = read_json(request)  # 413 when too large, 400 when nested too deeply
     except (ValueError, UnicodeDecodeError) as exc:
         message = _("The body is not valid JSON: %(error)s") % {"error": exc}
         raise Invalid([_error(None, message)]) from exc

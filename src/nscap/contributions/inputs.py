@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType
-from nscap.contributions.fields import Country, Key, PartialDateText, Text, WebAddress
+from nscap.contributions.fields import Count, Country, Key, PartialDateText, Text, WebAddress
 from nscap.core.choices import Qualifier, Sensitivity
 from nscap.institutions.choices import (
     InstitutionKind,
@@ -104,7 +104,7 @@ class ParticipantCountryInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: Country = Field(min_length=2)
-    count: int = Field(ge=0)
+    count: Count
 
 
 class TrainingEventInput(RecordInput):
@@ -116,7 +116,7 @@ class TrainingEventInput(RecordInput):
     city: Text = Field("", max_length=200)
     country: Country = ""
     delivery_mode: DeliveryMode = DeliveryMode.UNKNOWN
-    participants: int | None = Field(None, ge=0)
+    participants: Count | None = None
     participants_qualifier: Qualifier = Qualifier.EXACT
     iaea_endorsed: bool | None = None
     topics: list[Key] = Field(default_factory=list)
