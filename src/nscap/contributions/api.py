@@ -220,58 +220,29 @@ def _check_fields(rt: RecordType, body: dict) -> None:
         raise Invalid(errors)
 
 
-def _check_owner(request: HttpRequest, rt: RecordType, body: dict, instance: Any) -> None:
-    """Contributors write for their own institutions: the owner field defaults to theirs and
-    cannot name (or be moved to) another; another's record keeps the sensitivity it has."""
-    user = request.user
-    if is_steward(user):
+def _default_owner(request: HttpRequest, rt: RecordType, body: dict) -> None:
+    """A new record left without its owner field is for the author's institution (a member of
+    several must name one). Who may name which owner is the services' rule (``rules``)."""
+    user, field = request.user, rt.owner
+    if is_steward(user) or not field or field in body:
         return
-    own = institution_ids_of(user)
     from nscap.institutions.models import Institution
 
-    own_keys = sorted(Institution.objects.filter(pk__in=own).values_list("key", flat=True))
-    field = rt.owner
-    if field:
-        current = getattr(instance, f"{field}_id", None) if instance is not None else None
-        if instance is None and field not in body and own_keys:
-            if len(own_keys) > 1:
-                raise Invalid(
-                    [
-                        _error(
-                            field,
-                            _("Name the institution this is for: one of %(keys)s.")
-                            % {"keys": ", ".join(own_keys)},
-                        )
-                    ]
+    own_keys = sorted(
+        Institution.objects.filter(pk__in=institution_ids_of(user)).values_list("key", flat=True)
+    )
+    if len(own_keys) > 1:
+        raise Invalid(
+            [
+                _error(
+                    field,
+                    _("Name the institution this is for: one of %(keys)s.")
+                    % {"keys": ", ".join(own_keys)},
                 )
-            body[field] = own_keys[0]
-        value = body.get(field)
-        if value:
-            target = Institution.objects.filter(key=value).values_list("pk", flat=True).first()
-            if target != current and target not in own:
-                raise Invalid(
-                    [
-                        _error(
-                            field,
-                            _(
-                                "'%(field)s' is set by the server: you write for your own "
-                                "institutions (%(keys)s), not for '%(value)s'."
-                            )
-                            % {"field": field, "keys": ", ".join(own_keys), "value": value},
-                        )
-                    ]
-                )
-    if instance is not None and "sensitivity" in body:
-        owner_id = instance.pk if field == "" else getattr(instance, f"{field}_id", None)
-        if owner_id not in own and body["sensitivity"] != instance.sensitivity:
-            raise Invalid(
-                [
-                    _error(
-                        "sensitivity",
-                        _("The sensitivity of another institution's record is theirs to set."),
-                    )
-                ]
-            )
+            ]
+        )
+    if own_keys:
+        body[field] = own_keys[0]
 
 
 def _whole(rt: RecordType, body: dict, key: str) -> dict:
@@ -367,7 +338,8 @@ def _write(
         _check_fields(rt, values)
         if key is not None and values.get("key", key) != key:
             raise Invalid([_error("key", _("The key of a record cannot be changed."))])
-        _check_owner(request, rt, values, instance)
+        if instance is None:
+            _default_owner(request, rt, values)
         if mode == "put":
             values = _whole(rt, values, key)
     change = services.ProposedChange(action, rt.name, key, values, base_version)

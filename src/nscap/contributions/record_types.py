@@ -7,7 +7,7 @@ history, the rows of exports); ``write(instance, values)`` applies validated val
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,6 +225,26 @@ def resolve(record_type_name: str, key: str, user: Any, field: str) -> models.Mo
     return found
 
 
+def links(record_type: RecordType, values: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(field, record type, key) for every link ``values`` make to another record.
+
+    Tolerates raw values not validated yet (what is not a key is left to the schema)."""
+    for name, target in record_type.refs.items():
+        key = values.get(name)
+        if isinstance(key, str) and key:
+            yield name, target, key
+    for name, target in record_type.many.items():
+        keys = values.get(name)
+        for key in keys if isinstance(keys, list) else ():
+            if isinstance(key, str) and key:
+                yield name, target, key
+    if "partners" in record_type.children:
+        partners = values.get("partners")
+        for partner in partners if isinstance(partners, list) else ():
+            if isinstance(partner, dict) and isinstance(partner.get("institution"), str):
+                yield "partners", "institution", partner["institution"]
+
+
 def new_key(record_type: RecordType, values: dict[str, Any]) -> str:
     title = str(values.get(record_type.title_field) or record_type.name).replace("_", " ")
     base = slugify(title)[:60].strip("-")  # slugify keeps "_", which keys do not allow
@@ -232,16 +252,33 @@ def new_key(record_type: RecordType, values: dict[str, Any]) -> str:
 
 
 def write(
-    record_type: RecordType, instance: models.Model, values: dict[str, Any], user: Any
+    record_type: RecordType,
+    instance: models.Model,
+    values: dict[str, Any],
+    user: Any,
+    before: dict[str, Any] | None = None,
 ) -> models.Model:
-    """Apply validated ``values`` to ``instance`` and save it, with its m2m and child rows."""
-    assign(record_type, instance, values, lambda to, key, name: resolve(to, key, user, name))
+    """Apply validated ``values`` to ``instance`` and save it, with its m2m and child rows.
+
+    New links resolve as ``user`` sees them; links the record already had (``before``, its
+    snapshot) are kept whoever writes, even to records ``user`` may not see (``rules``).
+    """
+    had = {(target, key) for _name, target, key in links(record_type, before or {})}
+
+    def related(target: str, key: str, name: str) -> models.Model:
+        if (target, key) in had:
+            found = apps.get_model(REFERENCE_MODELS[target]).objects.filter(key=key).first()
+            if found is not None:
+                return found
+        return resolve(target, key, user, name)
+
+    assign(record_type, instance, values, related)
     instance.full_clean()
     instance.save()
     for name, target in record_type.many.items():
         if name in values:
-            getattr(instance, name).set([resolve(target, key, user, name) for key in values[name]])
-    _write_children(record_type, instance, values, user)
+            getattr(instance, name).set([related(target, key, name) for key in values[name]])
+    _write_children(record_type, instance, values, related)
     return instance
 
 
@@ -275,7 +312,12 @@ def assign(
             setattr(instance, name, value)
 
 
-def _write_children(record_type: RecordType, instance, values: dict[str, Any], user) -> None:
+def _write_children(
+    record_type: RecordType,
+    instance,
+    values: dict[str, Any],
+    related: Callable[[str, str, str], models.Model],
+) -> None:
     from nscap.activities.models import EventParticipantCountry, EventPartner
     from nscap.institutions.models import Label
 
@@ -290,7 +332,7 @@ def _write_children(record_type: RecordType, instance, values: dict[str, Any], u
         for partner in values["partners"]:
             EventPartner.objects.create(
                 event=instance,
-                institution=resolve("institution", partner["institution"], user, "partners"),
+                institution=related("institution", partner["institution"], "partners"),
                 role=partner["role"],
             )
     if "participant_countries" in values:

@@ -7,7 +7,9 @@ Who may call what:
 - ``revert``: anyone who may propose; it proposes the inverse as a new changeset.
 Policy: a contributor's changes to its own institution's public records are applied at once
 when the institution's admin turned that on; anything about another institution waits for a
-steward; a steward's own changes are applied at once.
+steward; a steward's own changes are applied at once. Who may change a record's owner and
+sensitivity, which links a change may make and what a taken key answers: ``rules``, applied
+here to every change from every path.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pydantic import ValidationError as PydanticError
 
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.analytics.cache import bump_data_version
-from nscap.contributions import bulk
+from nscap.contributions import bulk, rules
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Change, Changeset, HistoryEntry
@@ -33,11 +35,11 @@ from nscap.contributions.record_types import (
     RECORD_TYPES,
     RecordType,
     UnknownReference,
+    links,
     new_key,
     snapshot,
     write,
 )
-from nscap.core.choices import Sensitivity
 from nscap.core.visibility import is_steward
 
 
@@ -85,25 +87,6 @@ def _current(rt: RecordType, key: str | None, user: Any, index: int):
     return instance
 
 
-def _owner_id(
-    rt: RecordType, values: dict[str, Any], instance: Any, pks: dict[str, int] | None = None
-) -> int | None:
-    """The institution a change is about (its owner), or None when it has none.
-
-    ``pks``: institution key -> primary key, loaded beforehand for many changes at once.
-    """
-    if rt.owner == "":
-        return instance.pk if instance is not None and instance.pk else None
-    key = values.get(rt.owner)
-    if key and pks is not None:
-        return pks.get(key)
-    if key:
-        from nscap.institutions.models import Institution
-
-        return Institution.objects.filter(key=key).values_list("pk", flat=True).first()
-    return getattr(instance, f"{rt.owner}_id", None) if instance is not None else None
-
-
 def _taken_keys(changes: list[ProposedChange]) -> dict[str, set[str]]:
     """Record type -> the keys that changes want to create but that exist already."""
     wanted: dict[str, set[str]] = {}
@@ -128,7 +111,7 @@ def _owner_pks(checked: list[tuple]) -> dict[str, int]:
     """Institution key -> primary key for the owners named by the checked changes."""
     from nscap.institutions.models import Institution
 
-    keys = sorted({(v or b).get(rt.owner) for rt, v, b, _i in checked if rt.owner} - {None, ""})
+    keys = sorted({v.get(rt.owner) for rt, v, _b, _i in checked if rt.owner} - {None, ""})
     pks: dict[str, int] = {}
     for start in range(0, len(keys), 5000):
         pks.update(
@@ -137,17 +120,39 @@ def _owner_pks(checked: list[tuple]) -> dict[str, int]:
     return pks
 
 
+def _sight(author: Any, changes: list[ProposedChange]) -> rules.Sight:
+    """What ``author`` may see of the records the changes link to, looked up in batches; the
+    keys the changes create count as seen."""
+    created: dict[str, set[str]] = {}
+    for change in changes:
+        key = change.values.get("key") if change.action == ChangeAction.CREATE else None
+        if isinstance(key, str) and key:
+            created.setdefault(change.record_type, set()).add(key)
+    sight = rules.Sight(author, created)
+    sight.load(
+        (target, key)
+        for change in changes
+        if change.record_type in RECORD_TYPES
+        for _name, target, key in links(RECORD_TYPES[change.record_type], change.values)
+    )
+    return sight
+
+
 def _validated(
     rt: RecordType,
     change: ProposedChange,
     index: int,
     user: Any,
     taken: dict[str, set[str]] | None = None,
+    sight: rules.Sight | None = None,
 ) -> tuple:
     """(values to write, before snapshot, instance or None) for one proposed change.
 
-    ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each.
+    ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each;
+    ``sight``: the records ``user`` may see, shared by the changeset's changes. Links to
+    records hidden from ``user`` are kept when the record has them and refused when new.
     """
+    sight = sight or rules.Sight(user)
     instance = None
     before: dict[str, Any] = {}
     if change.action != ChangeAction.CREATE:
@@ -163,10 +168,14 @@ def _validated(
     raw = {**before, **change.values} if instance is not None else dict(change.values)
     if instance is not None:
         raw["key"] = instance.key
+        sight.load_links(rt, before)
+        rules.keep_hidden_links(rt, raw, before, sight)
     try:
         values = rt.schema.model_validate(raw).model_dump(mode="json")
     except PydanticError as exc:
         raise Invalid(_pydantic_errors(index, exc)) from exc
+    if errors := rules.link_errors(rt, values, before, sight, index):
+        raise Invalid(errors)
     if instance is None:
         given = values.get("key")
         values["key"] = given or new_key(rt, values)
@@ -180,34 +189,13 @@ def _validated(
                     {
                         "change": index,
                         "field": "key",
-                        "message": f"a {rt.name.replace('_', ' ')} with key "
-                        f"{values['key']!r} exists already",
+                        "message": rules.key_not_available(values["key"]),
                     }
                 ]
             )
         if values == change.values:
             values = change.values  # one dict per record, not two, for large imports
     return values, before, instance
-
-
-def _auto_applies(
-    author: Any, changes: list[tuple], institution_ids: frozenset[int], pks: dict[str, int]
-) -> bool:
-    if is_steward(author):
-        return True
-    from nscap.institutions.models import TransparencyPolicy
-
-    for rt, values, before, instance in changes:
-        owner_id = _owner_id(rt, values or before, instance, pks)
-        if owner_id is None or owner_id not in institution_ids:
-            return False
-        sensitivity = values.get("sensitivity") or before.get("sensitivity")
-        if sensitivity != Sensitivity.PUBLIC or before.get("sensitivity", "public") != "public":
-            return False
-        policy = TransparencyPolicy.objects.filter(institution_id=owner_id).first()
-        if policy is None or not policy.auto_approve_own_public:
-            return False
-    return True
 
 
 def propose(
@@ -231,6 +219,7 @@ def propose(
         raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
     checked, errors = [], []
     taken = _taken_keys(changes)
+    sight = _sight(author, changes)
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
@@ -244,14 +233,25 @@ def propose(
                         }
                     ]
                 )
-            checked.append((rt, *_validated(rt, change, index, author, taken)))
+            checked.append((rt, *_validated(rt, change, index, author, taken, sight)))
         except Invalid as exc:
             errors.extend(exc.errors)
     if errors:
         raise Invalid(errors)
     institution_ids = institution_ids_of(author)
     pks = _owner_pks(checked)
-    owners = {_owner_id(rt, v or b, i, pks) for rt, v, b, i in checked}
+    for index, (change, (rt, values, before, instance)) in enumerate(
+        zip(changes, checked, strict=True)
+    ):
+        errors += rules.owner_refusals(
+            author, change.action, rt, values, before, instance, institution_ids, pks, index
+        )
+    if errors:
+        raise Invalid(errors)
+    owners = {
+        rules.owner_of(rt, v, i, pks) if v else rules.current_owner(rt, i)
+        for rt, v, _b, i in checked
+    }
     institution_id = next(iter(owners & institution_ids), None) or (
         next(iter(institution_ids), None) if institution_ids else None
     )
@@ -282,7 +282,7 @@ def propose(
             bulk.insert_rows(  # COPY on PostgreSQL: an import is one change per row
                 Change, ["changeset_id", *bulk.PendingChange._fields], pending, changeset.pk
             )
-            if _auto_applies(author, checked, institution_ids, pks):
+            if rules.auto_applies(author, checked, institution_ids, pks):
                 _apply(changeset, reviewer=None, changes=pending)
     except IntegrityError as exc:
         if idempotency_key:  # a concurrent retry with the same key won the race
@@ -379,7 +379,7 @@ def _apply_one(changeset: Changeset, change: bulk.PendingChange, reviewer: Any) 
             return
         if instance.pk:
             instance.version += 1
-        write(rt, instance, change.data, author if reviewer is None else reviewer)
+        write(rt, instance, change.data, author if reviewer is None else reviewer, change.before)
     except ProtectedError as exc:
         raise Invalid(
             [

@@ -28,6 +28,7 @@ from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
 from nscap.contributions.models import Change, Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
+from nscap.contributions.rules import key_not_available
 from nscap.core.csv_files import csv_bytes
 from nscap.institutions.normalize import normalize_label
 from nscap.institutions.resolution import resolve_label
@@ -409,7 +410,7 @@ class _Planner:
         errors_before = len(self.plan.errors)
         self.resolve_references(row)
         if hidden:
-            self.error(row, row.sheet, "key", _("The key is already used by another record."))
+            self.error(row, row.sheet, "key", key_not_available(row.raw["key"]))
         full = snapshot(rt, instance) if instance is not None else None
         shown = redact(rt, full, self.visible) if full is not None else None
         values = self.validate(row, shown)
@@ -442,10 +443,9 @@ class _Planner:
                 )
                 return
             planned = PlannedRow(row.sheet.name, row.number, rt.name, key, "update", changed)
+            # Links the importer may not see are left out of ``shown`` and kept by the write
+            # path (contributions.rules), as for every other way of writing.
             update = {name: after for name, (_before, after) in changed.items()}
-            for name, after in update.items():  # keep nested rows the importer cannot see
-                if isinstance(after, list) and isinstance(full.get(name), list):
-                    update[name] = after + [x for x in full[name] if x not in shown[name]]
             change = services.ProposedChange(
                 "update", rt.name, key=key, values=update, base_version=instance.version
             )
