@@ -122,7 +122,7 @@ def truth(world: World) -> dict:
     return {
         "generator": "nscap.synthetic_world",
         "seed": world.seed,
-        "rates": {k: v for k, v in vars(world.rates).items()},
+        "rates": dict(vars(world.rates)),
         "reports": {
             r.key: {"event": r.event, "role": r.role, "noise": r.noise} for r in world.reports
         },

@@ -215,7 +215,7 @@ def _pick_date(rng: random.Random) -> dt.date:
 def _events(rng: random.Random, n: int, rates: Rates, insts: dict, courses: dict) -> dict:
     hosts = [i for i in insts.values() if i.kind != "international_org"]
     weights = [i.weight for i in hosts]
-    others = [i for i in insts.values()]
+    others = list(insts.values())
     country_codes = [c.code for c in words.COUNTRIES]
     country_weights = [c.weight for c in words.COUNTRIES]
     runs_low, runs_high = rates.series_runs
@@ -348,14 +348,17 @@ def _report(rng, number: int, event: Event, reporter: str, role: str, world: dic
     start, end = _date(rng, event, rates, world["first_day"], noise)
     if start and len(start) == 10:
         world["first_day"] = False
-    count, qualifier = participants(rng, event.participants, role == "host", rates, noise)
-    topics = () if rng.random() < rates.no_topic else event.topics
-    if not topics:
-        noise.append("no_topic")
     on_host = role == "host"
     has_breakdown = rng.random() < (
         rates.breakdown_on_host if on_host else rates.breakdown_on_other
     )
+    if has_breakdown:  # a report that lists people by country states their exact total
+        count, qualifier = event.participants, "exact"
+    else:
+        count, qualifier = participants(rng, event.participants, on_host, rates, noise)
+    topics = () if rng.random() < rates.no_topic else event.topics
+    if not topics:
+        noise.append("no_topic")
     return Report(
         key=f"w2-r{number:06d}",
         event=event.id,
@@ -411,7 +414,7 @@ def _claims(rng: random.Random, world: World, rates: Rates) -> None:
 def generate(n_events: int, seed: int = 1, rates: Rates | None = None) -> World:
     """A world of about ``n_events`` true events and their reports (deterministic per seed)."""
     rates = rates or Rates()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by design
     institutions = _institutions(rng, max(40, n_events // rates.events_per_institution) + 1)
     courses: dict[str, Course] = {}
     events = _events(rng, n_events, rates, institutions, courses)
