@@ -39,7 +39,7 @@ from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
-from nscap.contributions.redaction import Redaction, redact_pairs
+from nscap.contributions.redaction import Redaction, redact_changes
 from nscap.core.api_errors import PreconditionFailed
 from nscap.core.api_support import (
     QueryErrorSchema,
@@ -135,7 +135,7 @@ def changeset_detail(changeset: Changeset, user: Any) -> dict:
     """The changeset with each change's values as ``user`` may see them (``redaction``): links
     to hidden records blank, a version the user may not see left out (``withheld``)."""
     changes = list(changeset.changes.order_by("position"))
-    shown = redact_pairs(Redaction(user), [(c.record_type, c.before, c.data) for c in changes])
+    shown = redact_changes(Redaction(user), changes, changeset.author_id)
     return {
         **changeset_summary(changeset),
         "changes": [

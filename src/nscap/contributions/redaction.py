@@ -164,12 +164,14 @@ class Redaction:
         current version of a record the viewer sees, such as an edit form's initial values)."""
         if self.sees_all:
             return dict(values)
+        self.load(record_type, [values])  # no query when ``load`` had them already
         return drop_hidden_links(record_type, values, self.link_visible)
 
     def redact(
         self, record_type: RecordType, values: dict[str, Any] | None
     ) -> dict[str, Any] | None:
         """``values`` as the viewer may see them, or None when the version is withheld whole."""
+        self.load(record_type, [values])
         if not self.version_visible(record_type, values):
             return None
         return self.links(record_type, values or {})
@@ -206,4 +208,21 @@ def redact_pairs(
             shown.append((None, None))
         else:
             shown.append((redaction.redact(rt, before), redaction.redact(rt, after)))
+    return shown
+
+
+def redact_changes(
+    redaction: Redaction, changes: list[Any], author_id: int | None
+) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+    """(before, data) of each change of one changeset (``Change`` rows) as the viewer may see
+    them. The author of a create sees the values it proposes at any sensitivity (every one
+    of them is theirs, e.g. a new restricted institution they are not yet a member of), links
+    to hidden records still blank; an update's ``data`` holds the stored record too, so it is
+    judged like any version."""
+    shown = redact_pairs(redaction, [(c.record_type, c.before, c.data) for c in changes])
+    own = author_id is not None and getattr(redaction.viewer, "pk", None) == author_id
+    for index, (change, (before, data)) in enumerate(zip(changes, shown, strict=True)):
+        rt = RECORD_TYPES.get(change.record_type)
+        if data is None and own and rt is not None and change.action == "create":
+            shown[index] = (before, redaction.links(rt, change.data or {}))
     return shown

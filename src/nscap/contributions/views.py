@@ -25,7 +25,7 @@ from nscap.contributions.errors import ContributionError, Invalid, Stale
 from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
-from nscap.contributions.redaction import Redaction, redact_pairs
+from nscap.contributions.redaction import Redaction, redact_changes, redact_pairs
 from nscap.core.visibility import is_steward
 
 OPEN = (ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE)
@@ -110,7 +110,7 @@ def _changeset_view(changeset: Changeset, user: Any, with_conflicts: bool = Fals
 
     changes = []
     stored = list(changeset.changes.all())
-    shown = redact_pairs(Redaction(user), [(c.record_type, c.before, c.data) for c in stored])
+    shown = redact_changes(Redaction(user), stored, changeset.author_id)
     for change, (before, data) in zip(stored, shown, strict=True):
         rows, withheld = shown_rows(change.action, before, data)
         changes.append(

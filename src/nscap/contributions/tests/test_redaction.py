@@ -76,16 +76,21 @@ def world(django_user_model):
 HIDDEN = (b"hidden-course", b"iscn-secret", b"hidden-report")
 
 
+def _history_as(client, viewer, key: str):
+    """The history page of event ``key`` as ``viewer`` (None: a visitor)."""
+    client.logout()
+    if viewer is not None:
+        client.force_login(viewer)
+    return client.get(f"/contribute/history/training_event/{key}/")
+
+
 def test_history_shows_no_key_of_a_hidden_record(client, world):
     """Finding 3: the history page showed course, partners, reported_by and same_as keys."""
     for viewer in (None, world["kim"]):
-        if viewer is not None:
-            client.force_login(viewer)
-        page = client.get("/contribute/history/training_event/open-run/")
+        page = _history_as(client, viewer, "open-run")
         assert page.status_code == 200 and b"Open run" in page.content
         assert not [key for key in HIDDEN if key in page.content]
-    client.force_login(world["sato"])  # ISCN's member may see ISCN's records
-    page = client.get("/contribute/history/training_event/open-run/")
+    page = _history_as(client, world["sato"], "open-run")  # ISCN's member sees ISCN's records
     assert all(key in page.content for key in HIDDEN)
 
 
@@ -158,15 +163,12 @@ def test_making_a_record_public_does_not_publish_its_restricted_past(client, wor
     _restricted_then_public(world)
     past = (b"Old-City-Secret", b"old-note-secret", b"Still-Secret-City")
     for viewer in (None, world["sato"]):
-        if viewer is not None:
-            client.force_login(viewer)
-        page = client.get("/contribute/history/training_event/once-secret/")
+        page = _history_as(client, viewer, "once-secret")
         assert page.status_code == 200 and b"Daejeon" in page.content
         assert not [text for text in past if text in page.content]
         assert page.content.count(b"not visible to you") >= 2  # said, not silently dropped
         assert not [r for r in page.context["rows"] if r["revertable"] and r["withheld"]]
-    client.force_login(world["kim"])  # INSA's member saw it while it was restricted
-    page = client.get("/contribute/history/training_event/once-secret/")
+    page = _history_as(client, world["kim"], "once-secret")  # INSA's member saw it then
     assert all(text in page.content for text in past)
 
 
@@ -222,3 +224,22 @@ def test_a_long_history_costs_one_visibility_query_per_linked_type(client, world
     with CaptureQueriesContext(connection) as many:
         client.get("/contribute/history/training_event/open-run/")
     assert len(many) == len(few)  # 51 entries cost what 26 did
+
+
+def test_the_author_of_a_create_sees_the_values_it_proposed_at_any_sensitivity(client, world):
+    values = {"key": "new-secret-center", "name": "New secret center", "kind": "university"}
+    changeset = services.propose(
+        world["kim"],
+        [
+            services.ProposedChange(
+                "create",
+                "institution",
+                values={**values, "sensitivity": "restricted"},
+            )
+        ],
+    )
+    client.force_login(world["kim"])
+    change = client.get(f"/api/changesets/{changeset.pk}").json()["changes"][0]
+    assert change["data"]["name"] == "New secret center" and change["withheld"] is False
+    client.force_login(world["sato"])  # not the author: 404 as for any changeset not theirs
+    assert client.get(f"/api/changesets/{changeset.pk}").status_code == 404
