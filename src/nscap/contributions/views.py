@@ -450,12 +450,6 @@ def revert(request: HttpRequest, entry_id: int) -> HttpResponse:
     if entry.action.rsplit(".", 1)[-1] not in ("create", "update"):
         messages.error(request, _("Only creations and updates can be reverted here."))
         return redirect("contributions:history", record_type=rt.name, key=entry.record_key)
-    redaction = Redaction(request.user)
-    if not (
-        redaction.version_visible(rt, entry.before) and redaction.version_visible(rt, entry.after)
-    ):  # a revert would propose (and show the proposer) values of a version they may not see
-        messages.error(request, _("This change involves a version not visible to you."))
-        return redirect("contributions:history", record_type=rt.name, key=entry.record_key)
     try:
         changeset = services.revert(request.user, entry)
     except ContributionError as exc:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nscap.accounts.models import Affiliation
 from nscap.contributions import services
+from nscap.contributions.errors import ContributionError
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES
 from nscap.contributions.redaction import Redaction, redact_snapshot
@@ -243,3 +244,13 @@ def test_the_author_of_a_create_sees_the_values_it_proposed_at_any_sensitivity(c
     assert change["data"]["name"] == "New secret center" and change["withheld"] is False
     client.force_login(world["sato"])  # not the author: 404 as for any changeset not theirs
     assert client.get(f"/api/changesets/{changeset.pk}").status_code == 404
+
+
+def test_the_revert_services_refuse_a_version_the_user_may_not_see(world):
+    _restricted_then_public(world)
+    entry = HistoryEntry.objects.filter(record_key="once-secret").order_by("-id").first()
+    with pytest.raises(ContributionError, match="not visible to you"):
+        services.revert(world["sato"], entry)
+    with pytest.raises(ContributionError, match="not visible to you"):
+        services.revert_changeset(world["sato"], entry.changeset_id)
+    assert services.revert(world["kim"], entry).changes.get().data["city"] == "Still-Secret-City"
