@@ -4,7 +4,8 @@ window, by different providers — where coordinators could pool courses instead
 Rules (documented in ``docs/analytics.md``):
 
 - An *offering* is a training event the viewer may see that is not a duplicate report of another
-  (``same_as`` is empty), with its host as provider. Its topics and target groups are the
+  (``same_as`` is empty, or points at a report the viewer may not see: ``selectors.kept_reports``),
+  with its host as provider. Its topics and target groups are the
   event's own, or its course's when the event lists none (only visible topics and groups).
 - Its *region* is the UN M49 sub-region (``regions.py``) of the event's country, or of the host's
   country when the event has none. Events with neither are left out (counted as unplaced).
@@ -26,6 +27,7 @@ from typing import Any
 
 from nscap.activities.models import Course, TrainingEvent
 from nscap.activities.regions import region_name, region_of
+from nscap.activities.selectors import kept_reports
 from nscap.vocabularies.models import TargetGroup, Topic
 
 DEFAULT_WINDOW = 6
@@ -101,21 +103,17 @@ class OverlapReport:
 
 def _offerings(user: Any) -> tuple[list[Offering], int, int]:
     """Visible, deduplicated events placed in a region and a month; and how many were not."""
-    rows = (
-        TrainingEvent.objects.visible_to(user)
-        .filter(same_as__isnull=True)
-        .values_list(
-            "pk",
-            "key",
-            "title",
-            "host__key",
-            "host__name",
-            "start",
-            "start_precision",
-            "country",
-            "host__country",
-            "participants",
-        )
+    rows = kept_reports(user).values_list(
+        "pk",
+        "key",
+        "title",
+        "host__key",
+        "host__name",
+        "start",
+        "start_precision",
+        "country",
+        "host__country",
+        "participants",
     )
     offerings, undated, unplaced = [], 0, 0
     for pk, key, title, host_key, host, start, precision, country, host_country, count in rows:
@@ -154,10 +152,7 @@ MAX_LISTED_IDS = 5000
 
 def _classification(user: Any, events: list[int]) -> dict[int, tuple[set[int], set[int]]]:
     """Each event's visible topics and target groups (its course's when it lists none)."""
-    if len(events) > MAX_LISTED_IDS:
-        owners = TrainingEvent.objects.visible_to(user).filter(same_as__isnull=True).values("pk")
-    else:
-        owners = events
+    owners = kept_reports(user).values("pk") if len(events) > MAX_LISTED_IDS else events
     own = _links(TrainingEvent, "trainingevent_id", owners, user)
     course_of = dict(
         TrainingEvent.objects.filter(

@@ -38,6 +38,7 @@ from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
+from nscap.contributions.redaction import Redaction, redact_changes
 from nscap.core.api_errors import PreconditionFailed
 from nscap.core.api_support import (
     QueryErrorSchema,
@@ -121,9 +122,8 @@ def changeset_summary(changeset: Changeset) -> dict:
     }
 
 
-def _diff(change) -> list[dict]:
-    before, after = change.before or {}, change.data or {}
-    names = list(after) if change.action != ChangeAction.DELETE else list(before)
+def _diff(action: str, before: dict, after: dict) -> list[dict]:
+    names = list(after) if action != ChangeAction.DELETE else list(before)
     return [
         {"field": name, "before": before.get(name), "after": after.get(name)}
         for name in names
@@ -131,7 +131,11 @@ def _diff(change) -> list[dict]:
     ]
 
 
-def changeset_detail(changeset: Changeset) -> dict:
+def changeset_detail(changeset: Changeset, user: Any) -> dict:
+    """The changeset with each change's values as ``user`` may see them (``redaction``): links
+    to hidden records blank, a version the user may not see left out (``withheld``)."""
+    changes = list(changeset.changes.order_by("position"))
+    shown = redact_changes(Redaction(user), changes, changeset.author_id)
     return {
         **changeset_summary(changeset),
         "changes": [
@@ -141,11 +145,12 @@ def changeset_detail(changeset: Changeset) -> dict:
                 "record_type": change.record_type,
                 "record_key": change.record_key,
                 "base_version": change.base_version,
-                "data": change.data,
-                "before": change.before,
-                "diff": _diff(change),
+                "data": data or {},
+                "before": before or {},
+                "diff": _diff(change.action, before or {}, data or {}),
+                "withheld": before is None or data is None,
             }
-            for change in changeset.changes.order_by("position")
+            for change, (before, data) in zip(changes, shown, strict=True)
         ],
         "sources": sorted(changeset.sources.values_list("key", flat=True)),
     }
@@ -170,7 +175,9 @@ def _answer(request: HttpRequest, changeset: Changeset, response: HttpResponse) 
         "version": None if deleted else instance.version,
         "url": url,
         "deleted": deleted,
-        "values": change.before if deleted else snapshot(rt, instance),
+        "values": Redaction(request.user).links(
+            rt, change.before if deleted else snapshot(rt, instance)
+        ),
         "changeset": changeset_summary(changeset),
     }
     return Status(201 if change.action == ChangeAction.CREATE else 200, result)
@@ -485,7 +492,7 @@ def get_changeset(request: HttpRequest, changeset_id: int):
     changeset = _changesets(request.user).filter(pk=changeset_id).first()
     if changeset is None:
         raise NotFound(_("No changeset %(id)s of yours.") % {"id": changeset_id})
-    return changeset_detail(changeset)
+    return changeset_detail(changeset, request.user)
 
 
 REVIEW_RESPONSES = {
@@ -514,7 +521,7 @@ def _review(request: HttpRequest, changeset_id: int, service: Callable) -> dict:
             ]
         ) from exc
     changeset = service(request.user, changeset_id, review.comment)
-    return changeset_detail(changeset)
+    return changeset_detail(changeset, request.user)
 
 
 @router.post(

@@ -84,6 +84,12 @@ class ChangeSchema(Schema):
     data: dict[str, Any]
     before: dict[str, Any]
     diff: list[FieldDiffSchema]
+    withheld: bool = Field(
+        False,
+        description="True when ``before`` or ``data`` is a version you may not see (its "
+        "sensitivity then): its values are left out. Links to records you may not see are "
+        "always null or left out of lists.",
+    )
 
 
 class ChangesetDetailSchema(ChangesetSummarySchema):

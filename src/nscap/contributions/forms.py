@@ -55,9 +55,10 @@ class RecordForm(forms.Form):
     def _vocabulary(self) -> tuple[list, list]:
         from nscap.vocabularies.models import TargetGroup, Topic
 
+        # Only what the viewer may see: a restricted topic is no one's choice to be shown.
         return (
-            _choices(Topic.objects.order_by("name")),
-            _choices(TargetGroup.objects.order_by("name")),
+            _choices(Topic.objects.visible_to(self.user).order_by("name")),
+            _choices(TargetGroup.objects.visible_to(self.user).order_by("name")),
         )
 
     def values(self) -> dict[str, Any]:

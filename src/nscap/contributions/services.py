@@ -29,7 +29,14 @@ from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.analytics.cache import bump_data_version
 from nscap.contributions import bulk, rules
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
-from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
+from nscap.contributions.errors import (
+    AlreadyReviewed,
+    ContributionError,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    Stale,
+)
 from nscap.contributions.models import Change, Changeset, HistoryEntry
 from nscap.contributions.record_types import (
     RECORD_TYPES,
@@ -40,6 +47,7 @@ from nscap.contributions.record_types import (
     snapshot,
     write,
 )
+from nscap.contributions.redaction import Redaction
 from nscap.core.visibility import is_steward
 
 
@@ -504,8 +512,21 @@ def _inverse(entry: HistoryEntry) -> ProposedChange:
     )
 
 
+def _refuse_hidden_versions(user: Any, entries: list[HistoryEntry]) -> None:
+    """A revert proposes an entry's old values, and its changeset shows them to its author:
+    refused when ``user`` may not see a version involved (``redaction``, issue 12)."""
+    redaction = Redaction(user)
+    for entry in entries:
+        rt = RECORD_TYPES.get(entry.record_type)
+        if rt is None or not all(
+            redaction.version_visible(rt, values) for values in (entry.before, entry.after)
+        ):
+            raise ContributionError("this change involves a version not visible to you")
+
+
 def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
     """Propose the inverse of one history entry as a new changeset."""
+    _refuse_hidden_versions(user, [entry])
     return propose(
         user, [_inverse(entry)], comment=comment or f"Revert of history entry {entry.pk}"
     )
@@ -517,5 +538,7 @@ def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changes
     changeset = Changeset.objects.filter(pk=changeset_id, status=ChangesetStatus.APPLIED).first()
     if changeset is None:
         raise NotFound(f"no applied changeset {changeset_id}")
-    changes = [_inverse(entry) for entry in changeset.history.order_by("-id").iterator()]
+    entries = list(changeset.history.order_by("-id"))
+    _refuse_hidden_versions(user, entries)
+    changes = [_inverse(entry) for entry in entries]
     return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")
