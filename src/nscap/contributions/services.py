@@ -494,27 +494,30 @@ def withdraw(author: Any, changeset_id: int) -> Changeset:
     return changeset
 
 
-def _inverse(entry: HistoryEntry) -> ProposedChange:
-    """The change that undoes one history entry."""
+def _inverse(entry: HistoryEntry, redaction: Redaction) -> ProposedChange:
+    """The change that undoes one history entry, with only the links ``redaction``'s viewer may
+    see: the write rules keep the record's hidden links, and a revert never names a hidden key
+    (in its changeset or in an error) that its author could not have typed."""
     rt = RECORD_TYPES[entry.record_type]
     action = entry.action.rsplit(".", 1)[-1]
     if action == "create":
         return ProposedChange("delete", rt.name, key=entry.record_key)
     if action == "delete":
-        return ProposedChange("create", rt.name, values=entry.before)
+        return ProposedChange("create", rt.name, values=redaction.links(rt, entry.before))
     current = rt.model.objects.filter(key=entry.record_key).first()
     return ProposedChange(
         "update",
         rt.name,
         key=entry.record_key,
-        values=entry.before,
+        values=redaction.links(rt, entry.before),
         base_version=current.version if current else None,
     )
 
 
-def _refuse_hidden_versions(user: Any, entries: list[HistoryEntry]) -> None:
+def _refuse_hidden_versions(user: Any, entries: list[HistoryEntry]) -> Redaction:
     """A revert proposes an entry's old values, and its changeset shows them to its author:
-    refused when ``user`` may not see a version involved (``redaction``, issue 12)."""
+    refused when ``user`` may not see a version involved (``redaction``, issue 12). Returns the
+    user's redaction, loaded with the entries' links."""
     redaction = Redaction(user)
     for entry in entries:
         rt = RECORD_TYPES.get(entry.record_type)
@@ -522,13 +525,16 @@ def _refuse_hidden_versions(user: Any, entries: list[HistoryEntry]) -> None:
             redaction.version_visible(rt, values) for values in (entry.before, entry.after)
         ):
             raise ContributionError("this change involves a version not visible to you")
+    return redaction
 
 
 def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
     """Propose the inverse of one history entry as a new changeset."""
-    _refuse_hidden_versions(user, [entry])
+    redaction = _refuse_hidden_versions(user, [entry])
     return propose(
-        user, [_inverse(entry)], comment=comment or f"Revert of history entry {entry.pk}"
+        user,
+        [_inverse(entry, redaction)],
+        comment=comment or f"Revert of history entry {entry.pk}",
     )
 
 
@@ -539,6 +545,6 @@ def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changes
     if changeset is None:
         raise NotFound(f"no applied changeset {changeset_id}")
     entries = list(changeset.history.order_by("-id"))
-    _refuse_hidden_versions(user, entries)
-    changes = [_inverse(entry) for entry in entries]
+    redaction = _refuse_hidden_versions(user, entries)
+    changes = [_inverse(entry, redaction) for entry in entries]
     return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")

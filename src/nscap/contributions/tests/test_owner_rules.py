@@ -491,3 +491,32 @@ def test_the_import_answers_a_hidden_key_with_the_same_words(scene):
         scene.attacker, "training_event.csv", b"key,host,title\r\nhidden-event,inst-a,Mine\r\n"
     )
     assert [e.message for e in result.plan.errors] == [rules.key_not_available("hidden-event")]
+
+
+def test_a_revert_proposes_only_the_links_its_author_may_see(scene: Scene):
+    """A steward took a hidden partner off A's event; A's contributor reverts an earlier change
+    whose old values name that partner. The revert goes through without naming it (no error
+    that echoes a hidden key from history) and sets back what the contributor may see."""
+    steward = scene.cast.user("steward")
+    TransparencyPolicy.objects.update_or_create(
+        institution=scene.cast.a, defaults={"auto_approve_own_public": False}
+    )
+    services.propose(
+        steward,
+        [ProposedChange("update", "training_event", key="own-event", values={
+            "title": "Renamed", "partners": [{"institution": "hidden-inst", "role": "funder"}]})],
+    )  # fmt: skip
+    services.propose(
+        steward,
+        [ProposedChange("update", "training_event", key="own-event", values={"partners": []})],
+    )
+    renamed = HistoryEntry.objects.filter(record_key="own-event").order_by("id").first()
+    assert renamed.before["title"] == "A's public event"
+    later = HistoryEntry.objects.filter(record_key="own-event").order_by("id").last()
+    assert later.before["partners"][0]["institution"] == "hidden-inst"
+
+    changeset = services.revert(scene.attacker, later)
+
+    proposed = changeset.changes.get().data
+    assert "hidden-inst" not in json.dumps(proposed)
+    assert changeset.status == ChangesetStatus.PENDING
