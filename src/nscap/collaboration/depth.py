@@ -31,11 +31,15 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from nscap.collaboration.choices import CollaborationStatus, CollaborationType, Confirmation
+from nscap.collaboration.choices import (
+    Answer,
+    CollaborationStatus,
+    CollaborationType,
+    Confirmation,
+)
 from nscap.collaboration.models import CollaborationClaim
 from nscap.collaboration.selectors import (
     BACKED,
-    Answer,
     Answers,
     Structure,
     answer_of,

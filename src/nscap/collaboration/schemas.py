@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from ninja import Field
 
-from nscap.collaboration.choices import CollaborationStatus, CollaborationType, Confirmation
-from nscap.collaboration.selectors import Answer
+from nscap.collaboration.choices import (
+    Answer,
+    CollaborationStatus,
+    CollaborationType,
+    Confirmation,
+)
 from nscap.core.api_support import (
     CitationIndex,
     PageQuery,

@@ -19,10 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-from nscap.collaboration.choices import Confirmation
+from nscap.collaboration.choices import Answer, Confirmation
 from nscap.collaboration.models import CollaborationClaim
 from nscap.institutions.models import Institution
 
@@ -39,18 +36,6 @@ class ClaimLike(Protocol):
     partner_country: str
     type: str
     confirmation: str
-
-
-class Answer(models.TextChoices):
-    """How the other side stands toward one claim, strongest first: one vocabulary for the
-    Table 3 marks, the depth reading (``depth.judge``), the pages and the API."""
-
-    DISPUTED = "disputed", _("disputed by the partner")
-    CONFIRMED = "confirmed", _("confirmed by the partner")
-    RECIPROCATED = "reciprocated", _("claimed back, same kind")
-    NAMED_BACK = "named_back", _("named back, other kind")
-    RELATED_BACK = "related_back", _("named back by a related institution, not the partner")
-    ONE_SIDED = "one_sided", _("one-sided")
 
 
 # The answers that come from the partner itself: a pair with one of them is answered.

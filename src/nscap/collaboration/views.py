@@ -5,9 +5,10 @@ from django.shortcuts import render
 
 from nscap.analytics.cache import cached
 from nscap.collaboration.charts import depth_chart, graph_chart
+from nscap.collaboration.choices import Answer
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
 from nscap.collaboration.metrics import cached_picture
-from nscap.collaboration.selectors import BACKED, Answer, table_three
+from nscap.collaboration.selectors import BACKED, table_three
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.selectors import citations_for

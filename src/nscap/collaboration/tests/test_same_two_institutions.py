@@ -112,6 +112,9 @@ def test_a_claim_back_by_the_partners_relatives_is_its_own_state_never_confirmed
     mark = mark[: mark.index("</li>")]
     assert "named back by a related institution, not the partner" in mark
     assert "two-sided" not in mark
+    institution = client.get(reverse("institutions:detail", args=["regulator"])).content.decode()
+    mark = institution[institution.index('id="regulator-iaea"') :]
+    assert "named back by a related institution" in mark[: mark.index("</li>")]
 
 
 def test_a_claim_back_by_the_partner_itself_confirms(client, world):

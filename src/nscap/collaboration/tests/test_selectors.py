@@ -2,8 +2,9 @@
 
 import pytest
 
+from nscap.collaboration.choices import Answer
 from nscap.collaboration.models import CollaborationClaim
-from nscap.collaboration.selectors import Answer, read_claims
+from nscap.collaboration.selectors import read_claims
 from nscap.testing.factories import make_claim, make_institution
 
 pytestmark = pytest.mark.django_db
