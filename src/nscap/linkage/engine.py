@@ -44,17 +44,36 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.comparison_library import CustomComparison
 
-from nscap.linkage.features import TopicInferrer, feature_table
+from nscap.linkage.features import PARTNER_COLUMNS, TopicInferrer, feature_table
 
 MAX_SPAN_DAYS = 14  # a cluster's exact start dates lie at most this far apart
 LINK_WEIGHT = 3.0  # match weight (bits) from which a pair links automatically
 SUGGEST_WEIGHT = -2.0  # from here up to LINK_WEIGHT a pair is only suggested to a steward
 AMBIGUITY_MARGIN = 3.0  # bits: an imprecise report's two best events this close = ambiguous
 
+UNDATED = "(l.start_date IS NULL OR r.start_date IS NULL)"
+
+
+def _partner_rules() -> list[CustomRule]:
+    """A report's *other possible hosts* (a self-named host's partners; the candidates of a
+    label several institutions share, "NSSC") include the other report's host, in one month:
+    both directions, one equi-join per column (each is a hash join)."""
+    return [
+        CustomRule(f"{a}.host_id = {b}.{column} AND {a}.month = {b}.month")
+        for column in PARTNER_COLUMNS
+        for a, b in (("l", "r"), ("r", "l"))
+    ]
+
+
 BLOCKING_RULES = [
     block_on("host_id", "start_date"),
-    block_on("host_id", "month", "topic_primary"),
-    block_on("host_id", "month_shifted", "topic_primary"),
+    # no topic needed: one host's events of one month (a big center runs a handful)
+    block_on("host_id", "month"),
+    block_on("host_id", "month_shifted"),
+    # an undated report: the host's events of the same topic, or of the same folded title
+    CustomRule(f"l.host_id = r.host_id AND l.topic_primary = r.topic_primary AND {UNDATED}"),
+    CustomRule(f"l.host_id = r.host_id AND l.title_norm = r.title_norm AND {UNDATED}"),
+    *_partner_rules(),
     # a report whose host did not resolve: same day, topic and country as any other report
     CustomRule(
         "l.start_date = r.start_date AND l.topic_primary = r.topic_primary"
@@ -83,6 +102,19 @@ def _within_days(days: int, m: float):
     )
 
 
+def _cross_host_sql() -> str:
+    """One report's host is among the partners of the other, which names itself host."""
+    return (
+        "("
+        + " OR ".join(
+            f"host_id_{a} = {column}_{b}"
+            for column in PARTNER_COLUMNS
+            for a, b in (("l", "r"), ("r", "l"))
+        )
+        + ")"
+    )
+
+
 def comparisons() -> list[CustomComparison]:
     """The comparisons and their fixed m probabilities (non-null levels of each sum to 1)."""
     precise = "(precise_l AND precise_r)"
@@ -94,9 +126,14 @@ def comparisons() -> list[CustomComparison]:
                 _level(
                     cll.ExactMatchLevel("host_id"),
                     "same host",
-                    0.99,
+                    0.97,
                     tf_adjustment_column="host_id",
                     tf_adjustment_weight=1.0,
+                ),
+                _level(
+                    cll.CustomLevel(_cross_host_sql()),
+                    "the other's host is a possible host of this one (self-named, shared label)",
+                    0.02,
                 ),
                 _level(cll.ElseLevel(), "other host", 0.01),
             ],
