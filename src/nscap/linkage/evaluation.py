@@ -88,6 +88,7 @@ def from_world(n_events: int, seed: int) -> Generated:
             "participants_qualifier": r.qualifier,
             "topics": list(r.topics),
             "by_country": r.breakdown,
+            "partners": [key for key, _role in r.partners],
             "noise": r.noise,
         }
         for r in world.reports

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from nscap.activities.models import TrainingEvent
+from nscap.activities.models import EventPartner, TrainingEvent
 from nscap.contributions.record_types import PREFETCH
 from nscap.core.partial_dates import PartialDate
 from nscap.linkage.choices import SuggestionStatus
@@ -43,6 +43,14 @@ def event_rows(user: Any) -> Iterator[dict]:
         trainingevent__in=events.values("pk"), topic__in=Topic.objects.visible_to(user)
     ).values_list("trainingevent_id", "topic__key"):
         topics.setdefault(event_id, []).append(key)
+    partners: dict[int, list[str]] = {}
+    for event_id, institution_id in (
+        EventPartner.objects.visible_to(user)
+        .filter(event__in=events.values("pk"))
+        .order_by("pk")
+        .values_list("event_id", "institution_id")
+    ):
+        partners.setdefault(event_id, []).append(str(_canonical(institution_id, same_as)))
     for event in events.order_by("pk").iterator(chunk_size=2000):
         host = _canonical(event.host_id, same_as)
         reporter = _canonical(event.reported_by_id, same_as) or host
@@ -58,6 +66,7 @@ def event_rows(user: Any) -> Iterator[dict]:
             "country": event.country,
             "participants": event.participants,
             "topics": topics.get(event.pk, []),
+            "partners": partners.get(event.pk, []),  # a self-named host's true host is here
         }
 
 
