@@ -131,5 +131,7 @@ from nscap.analytics.api import router as analytics_router  # noqa: E402
 api.add_router("/", analytics_router)
 
 from nscap.linkage.api import router as linkage_router  # noqa: E402
+from nscap.reconciliation.api import router as reconciliation_router  # noqa: E402
 
 api.add_router("/", linkage_router)
+api.add_router("/", reconciliation_router)

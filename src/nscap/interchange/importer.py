@@ -8,8 +8,10 @@ records them in one transaction (applied at once only when the changeset policy 
 Rules: a row's ``key`` names the record: a key the registry has updates it (only when a value
 differs), a new key creates it, so importing the same file twice changes nothing. Columns left
 out of a sheet leave those fields alone; a blank cell in a column that is there means "not
-given" (the field's default). Institutions may be named by any label; a name that matches no
-institution, or more than one, is an error listing the candidates.
+given" (the field's default). Institutions may be named by any label. A name that matches no
+institution, or more than one, in a field that can wait for reconciliation (an event's host
+and partners, a claim's partner: ``reconciliation.intake.RECONCILABLE``) is kept as written and
+queued with its candidates (``plan.mentions``); elsewhere it is an error listing the candidates.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
@@ -35,6 +38,14 @@ from nscap.interchange.cells import CellError, read_cell
 from nscap.interchange.fields import FieldSpec, field_specs
 from nscap.interchange.readers import Sheet, read_file
 from nscap.interchange.snapshots import VisibleKeys, canonical, redact
+from nscap.reconciliation.intake import (
+    CONTEXT_FIELDS,
+    RECONCILABLE,
+    NameIntake,
+    PlannedMention,
+    groups,
+    record_mentions,
+)
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 2000  # rows planned per query of existing records
@@ -87,6 +98,11 @@ class ImportPlan:
     changes: list[services.ProposedChange] = field(default_factory=list)
     change_rows: list[PlannedRow] = field(default_factory=list)  # row of each change
     encodings: list[str] = field(default_factory=list)
+    mentions: list[PlannedMention] = field(default_factory=list)  # names kept unreconciled
+
+    def unreconciled(self) -> list[dict[str, Any]]:
+        """Distinct unreconciled names in context, with their rows: one decision each."""
+        return groups(self.mentions)
 
     @property
     def ok(self) -> bool:
@@ -121,6 +137,7 @@ class _Row:
     indexes: dict[str, int]  # column -> index in cells (shared by the sheet's rows)
     present: frozenset[str]
     failed: set[str] = field(default_factory=set)  # columns already reported
+    mentions: list[PlannedMention] = field(default_factory=list)  # its unreconciled names
 
     def text(self, column: str) -> str:
         index = self.indexes.get(column)
@@ -142,6 +159,7 @@ class _Planner:
         self.file_keys: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
         self.file_names: dict[str, set[str]] = {}  # normalized institution name -> keys in file
         self._resolved: dict[str, tuple[str | None, str]] = {}
+        self.names = NameIntake(user)
 
     # --- errors --------------------------------------------------------------------------
 
@@ -293,11 +311,15 @@ class _Planner:
 
     def resolve_references(self, row: _Row) -> None:
         rt = row.record_type
+        reconcilable = RECONCILABLE.get(rt.name, {})
+        held = []  # resolved once the row's context (country, reporter) is known
         for spec in field_specs(rt):
             value = row.raw.get(spec.name)
             if value in (None, "", []):
                 continue
-            if spec.kind == "institution":
+            if spec.name in reconcilable:
+                held.append(spec.name)
+            elif spec.kind == "institution":
                 key, problem = self.institution_key(str(value))
                 if problem:
                     self.error(row, row.sheet, spec.name, problem)
@@ -332,6 +354,48 @@ class _Planner:
                             self.error(row, row.sheet, spec.name, problem)
                         else:
                             partner["institution"] = key
+        if held:
+            self.reconcile_names(row, held)
+
+    def reconcile_names(self, row: _Row, names: list[str]) -> None:
+        """Resolve names that may wait: through a learned alias of the row's context first,
+        then as any name; what stays unresolved is kept as written and queued."""
+        rt = row.record_type.name
+        country_field, reporter_field = CONTEXT_FIELDS[rt]
+        reporter = row.raw.get(reporter_field) if reporter_field not in row.failed else ""
+        context = (str(row.raw.get(country_field) or ""), str(reporter or ""))
+        record_key = str(row.raw.get("key") or "")
+        for name in names:
+            value = row.raw[name]
+            if isinstance(value, list):  # event partners: unresolved ones wait beside the event
+                kept = []
+                for partner in value:
+                    text = partner.get("institution") if isinstance(partner, dict) else None
+                    if not isinstance(text, str):
+                        kept.append(partner)
+                        continue
+                    key = self.reconciled_key(text, context)
+                    if key:
+                        kept.append({**partner, "institution": key})
+                    else:
+                        role = str(partner.get("role") or "")
+                        row.mentions.append(
+                            self.names.mention(rt, record_key, name, text.strip(), context, role)
+                        )
+                row.raw[name] = kept
+                continue
+            text = str(value).strip()
+            key = self.reconciled_key(text, context)
+            if key:
+                row.raw[name] = key
+            else:
+                row.raw[name] = None
+                row.raw[RECONCILABLE[rt][name]] = text
+                row.mentions.append(self.names.mention(rt, record_key, name, text, context))
+
+    def reconciled_key(self, text: str, context: tuple[str, str]) -> str | None:
+        """The key ``text`` names in ``context``: a learned alias wins, else plain resolution."""
+        return self.names.learned(text.strip(), *context) or self.institution_key(text)[0]
 
     # --- values and differences ----------------------------------------------------------
 
@@ -384,7 +448,10 @@ class _Planner:
                 waiting = self.waiting_changes(rt, keys)
                 for row in chunk:
                     key = row.raw["key"]
+                    errors_before = len(self.plan.errors)
                     self.plan_row(rt, row, existing.get(key), key in hidden, waiting.get(key, []))
+                    if len(self.plan.errors) == errors_before:
+                        self.plan.mentions.extend(row.mentions)
                 type_rows[start : start + CHUNK] = [None] * len(chunk)
                 done += len(chunk)
                 self.progress("check", done, total)
@@ -542,7 +609,10 @@ def submit(user: Any, plan: ImportPlan, name: str, comment: str = "") -> Changes
         "updated": plan.count("update"),
     }
     try:
-        return services.propose(user, plan.changes, comment=comment, origin="import")
+        with transaction.atomic():  # the changeset and its queued names, or neither
+            changeset = services.propose(user, plan.changes, comment=comment, origin="import")
+            record_mentions(user, plan.mentions, changeset)
+            return changeset
     except Invalid as exc:
         for err in exc.errors:
             index = err.get("change")

@@ -1,0 +1,206 @@
+"""Names an import cannot resolve: kept as written, with their candidates, for the queue.
+
+The importer (``interchange.importer``) asks a ``NameIntake`` what to do with an institution
+name of a field that can wait for reconciliation (``RECONCILABLE``): a learned alias of the
+row's context resolves it; otherwise the row keeps the text as written in the field's text
+twin (an event's ``host_text``, a claim's ``partner_text``; an event partner is held beside the
+event) and a ``PlannedMention`` records the ranked candidates. ``record_mentions`` writes the
+mentions in the import's own transaction, so a failed import leaves none behind.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from nscap.institutions.choices import LabelKind
+from nscap.institutions.models import Institution, Label
+from nscap.institutions.normalize import normalize_label
+from nscap.institutions.resolution import (
+    EXACT_ACRONYM,
+    EXACT_NAME,
+    INITIALS,
+    MENTIONS_ACRONYM,
+    TRANSLITERATION_MAX,
+    Candidate,
+    resolve_label,
+)
+from nscap.reconciliation.choices import Decision
+from nscap.reconciliation.models import NameMention
+
+# Record type -> field -> the field that keeps the text as written while it is unreconciled
+# ("" for a list field whose unresolved entries are held beside the record).
+RECONCILABLE: dict[str, dict[str, str]] = {
+    "training_event": {"host": "host_text", "partners": ""},
+    "collaboration_claim": {"partner": "partner_text"},
+}
+# Record type -> (the field giving the row's location country, the field naming its reporter).
+CONTEXT_FIELDS: dict[str, tuple[str, str]] = {
+    "training_event": ("country", "reported_by"),
+    "collaboration_claim": ("partner_country", "claimant"),
+}
+ALL_CANDIDATES = 1000  # "all of them": more than any name has ever matched
+
+
+def why(candidate: Candidate) -> str:
+    """Why resolution offered ``candidate``, in words (the score tiers of ``resolution``)."""
+    score = candidate.score
+    if score >= EXACT_NAME:
+        return "the text equals a name or alias"
+    if score >= EXACT_ACRONYM:
+        return "the text equals an acronym"
+    if score >= INITIALS:
+        return "the text is the initials of a name"
+    if score == MENTIONS_ACRONYM and candidate.matched_label.kind == "acronym":
+        return "the text mentions an acronym"
+    if score <= TRANSLITERATION_MAX and candidate.matched_label.script != "Latn":
+        return "similar once transliterated"
+    return "similar name"
+
+
+def candidate_rows(candidates: list[Candidate]) -> list[dict[str, Any]]:
+    """The candidates as stored on a mention: ranked, each with what a steward needs to choose."""
+    return [
+        {
+            "key": c.institution.key,
+            "name": c.institution.name,
+            "country": c.institution.country,
+            "kind": c.institution.kind,
+            "score": c.score,
+            "matched": c.matched_label.text,
+            "why": why(c),
+        }
+        for c in candidates
+    ]
+
+
+@dataclass(slots=True)
+class PlannedMention:
+    """A mention an import will record once its row is written."""
+
+    record_type: str
+    record_key: str
+    field: str
+    text: str
+    context_country: str
+    context_reporter: str
+    candidates: list[dict[str, Any]]
+    role: str = ""
+    decision: str = ""  # "not_institution" when a decision taught so
+
+
+@dataclass
+class NameIntake:
+    """Per-import caches: candidates per text, learned decisions per text in context."""
+
+    user: Any
+    _candidates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _learned: dict[tuple[str, str, str], set[int]] | None = None
+    _keys: dict[int, str] = field(default_factory=dict)  # visible institution id -> key
+    _not_institution: set[tuple[str, str, str]] | None = None
+
+    def candidates(self, text: str) -> list[dict[str, Any]]:
+        if text not in self._candidates:
+            found = resolve_label(text, user=self.user, limit=ALL_CANDIDATES)
+            self._candidates[text] = candidate_rows(found)
+        return self._candidates[text]
+
+    def learned(self, text: str, country: str, reporter: str) -> str | None:
+        """The key a decision taught ``text`` to name in this context, or None (the rule of
+        ``resolution.learned_alias``, read once per import: an import asks per row)."""
+        if self._learned is None:
+            self._learned = {}
+            for normalized, c, r, institution in Label.objects.filter(
+                kind=LabelKind.LEARNED
+            ).values_list("normalized", "context_country", "context_reporter", "institution_id"):
+                self._learned.setdefault((normalized, c, r), set()).add(institution)
+            ids = set().union(*self._learned.values()) if self._learned else set()
+            self._keys = dict(
+                Institution.objects.visible_to(self.user)
+                .filter(pk__in=ids)
+                .values_list("pk", "key")
+            )
+        found = self._learned.get((normalize_label(text), country, reporter), set())
+        return self._keys.get(next(iter(found))) if len(found) == 1 else None
+
+    def not_institution(self, text: str, country: str, reporter: str) -> bool:
+        """Was ``text`` in this context decided to be no institution (and so not queued again)?"""
+        if self._not_institution is None:
+            self._not_institution = set(
+                NameMention.objects.filter(decision=Decision.NOT_INSTITUTION).values_list(
+                    "normalized", "context_country", "context_reporter"
+                )
+            )
+        return (normalize_label(text), country, reporter) in self._not_institution
+
+    def mention(
+        self,
+        record_type: str,
+        record_key: str,
+        field_name: str,
+        text: str,
+        context: tuple[str, str],
+        role: str = "",
+    ) -> PlannedMention:
+        country, reporter = context
+        decided = self.not_institution(text, country, reporter)
+        return PlannedMention(
+            record_type,
+            record_key,
+            field_name,
+            text,
+            country,
+            reporter,
+            self.candidates(text),
+            role,
+            Decision.NOT_INSTITUTION if decided else "",
+        )
+
+
+def groups(mentions: list[PlannedMention]) -> list[dict[str, Any]]:
+    """Distinct names in context with their number of rows, most rows first (the dry run's
+    summary: one decision each)."""
+    counts = Counter(
+        (m.text.strip(), m.context_country, m.context_reporter) for m in mentions if not m.decision
+    )
+    return [
+        {"text": text, "country": country, "reported_by": reporter, "rows": rows}
+        for (text, country, reporter), rows in sorted(
+            counts.items(), key=lambda item: (-item[1], item[0])
+        )
+    ]
+
+
+def record_mentions(user: Any, mentions: list[PlannedMention], changeset: Any) -> int:
+    """Write the mentions of an import (inside its transaction); a mention already recorded
+    for the same record, field and text is kept as it is. Returns how many were new."""
+    if not mentions:
+        return 0
+    reporters = {m.context_reporter for m in mentions if m.context_reporter}
+    pks = dict(Institution.objects.filter(key__in=reporters).values_list("key", "pk"))
+    fallback = changeset.institution_id if changeset is not None else None
+    now = timezone.now()
+    rows = [
+        NameMention(
+            record_type=m.record_type,
+            record_key=m.record_key,
+            field=m.field,
+            role=m.role,
+            text=m.text,
+            normalized=normalize_label(m.text),
+            context_country=m.context_country,
+            context_reporter=m.context_reporter,
+            owner_id=pks.get(m.context_reporter) or fallback,
+            candidates=m.candidates,
+            created_by=user,
+            decision=m.decision,
+            decided_at=now if m.decision else None,
+        )
+        for m in mentions
+    ]
+    before = NameMention.objects.count()
+    NameMention.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return NameMention.objects.count() - before
