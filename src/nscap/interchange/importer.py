@@ -33,7 +33,6 @@ from nscap.contributions.models import Change, Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
 from nscap.core.csv_files import csv_bytes
 from nscap.institutions.normalize import normalize_label
-from nscap.institutions.resolution import resolve_label
 from nscap.interchange.cells import CellError, read_cell
 from nscap.interchange.fields import FieldSpec, field_specs
 from nscap.interchange.readers import Sheet, read_file
@@ -288,7 +287,7 @@ class _Planner:
         in_file = self.file_names.get(normalize_label(text), set())
         if len(in_file) == 1:
             return next(iter(in_file)), ""
-        candidates = resolve_label(text, user=self.user, limit=10)
+        candidates = self.names.resolve(text)
         exact = [c for c in candidates if c.score >= EXACT_SCORE]
         if len(exact) == 1 and not in_file:
             return exact[0].institution.key, ""
@@ -358,44 +357,15 @@ class _Planner:
             self.reconcile_names(row, held)
 
     def reconcile_names(self, row: _Row, names: list[str]) -> None:
-        """Resolve names that may wait: through a learned alias of the row's context first,
-        then as any name; what stays unresolved is kept as written and queued."""
-        rt = row.record_type.name
-        country_field, reporter_field = CONTEXT_FIELDS[rt]
-        reporter = row.raw.get(reporter_field) if reporter_field not in row.failed else ""
-        context = (str(row.raw.get(country_field) or ""), str(reporter or ""))
-        record_key = str(row.raw.get("key") or "")
-        for name in names:
-            value = row.raw[name]
-            if isinstance(value, list):  # event partners: unresolved ones wait beside the event
-                kept = []
-                for partner in value:
-                    text = partner.get("institution") if isinstance(partner, dict) else None
-                    if not isinstance(text, str):
-                        kept.append(partner)
-                        continue
-                    key = self.reconciled_key(text, context)
-                    if key:
-                        kept.append({**partner, "institution": key})
-                    else:
-                        role = str(partner.get("role") or "")
-                        row.mentions.append(
-                            self.names.mention(rt, record_key, name, text.strip(), context, role)
-                        )
-                row.raw[name] = kept
-                continue
-            text = str(value).strip()
-            key = self.reconciled_key(text, context)
-            if key:
-                row.raw[name] = key
-            else:
-                row.raw[name] = None
-                row.raw[RECONCILABLE[rt][name]] = text
-                row.mentions.append(self.names.mention(rt, record_key, name, text, context))
-
-    def reconciled_key(self, text: str, context: tuple[str, str]) -> str | None:
-        """The key ``text`` names in ``context``: a learned alias wins, else plain resolution."""
-        return self.names.learned(text.strip(), *context) or self.institution_key(text)[0]
+        """Names that may wait: resolved in the row's context, else kept as written."""
+        reporter = CONTEXT_FIELDS[row.record_type.name][1]
+        row.mentions += self.names.hold(
+            row.record_type.name,
+            row.raw,
+            names,
+            lambda text: self.institution_key(text)[0],
+            reporter_failed=reporter in row.failed,
+        )
 
     # --- values and differences ----------------------------------------------------------
 

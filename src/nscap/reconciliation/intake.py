@@ -11,6 +11,7 @@ mentions in the import's own transaction, so a failed import leaves none behind.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,15 +98,22 @@ class NameIntake:
     """Per-import caches: candidates per text, learned decisions per text in context."""
 
     user: Any
+    _found: dict[str, list[Candidate]] = field(default_factory=dict)
     _candidates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _learned: dict[tuple[str, str, str], set[int]] | None = None
     _keys: dict[int, str] = field(default_factory=dict)  # visible institution id -> key
     _not_institution: set[tuple[str, str, str]] | None = None
 
+    def resolve(self, text: str) -> list[Candidate]:
+        """Every candidate of ``text`` (resolution is the costly part of an import: once per
+        distinct text, shared by the importer's check and the mention's candidates)."""
+        if text not in self._found:
+            self._found[text] = resolve_label(text, user=self.user, limit=ALL_CANDIDATES)
+        return self._found[text]
+
     def candidates(self, text: str) -> list[dict[str, Any]]:
         if text not in self._candidates:
-            found = resolve_label(text, user=self.user, limit=ALL_CANDIDATES)
-            self._candidates[text] = candidate_rows(found)
+            self._candidates[text] = candidate_rows(self.resolve(text))
         return self._candidates[text]
 
     def learned(self, text: str, country: str, reporter: str) -> str | None:
@@ -135,6 +143,56 @@ class NameIntake:
                 )
             )
         return (normalize_label(text), country, reporter) in self._not_institution
+
+    def hold(
+        self,
+        record_type: str,
+        raw: dict[str, Any],
+        names: list[str],
+        resolve: Callable[[str], str | None],
+        *,
+        reporter_failed: bool = False,
+    ) -> list[PlannedMention]:
+        """Resolve the reconcilable ``names`` of a row's ``raw`` values in place: through a
+        learned alias of the row's context first (a person chose it for such rows), then by
+        ``resolve`` (plain resolution, the importer's); what stays unresolved is kept as
+        written (the text twin, or left out of a partner list) and returned as mentions."""
+        country_field, reporter_field = CONTEXT_FIELDS[record_type]
+        reporter = "" if reporter_failed else str(raw.get(reporter_field) or "")
+        context = (str(raw.get(country_field) or ""), reporter)
+        record_key = str(raw.get("key") or "")
+        held: list[PlannedMention] = []
+
+        def key_of(text: str) -> str | None:
+            return self.learned(text.strip(), *context) or resolve(text)
+
+        for name in names:
+            value = raw[name]
+            if isinstance(value, list):  # event partners: unresolved ones wait beside the event
+                kept = []
+                for partner in value:
+                    text = partner.get("institution") if isinstance(partner, dict) else None
+                    key = key_of(text) if isinstance(text, str) else None
+                    if not isinstance(text, str):
+                        kept.append(partner)
+                    elif key:
+                        kept.append({**partner, "institution": key})
+                    else:
+                        role = str(partner.get("role") or "")
+                        held.append(
+                            self.mention(record_type, record_key, name, text.strip(), context, role)
+                        )
+                raw[name] = kept
+                continue
+            text = str(value).strip()
+            key = key_of(text)
+            if key:
+                raw[name] = key
+            else:
+                raw[name] = None
+                raw[RECONCILABLE[record_type][name]] = text
+                held.append(self.mention(record_type, record_key, name, text, context))
+        return held
 
     def mention(
         self,
