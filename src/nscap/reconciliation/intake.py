@@ -190,7 +190,8 @@ class NameIntake:
                 raw[name] = key
             else:
                 raw[name] = None
-                raw[RECONCILABLE[record_type][name]] = text
+                twin = RECONCILABLE[record_type][name]
+                raw[twin] = raw.get(twin) or text  # the source's own words, when given, stay
                 held.append(self.mention(record_type, record_key, name, text, context))
         return held
 

@@ -4,8 +4,10 @@ learned aliases, undo, and nothing half-written."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from nscap.activities.models import TrainingEvent
+from nscap.collaboration.models import CollaborationClaim
 from nscap.contributions.errors import Invalid
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.institutions.models import Institution, Label
@@ -146,3 +148,36 @@ def test_a_contributor_sees_only_their_rows_and_candidates_they_may_see(world):
         services.decide(world.other_contributor, NSSC_MY_X, "pick", institution="nssc-my")
     with pytest.raises(Invalid):  # a hidden institution cannot be picked
         services.decide(world.contributor, NSSC_MY_X, "pick", institution="nssc-secret")
+
+
+def test_partners_and_claim_partners_wait_beside_their_record_and_are_reconciled(world):
+    events = (
+        "key,host,title,country,reported_by,partners\n"
+        "ev-p,INSA,With partners,MY,reporter-x,NSSC (funder); INSA (co_organiser)\n"
+    )
+    run_import(world.steward, "training_event.csv", events.encode())
+    event = TrainingEvent.objects.get(key="ev-p")
+    assert [p.institution.key for p in event.partners.all()] == ["insa"]  # the resolved one
+    held = NameMention.objects.get(record_key="ev-p")
+    assert (held.field, held.role, held.text) == ("partners", "funder", "NSSC")
+    page = Client().get("/courses/events/ev-p/").content.decode()
+    assert "Partners not reconciled" in page and "“NSSC”" in page
+
+    claims = (
+        "key,claimant,partner,partner_country,type\n"
+        "cl-1,reporter-x,Nuclear Security Support Centr,MY,seminar\n"
+    )
+    result = run_import(world.steward, "collaboration_claim.csv", claims.encode())
+    assert result.plan.ok, result.plan.errors
+    claim = CollaborationClaim.objects.get(key="cl-1")
+    assert claim.partner is None and claim.partner_text == "Nuclear Security Support Centr"
+
+    services.decide(world.steward, NSSC_MY_X, "pick", institution="nssc-my")
+    roles = {
+        (p.institution.key, p.role) for p in TrainingEvent.objects.get(key="ev-p").partners.all()
+    }
+    assert roles == {("insa", "co_organiser"), ("nssc-my", "funder")}
+    claim_group = GroupKey(normalize_label("Nuclear Security Support Centr"), "MY", "reporter-x")
+    services.decide(world.steward, claim_group, "pick", institution="nssc-my")
+    claim.refresh_from_db()
+    assert claim.partner == world.nssc_my and claim.partner_text == ""
