@@ -581,7 +581,11 @@ def submit(user: Any, plan: ImportPlan, name: str, comment: str = "") -> Changes
     try:
         with transaction.atomic():  # the changeset and its queued names, or neither
             changeset = services.propose(user, plan.changes, comment=comment, origin="import")
-            record_mentions(user, plan.mentions, changeset)
+            rewritten: dict[str, list[str]] = {}
+            for row in plan.change_rows:
+                if row.record_type in RECONCILABLE:
+                    rewritten.setdefault(row.record_type, []).append(row.key)
+            record_mentions(user, plan.mentions, changeset, rewritten)
             return changeset
     except Invalid as exc:
         for err in exc.errors:

@@ -233,9 +233,26 @@ def groups(mentions: list[PlannedMention]) -> list[dict[str, Any]]:
     ]
 
 
-def record_mentions(user: Any, mentions: list[PlannedMention], changeset: Any) -> int:
+def record_mentions(
+    user: Any,
+    mentions: list[PlannedMention],
+    changeset: Any,
+    rewritten: dict[str, list[str]] | None = None,
+) -> int:
     """Write the mentions of an import (inside its transaction); a mention already recorded
-    for the same record, field and text is kept as it is. Returns how many were new."""
+    for the same record, field and text is kept as it is. ``rewritten``: record type -> keys
+    of the records the import writes; their undecided mentions that the file no longer makes
+    (the name was corrected, or resolves now) are dropped. Returns how many were new."""
+    kept = {
+        (m.record_type, m.record_key, m.field, normalize_label(m.text), m.role) for m in mentions
+    }
+    for record_type, keys in (rewritten or {}).items():
+        for start in range(0, len(keys), 1000):
+            old = NameMention.objects.filter(
+                record_type=record_type, record_key__in=keys[start : start + 1000], decision=""
+            ).values_list("pk", "record_type", "record_key", "field", "normalized", "role")
+            stale = [row[0] for row in old if tuple(row[1:]) not in kept]
+            NameMention.objects.filter(pk__in=stale).delete()
     if not mentions:
         return 0
     reporters = {m.context_reporter for m in mentions if m.context_reporter}

@@ -181,3 +181,13 @@ def test_partners_and_claim_partners_wait_beside_their_record_and_are_reconciled
     services.decide(world.steward, claim_group, "pick", institution="nssc-my")
     claim.refresh_from_db()
     assert claim.partner == world.nssc_my and claim.partner_text == ""
+
+
+def test_a_corrected_file_drops_the_names_it_no_longer_makes(world):
+    run_import(world.steward, "training_event.csv", events_csv(messy_rows(2)))
+    fixed = messy_rows(2)
+    fixed[0][1] = "nssc-my"  # the key, written this time
+    run_import(world.steward, "training_event.csv", events_csv(fixed))
+    assert TrainingEvent.objects.get(key="ev-nssc-0").host == world.nssc_my
+    assert not NameMention.objects.filter(record_key="ev-nssc-0").exists()
+    assert NameMention.objects.filter(record_key="ev-nssc-1").exists()
