@@ -113,3 +113,19 @@ def test_supply_counts_unreconciled_events_apart_and_drops_none(world):
     assert sums.events == 6  # every report counted, resolved or not
     assert sums.unreconciled_events == 5 and sums.unreconciled_people == 3 * 20 + 10 + 5
     assert sums.people == 3 * 20 + 10 + 5 + 7
+
+
+def test_analytics_pages_and_api_hold_unreconciled_events(world):
+    rows = messy_rows(3) + [
+        ["ev-other", "Unlisted Centre", "Workshop 0", "2020-05", "MY", 20, "reporter-y", "public"]
+    ]
+    run_import(world.steward, "training_event.csv", events_csv(rows))
+    client = Client()
+    gaps = client.get("/api/analytics/gaps")
+    assert gaps.status_code == 200
+    assert gaps.json()["totals"]["unreconciled_events"] == 6
+    assert "host not reconciled yet" in client.get("/analytics/").content.decode()
+    for path in ("/analytics/gaps/", "/analytics/achievements/", "/api/analytics/achievements"):
+        assert client.get(path).status_code == 200, path
+    overlaps = client.get("/api/analytics/overlaps?window=12")
+    assert overlaps.status_code == 200, overlaps.content
