@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "nscap.accounts",
     "nscap.contributions",
     "nscap.interchange",
+    "nscap.reconciliation",
     "nscap.analytics",
     "nscap.linkage",
     "nscap.operations",

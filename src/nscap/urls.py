@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("nscap.accounts.urls")),
     path("contribute/", include("nscap.contributions.urls")),
     path("data/", include("nscap.interchange.urls")),
+    path("reconcile/", include("nscap.reconciliation.urls")),
     path("analytics/", include("nscap.analytics.urls")),
     path("linkage/", include("nscap.linkage.urls")),
     path("", include("nscap.core.urls")),

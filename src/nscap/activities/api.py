@@ -69,6 +69,7 @@ def _events(user) -> QuerySet:
 # ``nest_events``. Rows, not model instances, with SQL compiled once (``core.prepared``).
 EVENT_COLUMNS = (
     *("pk", "key", "sensitivity", "note", "version", "course_id", "host__key", "host__name"),
+    "host_text",
     *("title", "start", "start_precision", "end", "end_precision", "city", "country"),
     *("delivery_mode", "participants", "participants_qualifier", "iaea_endorsed"),
 )

@@ -57,12 +57,29 @@ class TrainingEvent(Record):
     """One run of a course: who hosted it, with whom, when, where, how, and how many came."""
 
     visibility_owner_path = "host"
+    # A host named in a report that no institution answers to yet (issue 14) leaves ``host``
+    # empty; the event then belongs to whoever reported it, so a restricted report stays
+    # visible to its reporter's members, never to nobody or to everybody.
+    visibility_owner_fallback = "reported_by"
 
     course = models.ForeignKey(
         Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
     host = models.ForeignKey(
-        "institutions.Institution", on_delete=models.PROTECT, related_name="hosted_events"
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_events",
+    )
+    host_text = models.CharField(
+        _("host (as written, unreconciled)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The host's name as the report wrote it, while no institution is chosen for it "
+            "(see the reconciliation queue)."
+        ),
     )
     title = models.CharField(_("title"), max_length=300)
     start = models.DateField(_("start"), null=True, blank=True)
@@ -129,6 +146,9 @@ class TrainingEvent(Record):
             ),
             country_constraint("country", "event_country_iso_alpha2"),
             models.CheckConstraint(condition=~Q(same_as=F("pk")), name="event_not_same_as_self"),
+            models.CheckConstraint(
+                condition=Q(host__isnull=False) | ~Q(host_text=""), name="event_host_or_host_text"
+            ),
         ]
         # Also ``event_latest_first`` (migration 0004), written per database because SQLite
         # refuses NULLS LAST in an index.

@@ -114,9 +114,13 @@ def _offerings(user: Any) -> tuple[list[Offering], int, int]:
         "country",
         "host__country",
         "participants",
+        "host_text",
     )
     offerings, undated, unplaced = [], 0, 0
-    for pk, key, title, host_key, host, start, precision, country, host_country, count in rows:
+    for row in rows:
+        pk, key, title, host_key, host, start, precision, country, host_country, count, text = row
+        if host_key is None:  # unreconciled host (issue 14): a provider of its own, as written
+            host_key, host = f"unreconciled:{key}", f"{text} (unreconciled)"
         if start is None or precision == "year":
             undated += 1
             continue

@@ -68,6 +68,9 @@ class TrainingEventSchema(RecordSchema):
 
     course: Ref | None
     host: Ref | None
+    host_text: str = Field(
+        "", description="The host as written while it is unreconciled (host is then null)."
+    )
     title: str
     start: str | None
     start_precision: str | None
@@ -152,7 +155,8 @@ def event_item(event, citations: CitationIndex, nested: EventNesting) -> dict:
         "version": event.version,
         "citations": citations.of_row(TrainingEvent, event.pk, event.key),
         "course": nested.course,
-        "host": key_ref(event.host_key, event.host_name),
+        "host": key_ref(event.host_key, event.host_name) if event.host_key else None,
+        "host_text": event.host_text,
         "title": event.title,
         **partial(event, "start"),
         **partial(event, "end"),

@@ -306,6 +306,8 @@ def _compute(user: Any) -> dict:
             "folded_reports": data.folded_reports,
             "undated_events": data.undated_events,
             "uncounted_events": data.uncounted_events,
+            "unreconciled_events": data.unreconciled_events,
+            "unreconciled_people": data.unreconciled_people,
             "people": round(data.people, 2),
         },
     }

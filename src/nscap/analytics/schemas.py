@@ -76,6 +76,10 @@ class GapTotalsSchema(Schema):
     folded_reports: int
     undated_events: int
     uncounted_events: int
+    unreconciled_events: int = Field(
+        0, description="Counted events whose host is not reconciled yet (held as written)."
+    )
+    unreconciled_people: int = Field(0, description="Participants of those events.")
     people: float
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, ExtractYear, Substr
 
 from nscap.activities.models import EventParticipantCountry, TrainingEvent
@@ -49,6 +49,10 @@ class SupplySums:
     undated_events: int
     uncounted_events: int
     folded_reports: int
+    # Counted events whose host is still held as written (issue 14): counted like any other,
+    # never dropped nor given a guessed host, and shown apart so the reader knows.
+    unreconciled_events: int = 0
+    unreconciled_people: int = 0
 
 
 def signatures_of(events: list[EventSupply], signatures: Signatures | None = None) -> Signatures:
@@ -181,6 +185,11 @@ def supply_sums(user: Any) -> SupplySums:
     def logged_by(claimants: set[int], earliest: dt.date, latest: dt.date) -> dict:
         return _logged_by(user, claimants, earliest, latest, linked_groups, events)
 
+    unreconciled = (
+        visible.filter(same_as__isnull=True, host__isnull=True)
+        .exclude(host_text="")
+        .aggregate(n=Count("pk"), people=Sum("participants"))
+    )
     return SupplySums(
         signatures,
         reconcile_claims(user, logged_by),
@@ -189,6 +198,8 @@ def supply_sums(user: Any) -> SupplySums:
         undated,
         uncounted,
         folded,
+        unreconciled["n"],
+        unreconciled["people"] or 0,
     )
 
 

@@ -7,7 +7,15 @@ Server-owned fields (ids, versions, status, author, confirmation) are not in the
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType
@@ -45,6 +53,18 @@ class LabelInput(BaseModel):
     language: Text = Field(min_length=2, max_length=35, description="BCP 47 tag, e.g. zh-Hans")
     script: Text = Field("Latn", min_length=4, max_length=4, description="ISO 15924 code")
     kind: LabelKind = LabelKind.NAME
+    # A learned alias's context (reconciliation, issue 14); left out of a label's values when
+    # blank, so that labels without one read and compare as they always did.
+    context_country: Country = ""
+    context_reporter: Text = Field("", max_length=120)
+
+    @model_serializer(mode="wrap")
+    def _without_blank_context(self, handler):
+        values = handler(self)
+        for name in ("context_country", "context_reporter"):
+            if not values.get(name):
+                values.pop(name, None)
+        return values
 
 
 class InstitutionInput(RecordInput):
@@ -108,7 +128,14 @@ class ParticipantCountryInput(BaseModel):
 
 
 class TrainingEventInput(RecordInput):
-    host: Key
+    # Before ``host``, so that ``host``'s check can read it: a host is named by key, or kept
+    # as written while it is unreconciled (issue 14).
+    host_text: Text = Field(
+        "",
+        max_length=300,
+        description="The host as written, while no institution is chosen for it (unreconciled)",
+    )
+    host: Key | None = Field(None, validate_default=True)
     course: Key | None = None
     title: Text = Field(min_length=1, max_length=300)
     start: PartialDateText | None = None
@@ -129,6 +156,13 @@ class TrainingEventInput(RecordInput):
     same_as: Key | None = Field(
         None, description="The report of the same event that is kept (a steward's merge)"
     )
+
+    @field_validator("host")
+    @classmethod
+    def _host_named(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not (value or info.data.get("host_text")):
+            raise ValueError("Field required")
+        return value
 
     @model_validator(mode="after")
     def _checks(self):

@@ -60,7 +60,17 @@ REFERENCE_MODELS = {
 # that prefetches them (``PREFETCH``) reads them in one query per chunk instead of one per record.
 def _labels(institution) -> list[dict]:
     return [
-        {"text": lb.text, "language": lb.language, "script": lb.script, "kind": lb.kind}
+        {
+            "text": lb.text,
+            "language": lb.language,
+            "script": lb.script,
+            "kind": lb.kind,
+            **{
+                name: getattr(lb, name)
+                for name in ("context_country", "context_reporter")
+                if getattr(lb, name)
+            },
+        }
         for lb in sorted(institution.labels.all(), key=lambda lb: (lb.kind, lb.language, lb.text))
     ]
 

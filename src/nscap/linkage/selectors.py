@@ -56,8 +56,11 @@ def event_rows(user: Any) -> Iterator[dict]:
         reporter = _canonical(event.reported_by_id, same_as) or host
         yield {
             "key": event.key,
-            "host_id": str(host),
-            "reporter": str(reporter),
+            # An unreconciled host (issue 14) is no institution: not one shared "None" host
+            # that would block every such report together; its text is kept for the engine.
+            "host_id": str(host) if host is not None else None,
+            "host_text": event.host_text,
+            "reporter": str(reporter) if reporter is not None else None,
             "title": event.title,
             "start": PartialDate(event.start, event.start_precision).isoformat()
             if event.start
