@@ -159,12 +159,22 @@ def owner_of(
 
 
 def current_owner(record_type: RecordType, instance: Any) -> int | None:
-    """The id of the institution that owns ``instance`` as stored (None for a new record)."""
+    """The id of the institution that owns ``instance`` as stored (None for a new record).
+
+    While the owner field is empty (an event whose host name is not reconciled yet), the
+    model's ``visibility_owner_fallback`` (its reporter) owns it, as in the read filter: its
+    members may settle the host, and that waits for a steward like any owner change."""
     if instance is None:
         return None
     if record_type.owner == "":
         return instance.pk
-    return getattr(instance, f"{record_type.owner}_id", None) if record_type.owner else None
+    if not record_type.owner:
+        return None
+    owner = getattr(instance, f"{record_type.owner}_id", None)
+    fallback = getattr(type(instance), "visibility_owner_fallback", "")
+    if owner is None and fallback:
+        return getattr(instance, f"{fallback}_id", None)
+    return owner
 
 
 def owner_refusals(

@@ -24,7 +24,7 @@ from nscap.reconciliation.selectors import GroupKey
 router = Router(tags=["reconciliation"])
 
 
-class CandidateSchema(Schema):
+class NameCandidateSchema(Schema):
     key: str
     name: str
     country: str
@@ -40,7 +40,7 @@ class GroupSchema(Schema):
     country: str
     reported_by: str
     rows: int
-    candidates: list[CandidateSchema]
+    candidates: list[NameCandidateSchema]
 
 
 class GroupPageSchema(Schema):

@@ -520,3 +520,24 @@ def test_a_revert_proposes_only_the_links_its_author_may_see(scene: Scene):
     proposed = changeset.changes.get().data
     assert "hidden-inst" not in json.dumps(proposed)
     assert changeset.status == ChangesetStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    ("author", "outcome"), [("contributor_a", QUEUED), ("contributor_b", REFUSED)]
+)
+def test_the_reporter_of_an_unreconciled_event_settles_its_host_and_it_waits(
+    scene: Scene, author: str, outcome: str
+):
+    """An event whose host name is not reconciled is owned by its reporter (A), as in the read
+    filter: A's member may name the host (a steward reviews it); B's may not."""
+    make_event(key="unhosted", title="NSSC course", host=None, host_text="NSSC",
+               reported_by=scene.cast.a)  # fmt: skip
+    change = ProposedChange("update", "training_event", key="unhosted", values={"host": "inst-b"})
+    if outcome == REFUSED:
+        with pytest.raises(Invalid) as refused:
+            services.propose(scene.cast.user(author), [change])
+        assert refused.value.errors[0]["field"] == "host"
+    else:
+        changeset = services.propose(scene.cast.user(author), [change])
+        assert changeset.status == ChangesetStatus.PENDING
+    assert TrainingEvent.objects.get(key="unhosted").host_id is None
