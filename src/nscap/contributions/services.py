@@ -329,7 +329,10 @@ def _apply(
 
     if changes is None:
         changes = bulk.pending_changes(changeset)
+    events: list[bulk.PendingChange] = []  # reports whose fused event must be recomputed
     for change in changes:
+        if change.record_type == "training_event":
+            events.append(change)
         if (
             use_bulk
             and change.action == ChangeAction.CREATE
@@ -342,6 +345,8 @@ def _apply(
         flush()
         _apply_one(changeset, change, reviewer)
     flush()
+    if events:
+        _refuse_events(events)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
@@ -426,6 +431,17 @@ def _after_apply(rt: RecordType, instance, change: bulk.PendingChange) -> None:
         ConfirmationRequest.objects.get_or_create(
             claim=instance, defaults={"partner_id": instance.partner_id}
         )
+
+
+def _refuse_events(changes: list[bulk.PendingChange]) -> None:
+    """Fuse again the events these report changes touch (``linkage.fusing``), the event a
+    report was linked to before included, inside the changeset's transaction."""
+    from nscap.linkage.fusing import refuse_touched
+
+    refuse_touched(
+        [c.record_key for c in changes],
+        [(c.before or {}).get("same_as") or "" for c in changes],
+    )
 
 
 def _locked_for_review(reviewer: Any, changeset_id: int) -> Changeset:
