@@ -12,8 +12,9 @@ Rules (docs/analytics.md, "Training gaps"):
   ``unattributed`` in the *counted* supply; the fused event's estimate of their countries is
   kept apart (``EventSupply.estimated``) and shown as estimated, never added to the count.
 - **Groups and topics** are the fused event's stated ones, else its course's, else those
-  inferred from its titles; none known → ``""`` (unspecified). An event with two topics counts its participants once under each topic (a
-  person trained in both needed both), and once in a total over topics.
+  inferred from its titles; none known → ``""`` (unspecified). An event with two topics
+  counts its participants once under each topic (a person trained in both needed both), and
+  once in a total over topics.
 - **Aggregate claims** ("over 500 staff, 2010–2012") are reconciled with the events the same
   institution hosted or reported in that period: only ``claimed − logged`` (floored at 0, with
   the claim's qualifier) is added, spread evenly over the claim's years, as unattributed people
