@@ -1,0 +1,158 @@
+"""Fused events kept in step by the write services, and what supply and gaps read of them."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+
+from nscap.activities.models import FusedEvent
+from nscap.analytics.supply import supply
+from nscap.analytics.supply_sums import supply_sums
+from nscap.contributions import services
+from nscap.contributions.services import ProposedChange
+from nscap.testing.factories import make_institution, make_topic
+from nscap.testing.roles import make_steward
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    host = make_institution(key="nsc-jp", country="JP")
+    coorg = make_institution(key="coorg-kr", country="KR")
+    guest = make_institution(key="guest-vn", country="VN")
+    topic = make_topic(key="insider-threat", name="Insider threat", aliases=["insider threat"])
+    return {"host": host, "coorg": coorg, "guest": guest, "topic": topic}
+
+
+def _write(steward, *changes: ProposedChange) -> None:
+    services.propose(steward, list(changes))
+
+
+def _event(key: str, **values) -> ProposedChange:
+    return ProposedChange("create", "training_event", values={"key": key, **values})
+
+
+def _fused(key: str) -> dict:
+    return FusedEvent.objects.get(event__key=key).data
+
+
+def test_a_linked_event_takes_each_field_from_its_best_report_with_provenance(world):
+    steward = make_steward()
+    _write(
+        steward,
+        _event(
+            "kept",
+            host="nsc-jp",
+            reported_by="coorg-kr",
+            title="Insider Threat Mitigation Workshop",
+            start="2017-03",
+            participants=40,
+            participants_qualifier="approximately",
+        ),
+    )
+    _write(
+        steward,
+        _event(
+            "hosts",
+            host="nsc-jp",
+            title="RTC on insider threat",
+            start="2017-03-14",
+            participants=37,
+            participant_countries=[{"country": "JP", "count": 30}, {"country": "KR", "count": 7}],
+            topics=["insider-threat"],
+            same_as="kept",
+        ),
+    )
+    data = _fused("kept")
+    fields = data["fields"]
+    assert fields["participants"] == {"value": 37, "source": "hosts", "basis": "stated"}
+    assert fields["breakdown"]["value"] == [["JP", 30], ["KR", 7]]
+    assert fields["start"]["value"] == "2017-03-14" and fields["start"]["source"] == "hosts"
+    assert fields["topics"]["value"] == ["insider-threat"]
+    assert data["reports"] == ["hosts", "kept"]
+    assert not FusedEvent.objects.filter(event__key="hosts").exists()
+    # Supply counts the fused event once, from both reports.
+    events = supply(AnonymousUser()).events
+    assert [(e.key, e.people, e.countries, e.topics) for e in events] == [
+        ("kept", 37, (("JP", 30), ("KR", 7)), ("insider-threat",))
+    ]
+    sums = supply_sums(AnonymousUser())
+    assert sums.events == 1 and sums.people == 37
+    assert dict(sums.signatures) == {
+        (2017, "JP", (), ("insider-threat",), "exact"): 30,
+        (2017, "KR", (), ("insider-threat",), "exact"): 7,
+    }
+
+
+def test_undoing_a_link_fuses_both_reports_alone_again(world):
+    steward = make_steward()
+    _write(steward, _event("a", host="nsc-jp", title="Insider threat", participants=20))
+    _write(
+        steward,
+        _event(
+            "b",
+            host="nsc-jp",
+            title="Other",
+            participants=22,
+            participant_countries=[{"country": "JP", "count": 22}],
+            same_as="a",
+        ),
+    )
+    assert _fused("a")["fields"]["participants"]["value"] == 22
+    _write(steward, ProposedChange("update", "training_event", key="b", values={"same_as": None}))
+    assert _fused("a")["fields"]["participants"] == {"value": 20, "source": "a", "basis": "stated"}
+    assert _fused("b")["fields"]["participants"]["value"] == 22
+    assert supply_sums(AnonymousUser()).people == 42
+
+
+def test_inferred_topics_are_marked_with_their_evidence_and_counted(world):
+    steward = make_steward()
+    _write(
+        steward,
+        _event("lone", host="nsc-jp", title="Insider Threat course", start="2018", participants=9),
+    )
+    topics = _fused("lone")["fields"]["topics"]
+    assert topics["basis"] == "inferred"
+    assert topics["evidence"] == [["insider-threat", "lone", "Insider Threat course"]]
+    sums = supply_sums(AnonymousUser())
+    assert sums.signatures == {(2018, "unattributed", (), ("insider-threat",), "exact"): 9}
+
+
+def test_people_with_no_country_are_estimated_apart_from_the_count(world):
+    steward = make_steward()
+    _write(
+        steward,
+        _event(
+            "e", host="nsc-jp", title="Course", start="2019-05-02", country="JP", participants=12
+        ),
+    )
+    _write(
+        steward,
+        _event(
+            "e-guest",
+            host="nsc-jp",
+            reported_by="guest-vn",
+            title="Course",
+            participants=10,
+            participants_qualifier="more_than",
+            same_as="e",
+        ),
+    )
+    estimate = _fused("e")["estimate"]
+    assert estimate["people"] == 12
+    assert estimate["countries"] == [["JP", 9, 0, 12], ["VN", 3, 0, 12]]
+    sums = supply_sums(AnonymousUser())
+    assert sums.signatures == {(2019, "unattributed", (), (), "exact"): 12}  # counted: no country
+    assert sums.estimated == {(2019, "JP", (), ()): [9, 0, 12], (2019, "VN", (), ()): [3, 0, 12]}
+
+
+def test_nscap_fuse_rebuilds_what_the_services_wrote(world):
+    steward = make_steward()
+    _write(steward, _event("x", host="nsc-jp", title="Insider threat", participants=5))
+    _write(steward, _event("y", host="nsc-jp", title="t", participants=6, same_as="x"))
+    before = {f.event_id: f.data for f in FusedEvent.objects.all()}
+    FusedEvent.objects.all().delete()
+    call_command("fuse")
+    assert {f.event_id: f.data for f in FusedEvent.objects.all()} == before
