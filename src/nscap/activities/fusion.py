@@ -24,8 +24,9 @@ rules. The rules (docs/analytics.md, "Fused events"):
   a report naming another institution as host contributes that institution as co-organiser (a
   co-organiser or trainer often names itself host).
 - **People with no country** (participants beyond the breakdown) are *estimated* over the
-  listed participant countries, the location country first (``estimate_countries``); the
-  estimate is kept apart from the counted breakdown, with its method and bounds.
+  listed participant countries, the location country (the event's, else its host's) first
+  (``estimate_countries``); the estimate is kept apart from the counted breakdown, with its
+  method and bounds.
 """
 
 from __future__ import annotations
@@ -213,10 +214,9 @@ def fuse(
     _labels(put, "topics", ordered, lambda r: r.topics, infer_topics)
     _labels(put, "target_groups", ordered, lambda r: r.target_groups, infer_groups)
     put["partners"] = FusedField(_partners(ordered, kept_report.host), "", "stated")
+    location = fused.value("country", "") or (country_of(kept_report.host) if country_of else "")
     fused.estimate = estimate_countries(
-        fused.unplaced,
-        fused.value("country", ""),
-        _listed_countries(ordered, fused, country_of),
+        fused.unplaced, location or "", _listed_countries(ordered, fused, country_of)
     )
     return fused
 

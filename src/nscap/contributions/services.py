@@ -329,9 +329,9 @@ def _apply(
 
     if changes is None:
         changes = bulk.pending_changes(changeset)
-    events: list[bulk.PendingChange] = []  # reports whose fused event must be recomputed
+    events: list[bulk.PendingChange] = []  # changes that may change a fused event
     for change in changes:
-        if change.record_type == "training_event":
+        if change.record_type in ("training_event", "institution"):
             events.append(change)
         if (
             use_bulk
@@ -436,11 +436,22 @@ def _after_apply(rt: RecordType, instance, change: bulk.PendingChange) -> None:
 def _refuse_events(changes: list[bulk.PendingChange]) -> None:
     """Fuse again the events these report changes touch (``linkage.fusing``), the event a
     report was linked to before included, inside the changeset's transaction."""
-    from nscap.linkage.fusing import refuse_touched
+    from nscap.linkage.fusing import refuse_hosted_by, refuse_touched
 
+    reports = [c for c in changes if c.record_type == "training_event"]
     refuse_touched(
-        [c.record_key for c in changes],
-        [(c.before or {}).get("same_as") or "" for c in changes],
+        [c.record_key for c in reports],
+        [(c.before or {}).get("same_as") or "" for c in reports],
+    )
+    # A host's new sensitivity changes which of its reports may be fused into others.
+    refuse_hosted_by(
+        [
+            c.record_key
+            for c in changes
+            if c.record_type == "institution"
+            and "sensitivity" in c.data
+            and c.data["sensitivity"] != (c.before or {}).get("sensitivity")
+        ]
     )
 
 

@@ -147,7 +147,7 @@ def _refuse_chunk(root_ids: list[int], infer_topics: Any, infer_groups: Any) -> 
         "event_id", "institution_id", "role"
     ):
         partners[event_id].append((institution, role))
-    reporters = {r[3] for members in groups.values() for r in members if r[3]}
+    reporters = {r[i] for members in groups.values() for r in members for i in (2, 3) if r[i]}
     countries = dict(Institution.objects.filter(pk__in=reporters).values_list("pk", "country"))
     rows = []
     for root, members in groups.items():
@@ -202,6 +202,16 @@ def refuse_touched(event_keys: Iterable[str], former_same_as: Iterable[str] = ()
     linked to before (an undone link leaves the former kept report to be fused again)."""
     keys = set(event_keys) | {k for k in former_same_as if k}
     ids = TrainingEvent.objects.filter(key__in=keys).values_list("pk", flat=True)
+    return refuse(roots(ids))
+
+
+def refuse_hosted_by(institution_keys: Iterable[str]) -> int:
+    """After a host's sensitivity changed: refuse every event one of its reports belongs to."""
+    if not institution_keys:
+        return 0
+    ids = TrainingEvent.objects.filter(host__key__in=list(institution_keys)).values_list(
+        "pk", flat=True
+    )
     return refuse(roots(ids))
 
 
