@@ -156,3 +156,42 @@ def test_nscap_fuse_rebuilds_what_the_services_wrote(world):
     FusedEvent.objects.all().delete()
     call_command("fuse")
     assert {f.event_id: f.data for f in FusedEvent.objects.all()} == before
+
+
+def test_overlaps_read_the_fused_event_date_and_labels(world):
+    """Two providers' runs of one topic and group in one region and month overlap only when
+    the date and labels a duplicate states are taken into the event."""
+    from nscap.activities.overlaps import find_overlaps
+    from nscap.testing.factories import make_target_group
+
+    make_target_group(key="regulators")
+    make_institution(key="other-jp", country="JP")
+    steward = make_steward()
+    _write(
+        steward,
+        _event(
+            "open",
+            host="other-jp",
+            title="A",
+            start="2017-03-02",
+            topics=["insider-threat"],
+            target_groups=["regulators"],
+        ),
+        _event("vague", host="nsc-jp", title="B", start="2017"),
+    )
+    assert find_overlaps(AnonymousUser()).clusters == []
+    _write(
+        steward,
+        _event(
+            "precise",
+            host="nsc-jp",
+            reported_by="coorg-kr",
+            title="B",
+            start="2017-03-20",
+            topics=["insider-threat"],
+            target_groups=["regulators"],
+            same_as="vague",
+        ),
+    )
+    (cluster,) = find_overlaps(AnonymousUser()).clusters
+    assert sorted(o.key for o in cluster.offerings) == ["open", "vague"]
