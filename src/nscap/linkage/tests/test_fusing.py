@@ -195,3 +195,63 @@ def test_overlaps_read_the_fused_event_date_and_labels(world):
     )
     (cluster,) = find_overlaps(AnonymousUser()).clusters
     assert sorted(o.key for o in cluster.offerings) == ["open", "vague"]
+
+
+def test_achievements_count_the_fused_event_once_with_its_best_values(world):
+    from nscap.analytics.achievements import achievements
+
+    steward = make_steward()
+    _write(steward, _event("undated", host="nsc-jp", title="Course", participants=30))
+    _write(
+        steward,
+        _event(
+            "dated",
+            host="nsc-jp",
+            reported_by="coorg-kr",
+            title="Course",
+            start="2015-10-05",
+            participants=32,
+            participant_countries=[{"country": "JP", "count": 20}, {"country": "VN", "count": 12}],
+            same_as="undated",
+        ),
+    )
+    (row,) = [r for r in achievements(AnonymousUser())["rows"] if r["institution"] == "nsc-jp"]
+    assert (row["year"], row["events"], row["participants"], row["countries"]) == (2015, 1, 32, 2)
+
+
+def test_the_gap_states_counted_and_estimated_supply_apart_on_page_api_and_cli(world, client):
+    import csv
+    import io
+
+    from nscap.testing.factories import make_needs, make_quantity
+
+    steward = make_steward()
+    _write(
+        steward,
+        _event(
+            "e", host="nsc-jp", title="Course", start="2019-05-02", country="JP", participants=12
+        ),
+    )
+    _write(
+        steward,
+        _event("e-vn", host="nsc-jp", reported_by="guest-vn", title="C", participants=10,
+               participants_qualifier="more_than", same_as="e"),
+    )  # fmt: skip
+    needs = make_needs(key="jp-needs", country="JP")
+    make_quantity(
+        needs_assessment=needs, measure="people_needing_training", value=20, as_of="2019-06-30"
+    )
+    (row,) = client.get("/api/analytics/gaps").json()["rows"]
+    assert row["supply"]["value"] == 0 and row["gap"]["value"] == 20
+    assert row["estimated_supply"] == {"value": 9.0, "low": 0.0, "high": 12.0}
+    assert row["gap_with_estimate"]["value"] == 11
+    page = client.get("/analytics/gaps/").content.decode()
+    assert "Gap with the estimate" in page and "≈9" in page
+    out = io.StringIO()
+    call_command("analyse", "gaps", stdout=out)
+    (line,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert (line["supply"], line["estimated_supply"], line["gap_with_estimate"]) == (
+        "0.0",
+        "9.0",
+        "11.0",
+    )
