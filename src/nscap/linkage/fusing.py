@@ -65,7 +65,14 @@ def roots(ids: Iterable[int]) -> set[int]:
     seen: set[int] = set()
     while pending:
         seen |= pending
-        rows = TrainingEvent.objects.filter(pk__in=pending).values_list("pk", "same_as_id")
+        ordered = sorted(pending)
+        rows = [
+            row
+            for start in range(0, len(ordered), CHUNK)
+            for row in TrainingEvent.objects.filter(
+                pk__in=ordered[start : start + CHUNK]
+            ).values_list("pk", "same_as_id")
+        ]
         pending = set()
         for pk, same_as in rows:
             if same_as is None:
@@ -200,8 +207,14 @@ def _refuse_chunk(root_ids: list[int], infer_topics: Any, infer_groups: Any) -> 
 def refuse_touched(event_keys: Iterable[str], former_same_as: Iterable[str] = ()) -> int:
     """After a write: refuse the events these reports belong to now, and those they were
     linked to before (an undone link leaves the former kept report to be fused again)."""
-    keys = set(event_keys) | {k for k in former_same_as if k}
-    ids = TrainingEvent.objects.filter(key__in=keys).values_list("pk", flat=True)
+    keys = sorted(set(event_keys) | {k for k in former_same_as if k})
+    ids = [
+        pk
+        for start in range(0, len(keys), CHUNK)
+        for pk in TrainingEvent.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
+            "pk", flat=True
+        )
+    ]
     return refuse(roots(ids))
 
 
