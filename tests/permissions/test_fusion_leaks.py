@@ -123,8 +123,7 @@ def test_supply_and_gaps_count_none_of_it_for_a_visitor(linked):
     assert [(r["supply"]["value"], r["estimated_supply"]["value"]) for r in rows] == [(0, 0)]
 
 
-def test_a_public_duplicate_does_reach_the_fused_event(linked):
-    """The other side: the walk above would see a leak if there were one."""
+def _public_duplicate(linked) -> None:
     linked["write"](
         key="fuse-public-dup",
         host="fuse-open",
@@ -133,6 +132,11 @@ def test_a_public_duplicate_does_reach_the_fused_event(linked):
         participant_countries=[{"country": OPEN_COUNTRY, "count": 50}],
         same_as="fuse-kept",
     )
+
+
+def test_a_public_duplicate_does_reach_the_fused_event(linked):
+    """The other side: the walk above would see a leak if there were one."""
+    _public_duplicate(linked)
     body = Client().get("/api/events/fuse-kept").json()
     assert body["fused"]["fields"]["breakdown"]["value"] == [{"country": "KR", "count": 50}]
     assert body["fused"]["fields"]["breakdown"]["sources"] == ["fuse-public-dup"]
@@ -141,14 +145,7 @@ def test_a_public_duplicate_does_reach_the_fused_event(linked):
 
 
 def test_a_host_made_restricted_later_takes_its_reports_out_of_fused_events(linked):
-    linked["write"](
-        key="fuse-public-dup",
-        host="fuse-open",
-        title="Course (KR)",
-        participants=50,
-        participant_countries=[{"country": OPEN_COUNTRY, "count": 50}],
-        same_as="fuse-kept",
-    )
+    _public_duplicate(linked)
     services.propose(
         linked["steward"],
         [

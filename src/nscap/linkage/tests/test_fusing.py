@@ -120,7 +120,8 @@ def test_inferred_topics_are_marked_with_their_evidence_and_counted(world):
     assert sums.signatures == {(2018, "unattributed", (), ("insider-threat",), "exact"): 9}
 
 
-def test_people_with_no_country_are_estimated_apart_from_the_count(world):
+def _estimated_event() -> None:
+    """Event "e": 12 people in JP with no breakdown, also reported by a Vietnamese guest."""
     steward = make_steward()
     _write(
         steward,
@@ -130,16 +131,13 @@ def test_people_with_no_country_are_estimated_apart_from_the_count(world):
     )
     _write(
         steward,
-        _event(
-            "e-guest",
-            host="nsc-jp",
-            reported_by="guest-vn",
-            title="Course",
-            participants=10,
-            participants_qualifier="more_than",
-            same_as="e",
-        ),
-    )
+        _event("e-vn", host="nsc-jp", reported_by="guest-vn", title="C", participants=10,
+               participants_qualifier="more_than", same_as="e"),
+    )  # fmt: skip
+
+
+def test_people_with_no_country_are_estimated_apart_from_the_count(world):
+    _estimated_event()
     estimate = _fused("e")["estimate"]
     assert estimate["people"] == 12
     assert estimate["countries"] == [["JP", 9, 0, 12], ["VN", 3, 0, 12]]
@@ -225,18 +223,7 @@ def test_the_gap_states_counted_and_estimated_supply_apart_on_page_api_and_cli(w
 
     from nscap.testing.factories import make_needs, make_quantity
 
-    steward = make_steward()
-    _write(
-        steward,
-        _event(
-            "e", host="nsc-jp", title="Course", start="2019-05-02", country="JP", participants=12
-        ),
-    )
-    _write(
-        steward,
-        _event("e-vn", host="nsc-jp", reported_by="guest-vn", title="C", participants=10,
-               participants_qualifier="more_than", same_as="e"),
-    )  # fmt: skip
+    _estimated_event()
     needs = make_needs(key="jp-needs", country="JP")
     make_quantity(
         needs_assessment=needs, measure="people_needing_training", value=20, as_of="2019-06-30"
