@@ -84,8 +84,76 @@ def table(results: list[dict]) -> str:
         )
         + " |"
     )
+    lines += fused_rows(results)
+    truth = [
+        {
+            "fused_supply": r.get("fused_supply_true_clusters"),
+            "supply": r.get("supply_true_clusters"),
+        }
+        for r in results
+    ]
+    lines.append(
+        "| true clusters: supply counted / true, kept report → fused | "
+        + " | ".join(
+            f"{t['supply']['counted_over_true']:.3f} → {t['fused_supply']['counted_over_true']:.3f}"
+            if t["supply"]
+            else "—"
+            for t in truth
+        )
+        + " |"
+    )
+    lines.append(
+        "| true clusters: people in a country / true, kept report → fused | "
+        + " | ".join(
+            f"{t['supply']['located_over_true']:.3f} → {t['fused_supply']['located_over_true']:.3f}"
+            if t["supply"]
+            else "—"
+            for t in truth
+        )
+        + " |"
+    )
+    lines += ["| true clusters, " + row[2:] for row in fused_rows(truth)]
     lines.append("| linkage time | " + " | ".join(f"{r['seconds']:.1f} s" for r in results) + " |")
     return "\n".join(lines)
+
+
+def fused_rows(results: list[dict]) -> list[str]:
+    """Rows of the fused-event figures (``linkage.fused_evaluation``): before → after."""
+
+    def cell(r: dict, get) -> str:
+        try:
+            value = get(r["fused_supply"])
+        except (KeyError, TypeError):
+            return "—"
+        return "—" if value is None else value
+
+    rows = (
+        ("fused: supply counted / true", lambda f: f"{f['counted_over_true']:.3f}"),
+        ("fused: people in a country (counted) / true", lambda f: f"{f['located_over_true']:.3f}"),
+        (
+            "fused: people in a country with the estimate / true",
+            lambda f: f"{f['located_with_estimate_over_true']:.3f}",
+        ),
+        (
+            "fused: Σ abs. error by country / true (counted → with estimate)",
+            lambda f: f"{f['country_error']:.3f} → {f['country_error_with_estimate']:.3f}",
+        ),
+        (
+            "events with a topic: kept report → fused stated → with inferred",
+            lambda f: (
+                "{kept_report:.3f} → {fused_stated:.3f} → {fused_stated_or_inferred:.3f}".format(
+                    **f["with_topic"]
+                )
+            ),
+        ),
+        (
+            "events with a breakdown by country: kept report → fused",
+            lambda f: "{kept_report:.3f} → {fused:.3f}".format(**f["with_breakdown"]),
+        ),
+    )
+    return [
+        f"| {label} | " + " | ".join(cell(r, get) for r in results) + " |" for label, get in rows
+    ]
 
 
 def main() -> None:

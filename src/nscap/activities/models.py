@@ -253,3 +253,27 @@ class AggregateClaim(Record):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+class FusedEvent(models.Model):
+    """One true event fused from all its reports: the value of each field with the report that
+    gave it (``activities.fusion`` states the rules; ``activities.fusing`` writes it).
+
+    One row per report kept (``same_as`` empty). It is built only from reports at least as
+    visible as the kept report (``fusing.qualifying``), so whoever may see the kept report may
+    see everything here: it is read with the kept report's visibility (``visibility_owner``).
+    """
+
+    event = models.OneToOneField(
+        TrainingEvent, primary_key=True, on_delete=models.CASCADE, related_name="fused"
+    )
+    data = models.JSONField(_("fused values with provenance"), default=dict)
+    has_inferred = models.BooleanField(_("has inferred labels"), default=False)
+    has_estimate = models.BooleanField(_("has estimated countries"), default=False)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    objects = OwnedRowManager()
+    visibility_owner = "event"
+
+    def __str__(self) -> str:
+        return f"fused {self.event_id}"

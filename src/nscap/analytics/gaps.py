@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nscap.analytics.cache import cached
+from nscap.analytics.estimates import EstimateCube, with_estimate
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.regions import WORLD_NAMES, countries_of, region_slug
 from nscap.analytics.supply import (
@@ -264,13 +265,15 @@ def _times(demand: Range, share: Range) -> Range:
 def _compute(user: Any) -> dict:
     data = supply_sums(user)
     cube = SupplyCube(data.signatures, data.claims)
+    estimates = EstimateCube(data.estimated)
     undated: list[str] = []
-    rows = [
-        _gap_row(
-            row, cube.get(row["year"], cube.scope_countries(row), row["target_group"], row["topic"])
-        )
-        for row in demand_rows(user, undated)
-    ]
+    rows = []
+    for row in demand_rows(user, undated):
+        countries = cube.scope_countries(row)
+        counted = cube.get(row["year"], countries, row["target_group"], row["topic"])
+        gap_row = _gap_row(row, counted)
+        gap_row.update(with_estimate(row, counted, estimates.get(row, countries), _range_json))
+        rows.append(gap_row)
     rows.sort(key=lambda r: (-(r["gap"]["value"] or 0), r["year"], r["quantity"]))
     by_year: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for (year, country, group, topic), cell in cube.cube.items():
@@ -309,6 +312,7 @@ def _compute(user: Any) -> dict:
             "unreconciled_events": data.unreconciled_events,
             "unreconciled_people": data.unreconciled_people,
             "people": round(data.people, 2),
+            "estimated_people": data.estimated_people,
         },
     }
 

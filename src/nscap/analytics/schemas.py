@@ -47,6 +47,12 @@ class GapRowSchema(Schema):
     )
     stated_coverage_qualifier: str
     stated_supply: RangeSchema | None
+    estimated_supply: RangeSchema = Field(
+        description="People counted in no country whom the fused events' estimate places in "
+        "this row's countries (bounds included); not part of ``supply``."
+    )
+    supply_with_estimate: RangeSchema = Field(description="supply + estimated_supply.")
+    gap_with_estimate: RangeSchema = Field(description="The gap if the estimate holds.")
 
 
 class ClaimReconciliationSchema(Schema):
@@ -81,6 +87,9 @@ class GapTotalsSchema(Schema):
     )
     unreconciled_people: int = Field(0, description="Participants of those events.")
     people: float
+    estimated_people: int = Field(
+        0, description="People counted in no country, placed in one by estimate."
+    )
 
 
 class GapFiltersSchema(Schema):

@@ -337,7 +337,10 @@ def _apply(
 
     if changes is None:
         changes = bulk.pending_changes(changeset)
+    events: list[bulk.PendingChange] = []  # changes that may change a fused event
     for change in changes:
+        if change.record_type in ("training_event", "institution"):
+            events.append(change)
         if (
             use_bulk
             and change.action == ChangeAction.CREATE
@@ -350,6 +353,8 @@ def _apply(
         flush()
         _apply_one(changeset, change, reviewer)
     flush()
+    if events:
+        _refuse_events(events)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
@@ -434,6 +439,28 @@ def _after_apply(rt: RecordType, instance, change: bulk.PendingChange) -> None:
         ConfirmationRequest.objects.get_or_create(
             claim=instance, defaults={"partner_id": instance.partner_id}
         )
+
+
+def _refuse_events(changes: list[bulk.PendingChange]) -> None:
+    """Fuse again the events these report changes touch (``linkage.fusing``), the event a
+    report was linked to before included, inside the changeset's transaction."""
+    from nscap.linkage.fusing import refuse_hosted_by, refuse_touched
+
+    reports = [c for c in changes if c.record_type == "training_event"]
+    refuse_touched(
+        [c.record_key for c in reports],
+        [(c.before or {}).get("same_as") or "" for c in reports],
+    )
+    # A host's new sensitivity changes which of its reports may be fused into others.
+    refuse_hosted_by(
+        [
+            c.record_key
+            for c in changes
+            if c.record_type == "institution"
+            and "sensitivity" in c.data
+            and c.data["sensitivity"] != (c.before or {}).get("sensitivity")
+        ]
+    )
 
 
 def _locked_for_review(reviewer: Any, changeset_id: int) -> Changeset:

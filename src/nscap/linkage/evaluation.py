@@ -11,18 +11,21 @@ second generator (its topic keys are the registry's). Pair and cluster scores ar
 - **supply counted / true supply**: today's count takes each predicted cluster's one kept report
   (the host's own if any, else the first) and nothing from its duplicates; people "located" are
   those in the kept report's breakdown by country. Only the second generator knows true counts.
+- **fused supply** (``fused_evaluation``): the same clusters fused from all their reports by the
+  registry's own survivorship rules, with people of no country estimated apart.
 """
 
 from __future__ import annotations
 
 import time
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nscap.linkage import engine, quality
 from nscap.linkage.features import HostResolver
+from nscap.linkage.fused_evaluation import fused_supply
 
 TOPICS_FILE = Path(__file__).resolve().parent.parent / "vocabularies" / "data" / "topics.toml"
 SHARED_NOISE = ("no_topic", "month_only", "no_date", "non_latin_title")
@@ -101,6 +104,9 @@ def from_world(n_events: int, seed: int) -> Generated:
     places = {i.key: (i.country, i.city) for i in world.institutions.values()}
     people = {e.id: e.participants for e in world.events.values()}
     located = sum(sum(e.breakdown.values()) for e in world.events.values())
+    by_country: Counter[str] = Counter()
+    for event in world.events.values():
+        by_country.update(event.breakdown)
     return Generated(
         "second (synthetic_world)",
         records,
@@ -110,7 +116,7 @@ def from_world(n_events: int, seed: int) -> Generated:
         registry_topic_vocabulary(),
         people,
         len(world.events),
-        {"true_located": located},
+        {"true_located": located, "true_by_country": by_country},
     )
 
 
@@ -185,6 +191,14 @@ def evaluate(gen: Generated, threads: int = 2) -> dict:
         reports=len(rows),
         seconds=round(seconds, 1),
         supply=supply(result.cluster_of, gen),
+        fused_supply=fused_supply(
+            result.cluster_of, gen, kept_reports(result.cluster_of, gen.records)
+        ),
+        # With the true clusters: what fusion adds when linkage is right.
+        supply_true_clusters=supply(gen.truth, gen),
+        fused_supply_true_clusters=fused_supply(
+            gen.truth, gen, kept_reports(gen.truth, gen.records)
+        ),
         missed_pairs=missed_pair_causes(result.cluster_of, gen.truth, rows),
     )
     return out
