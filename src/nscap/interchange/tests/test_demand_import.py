@@ -283,3 +283,21 @@ def test_the_fields_sheet_lists_every_vocabulary_backed_fields_allowed_values(wo
     assert "regulators = Regulators" in allowed[("needs_figure", "target_group")]
     assert "unspecified" in allowed[("training_event", "partners")]
     assert "at_least" in allowed[("needs_figure", "qualifier")]
+
+
+def test_thousands_of_demand_cells_import_in_one_changeset_with_history_for_each(world):
+    make_source(key="wins", title="WINS survey")
+    figures = [
+        [f"cell-{n}", "survey-2024", country, "regulators", "physical-protection", year, n, ""]
+        for n, (country, year) in enumerate(
+            (c, y) for c in ("MY", "ID", "TH", "VN", "PH") for y in range(2000, 2400)
+        )
+        if year <= 2200
+    ]
+    result = run_import(world.steward, "needs.xlsx", _needs_file(*figures))
+    assert result.plan.ok, result.plan.errors[:3]
+    assert Quantity.objects.filter(needs_assessment__key="survey-2024").count() == len(figures)
+    assert HistoryEntry.objects.filter(action="needs.figure.create").count() == len(figures)
+    entry = HistoryEntry.objects.get(record_key="cell-7")
+    assert entry.after["people"] == 7 and entry.after["year"] == 2007
+    assert entry.after["topic"] == "physical-protection"
