@@ -41,6 +41,8 @@ def redact(record_type: RecordType, values: dict[str, Any], visible: VisibleKeys
     for name, target in record_type.many.items():
         if name in shown:
             shown[name] = [key for key in shown[name] if key in visible(target)]
+    if "sources" in shown and "sources" in record_type.children:  # cited sources, by key
+        shown["sources"] = [key for key in shown["sources"] if key in visible("source")]
     if "partners" in shown:
         institutions = visible("institution")
         shown["partners"] = [p for p in shown["partners"] if p["institution"] in institutions]

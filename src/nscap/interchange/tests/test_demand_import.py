@@ -301,3 +301,19 @@ def test_thousands_of_demand_cells_import_in_one_changeset_with_history_for_each
     entry = HistoryEntry.objects.get(record_key="cell-7")
     assert entry.after["people"] == 7 and entry.after["year"] == 2007
     assert entry.after["topic"] == "physical-protection"
+
+
+def test_an_export_does_not_name_a_cited_source_the_viewer_may_not_see(world):
+    make_source(key="wins", title="WINS survey")
+    make_source(key="secret-memo", title="Memo", sensitivity="restricted", owner=world.iscn)
+    assessment = ["survey-2024", "Regional survey 2024", "INSA", "", "", "wins; secret-memo"]
+    data = xlsx_bytes({"needs_assessment": [ASSESSMENT_HEADER, assessment]})
+    assert run_import(world.steward, "needs.xlsx", data).changeset.status == "applied"
+    steward_view = export(world.steward, "jsonl", "needs_assessment")[0].decode()
+    assert "secret-memo" in steward_view
+    contributor_view = export(world.contributor, "jsonl", "needs_assessment")[0].decode()
+    assert "survey-2024" in contributor_view and "secret-memo" not in contributor_view
+    # the contributor's export imported again changes nothing (the hidden citation is kept)
+    again = run_import(world.contributor, "needs.xlsx", export(world.contributor, "xlsx")[0])
+    assert again.plan.ok, again.plan.errors
+    assert {r.action for r in again.plan.rows} == {"unchanged"}
