@@ -312,6 +312,9 @@ def _compute(user: Any) -> dict:
                 "years": list(c.years),
                 "overlaps": c.overlaps,
                 "reason": c.reason,
+                "country": c.country,
+                "courses": c.courses,
+                "courses_qualifier": c.courses_qualifier,
             }
             for c in data.claims
         ],

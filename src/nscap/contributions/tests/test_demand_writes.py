@@ -338,3 +338,16 @@ def test_the_vocabulary_forms_are_stewards_only(cast):
     ]
     assert topic.parent.key == "physical-protection"
     assert HistoryEntry.objects.filter(action="vocabularies.topic.create").count() == 1
+
+
+@pytest.mark.parametrize(
+    "record_type",
+    ["aggregate_claim", "needs_assessment", "needs_figure", "topic", "target_group"],
+)
+def test_the_new_forms_render_for_a_steward(cast, record_type):
+    make_needs(key="survey", title="Survey")
+    client = Client()
+    client.force_login(cast["steward"])
+    response = client.get(f"/contribute/{record_type}/new/")
+    assert response.status_code == 200
+    assert 'name="sensitivity"' in response.content.decode()

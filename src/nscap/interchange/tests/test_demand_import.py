@@ -193,6 +193,11 @@ def test_aggregate_claim_figures_import_and_count_in_the_analysis(world):
     assert reconciled["claimed"]["value"] == 500 and reconciled["claimed_qualifier"] == "more_than"
     assert reconciled["extra"]["value"] == 500  # no events logged: all of it is extra
     assert reconciled["years"] == [2010, 2011, 2012]
+    assert (reconciled["courses"], reconciled["country"]) == (20, "KR")
+    # the extra is supply in the claim's country (not "unattributed")
+    by_year = {y["year"]: y for y in gap_analysis(world.steward)["supply_by_year"]}
+    assert by_year[2011]["people"] == pytest.approx(500 / 3, abs=0.01)
+    assert by_year[2011]["unattributed"] == 0
 
 
 @pytest.mark.parametrize(
