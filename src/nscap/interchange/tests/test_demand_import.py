@@ -138,6 +138,10 @@ def test_needs_export_then_import_changes_nothing(world):
         assert {r.action for r in again.plan.rows} == {"unchanged"}
         kinds = {r.record_type for r in again.plan.rows}
         assert {"needs_assessment", "needs_figure", "topic", "target_group"} <= kinds
+    lines = export(world.steward, "jsonl")[0].decode().splitlines()
+    assert any('"needs_figure"' in line and "my-reg-pp" in line for line in lines)
+    graph = export(world.steward, "jsonld")[0].decode()
+    assert "nscap:NeedsFigure" in graph and "my-reg-pp" in graph
 
 
 def test_contributor_needs_import_waits_for_a_steward(world):
