@@ -16,6 +16,7 @@ from nscap.needs.models import NeedsAssessment
 from nscap.quantities.models import Quantity
 from nscap.sources.models import Citation
 from nscap.testing.factories import make_source
+from nscap.testing.roles import make_user
 from nscap.vocabularies.models import Topic
 
 from .conftest import csv_bytes, xlsx_bytes
@@ -326,3 +327,17 @@ def test_an_export_does_not_name_a_cited_source_the_viewer_may_not_see(world):
     again = run_import(world.contributor, "needs.xlsx", export(world.contributor, "xlsx")[0])
     assert again.plan.ok, again.plan.errors
     assert {r.action for r in again.plan.rows} == {"unchanged"}
+
+
+def test_a_needs_import_is_undone_whole_citations_included(world):
+    from nscap.contributions.services import revert_changeset
+
+    make_source(key="wins", title="WINS survey")
+    changeset = run_import(world.steward, "needs.xlsx", _needs_file(*GOOD_FIGURES)).changeset
+    other = make_user("second-steward", steward=True)
+    undo = revert_changeset(other, changeset.pk)
+    assert undo.status == "applied"
+    assert not NeedsAssessment.objects.exists() and not Quantity.objects.exists()
+    assert not Citation.objects.exists()
+    assert HistoryEntry.objects.filter(action="needs.assessment.delete").count() == 1
+    assert HistoryEntry.objects.filter(action="needs.figure.delete").count() == 2
