@@ -293,6 +293,9 @@ def test_the_fields_sheet_lists_every_vocabulary_backed_fields_allowed_values(wo
     assert "regulators = Regulators" in allowed[("needs_figure", "target_group")]
     assert "unspecified" in allowed[("training_event", "partners")]
     assert "at_least" in allowed[("needs_figure", "qualifier")]
+    chinese = {(row[0], row[1]): row[9] for row in rows[1:]}  # the meaning, in Chinese
+    assert chinese[("needs_figure", "people")] == "需要培训的人数（整数）。"
+    assert chinese[("topic", "nss_references")].startswith("国际原子能机构核安保丛书")
 
 
 def test_thousands_of_demand_cells_import_in_one_changeset_with_history_for_each(world):
