@@ -351,3 +351,13 @@ def test_the_new_forms_render_for_a_steward(cast, record_type):
     response = client.get(f"/contribute/{record_type}/new/")
     assert response.status_code == 200
     assert 'name="sensitivity"' in response.content.decode()
+
+
+def test_the_contribute_page_links_the_new_forms_and_the_vocabularies_only_for_stewards(cast):
+    client = Client()
+    client.force_login(cast["kim"])
+    page = client.get("/contribute/").content.decode()
+    assert "/contribute/needs_figure/new/" in page and "/contribute/aggregate_claim/new/" in page
+    assert "/contribute/topic/new/" not in page
+    client.force_login(cast["steward"])
+    assert "/contribute/topic/new/" in client.get("/contribute/").content.decode()
