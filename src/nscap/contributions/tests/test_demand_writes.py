@@ -114,6 +114,10 @@ def test_a_steward_writes_a_needs_assessment_and_its_figures_through_the_api(cas
     assert response.status_code == 200, response.content
     update = HistoryEntry.objects.get(action="needs.figure.update")
     assert (update.before["people"], update.after["people"]) == (300, 350)
+    # read back through the read API: the figure's own cell
+    [read] = call("get", "/needs-assessments/survey").json()["quantities"]
+    assert (read["key"], read["value"], read["country"]) == ("kr-2025", 350, "KR")
+    assert read["topic"]["key"] == "physical-protection" and read["target_group"] is None
 
 
 @pytest.mark.parametrize(
@@ -222,6 +226,8 @@ def test_aggregate_claim_figures_through_the_api_and_the_form(cast):
     assert response.status_code == 201, response.content
     claim = AggregateClaim.objects.get(key="claim-1")
     assert (claim.courses, claim.people, claim.people_qualifier) == (20, 500, "over")
+    read = _api(cast["steward"])("get", "/aggregate-claims/claim-1").json()
+    assert (read["courses"], read["people"], read["people_qualifier"]) == (20, 500, "over")
     refused = _api(cast["steward"])(
         "post",
         "/aggregate-claims",
