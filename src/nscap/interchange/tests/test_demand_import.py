@@ -5,6 +5,7 @@ history; refusals placed on sheet, row and column with nothing written."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from nscap.activities.models import AggregateClaim, TrainingEvent
 from nscap.analytics.gaps import gap_analysis
@@ -94,6 +95,12 @@ def test_needs_sheets_import_through_one_changeset_and_the_gap_table_shows_the_d
     assert rows["my-reg-pp"]["scope_key"] == "MY"
     assert rows["my-any-2024"]["demand"]["value"] == 1200
     assert rows["my-any-2024"]["topic"] == ""  # two cells of one study are two rows
+    # the gap page and its drill-down show the imported demand to anyone (public records)
+    client = Client()
+    page = client.get("/analytics/gaps/?year=2024").content.decode()
+    assert rows["my-reg-pp"]["cell"] in page  # the heatmap links the cell
+    detail = client.get(f"/analytics/gaps/{rows['my-reg-pp']['cell']}/").content.decode()
+    assert "Regional survey 2024" in detail and "500" in detail
 
 
 @pytest.mark.parametrize(
