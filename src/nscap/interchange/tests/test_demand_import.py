@@ -210,6 +210,15 @@ def test_aggregate_claim_figures_import_and_count_in_the_analysis(world):
     by_year = {y["year"]: y for y in gap_analysis(world.steward)["supply_by_year"]}
     assert by_year[2011]["people"] == pytest.approx(500 / 3, abs=0.01)
     assert by_year[2011]["unattributed"] == 0
+    # achievements set the claim beside the claimant's years
+    from nscap.analytics.achievements import achievements
+
+    claimed = {
+        r["year"]: r["claimed_people"]
+        for r in achievements(world.steward)["rows"]
+        if r["institution"] == "insa"
+    }
+    assert claimed[2010] == pytest.approx(500 / 3, abs=0.01)
 
 
 @pytest.mark.parametrize(
