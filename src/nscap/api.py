@@ -126,6 +126,8 @@ for _router, _record_types in (
     (activities_router, ("course", "training_event", "aggregate_claim")),
     (collaboration_router, ("collaboration_claim",)),
     (sources_router, ("source",)),
+    (needs_router, ("needs_assessment", "needs_figure")),
+    (vocabularies_router, ("topic", "target_group")),
 ):
     for _record_type in _record_types:
         add_write_operations(_router, _record_type)

@@ -174,7 +174,9 @@ class EventPartner(models.Model):
     institution = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="event_partnerships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+    role = models.CharField(
+        _("role"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.UNSPECIFIED
+    )
 
     objects = OwnedRowManager()
     visibility_owner = "event"
@@ -233,6 +235,18 @@ class AggregateClaim(Record):
     period_start_precision = precision_field()
     period_end = models.DateField(_("period end"), null=True, blank=True)
     period_end_precision = precision_field()
+    # "N courses for M people in P" (issue 14): the claim's own figures, each with how exact
+    # the source is, and the scope they are about (a country, a region, or blank: anywhere).
+    courses = models.PositiveIntegerField(_("courses"), null=True, blank=True)
+    courses_qualifier = models.CharField(
+        _("courses qualifier"), max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    people = models.PositiveIntegerField(_("people trained"), null=True, blank=True)
+    people_qualifier = models.CharField(
+        _("people qualifier"), max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    country = country_field()
+    region = models.CharField(_("region"), max_length=100, blank=True)
 
     periods = (("period_start", "period_end"),)
 
@@ -249,6 +263,7 @@ class AggregateClaim(Record):
                 | Q(period_end__gte=F("period_start")),
                 name="aggregate_end_not_before_start",
             ),
+            country_constraint("country", "aggregate_country_iso_alpha2"),
         ]
 
     def __str__(self) -> str:

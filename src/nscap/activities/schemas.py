@@ -98,6 +98,12 @@ class AggregateClaimSchema(RecordSchema):
     period_start_precision: str | None
     period_end: str | None
     period_end_precision: str | None
+    courses: int | None = None
+    courses_qualifier: str = "exact"
+    people: int | None = None
+    people_qualifier: str = "exact"
+    country: str = ""
+    region: str = ""
     quantities: list[QuantitySchema]
 
 
@@ -182,5 +188,11 @@ def aggregate_claim_item(claim, citations: CitationIndex) -> dict:
         "quote": claim.quote,
         **partial(claim, "period_start"),
         **partial(claim, "period_end"),
+        "courses": claim.courses,
+        "courses_qualifier": claim.courses_qualifier,
+        "people": claim.people,
+        "people_qualifier": claim.people_qualifier,
+        "country": claim.country,
+        "region": claim.region,
         "quantities": [quantity_item(q, citations) for q in claim.visible_quantities],
     }

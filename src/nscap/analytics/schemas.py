@@ -69,6 +69,9 @@ class ClaimReconciliationSchema(Schema):
     years: list[int]
     overlaps: list[str]
     reason: str
+    country: str = ""
+    courses: int | None = None
+    courses_qualifier: str = "exact"
 
 
 class SupplyYearSchema(Schema):

@@ -94,6 +94,9 @@ class ClaimExtra:
     years: tuple[int, ...] = ()
     overlaps: list[str] = field(default_factory=list)
     reason: str = ""  # why nothing was added, when nothing was
+    country: str = ""  # the claim's scope, when it names one country
+    courses: int | None = None
+    courses_qualifier: str = Qualifier.EXACT
 
     @property
     def claimed(self) -> Range:
@@ -394,16 +397,23 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
             claimant_id=claim.claimant_id,
             period_start=claim.period_start,
             period_end=_period_end(claim) if claim.period_start else None,
+            country=claim.country,
+            courses=claim.courses,
+            courses_qualifier=claim.courses_qualifier,
         )
         results.append(extra)
         people = sorted(
             quantities.get(claim.pk, ()), key=lambda q: PEOPLE_MEASURES.index(q.measure)
         )
-        if not people:
+        if claim.people is not None:  # the claim's own figure, as written through the product
+            extra.measure, extra.qualifier = PEOPLE_MEASURES[0], claim.people_qualifier
+            extra.claimed_value = float(claim.people)
+        elif people:
+            extra.measure, extra.qualifier = people[0].measure, people[0].qualifier
+            extra.claimed_value = float(people[0].value)
+        else:
             extra.reason = "no count of people"
             continue
-        extra.measure, extra.qualifier = people[0].measure, people[0].qualifier
-        extra.claimed_value = float(people[0].value)
         if claim.period_start is None:
             extra.reason = "no period"
             continue

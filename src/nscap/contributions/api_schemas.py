@@ -27,6 +27,10 @@ WRITE_PATHS: dict[str, str] = {
     "collaboration_claim": "collaboration-claims",
     "aggregate_claim": "aggregate-claims",
     "source": "sources",
+    "needs_assessment": "needs-assessments",
+    "needs_figure": "needs-figures",
+    "topic": "topics",
+    "target_group": "target-groups",
 }
 
 

@@ -38,7 +38,15 @@ BATCH = 2000  # rows per batch: bounded memory, few round trips
 # Record types whose child rows are written here. Institutions are not: their labels compute a
 # normalized form in Label.save(), so they keep the one-by-one path.
 BULK_TYPES = frozenset(
-    {"milestone", "course", "training_event", "collaboration_claim", "aggregate_claim", "source"}
+    {
+        "milestone",
+        "course",
+        "training_event",
+        "collaboration_claim",
+        "aggregate_claim",
+        "source",
+        "needs_figure",  # a demand survey is thousands of cells (issue 14)
+    }
 )
 
 

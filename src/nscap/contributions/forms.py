@@ -188,3 +188,9 @@ class ConfirmationForm(forms.Form):
         choices=[("confirmed", _("Confirm")), ("disputed", _("Dispute"))],
     )
     comment = forms.CharField(required=False, widget=forms.Textarea({"rows": 2}))
+
+
+# Demand, aggregate figures and vocabularies (issue 14) live in their own module.
+from nscap.contributions.demand_forms import DEMAND_FORMS  # noqa: E402
+
+FORMS.update(DEMAND_FORMS)

@@ -54,6 +54,8 @@ def drop_hidden_links(
     for name, target in record_type.many.items():
         if shown.get(name):
             shown[name] = [key for key in shown[name] if is_visible(target, key)]
+    if shown.get("sources") and "sources" in record_type.children:  # cited sources, by key
+        shown["sources"] = [key for key in shown["sources"] if is_visible("source", key)]
     if shown.get("partners"):
         shown["partners"] = [
             partner
@@ -71,6 +73,9 @@ def _linked_keys(record_type: RecordType, values: dict[str, Any]) -> Iterable[tu
     for name, target in record_type.many.items():
         for key in values.get(name) or ():
             yield target, key
+    if "sources" in record_type.children:
+        for key in values.get("sources") or ():
+            yield "source", key
     for partner in values.get("partners") or ():
         if isinstance(partner, dict) and partner.get("institution"):
             yield "institution", partner["institution"]

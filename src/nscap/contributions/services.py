@@ -88,7 +88,7 @@ def _record_type(name: str, index: int) -> RecordType:
 
 
 def _current(rt: RecordType, key: str | None, user: Any, index: int):
-    queryset = rt.model.objects.visible_to(user)
+    queryset = rt.visible(user)
     instance = queryset.filter(key=key).first() if key else None
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
@@ -231,6 +231,8 @@ def propose(
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
+            if rt.refusal(author):
+                raise NotAllowed(rt.refusal(author))
             if change.action not in ChangeAction.values:
                 raise Invalid(
                     [

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nscap.accounts.audit import record_event
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.contributions import confirmation, services
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
@@ -170,10 +171,10 @@ def _create_initial(user: Any, record_type: str) -> dict:
     policy = TransparencyPolicy.objects.filter(institution_id=own[0]).first()
     key = Institution.objects.filter(pk=own[0]).values_list("key", flat=True).first()
     owner_field = RECORD_TYPES[record_type].owner
-    return {
-        owner_field: key,
-        "sensitivity": policy.default_sensitivity if policy else "public",
-    }
+    initial = {"sensitivity": policy.default_sensitivity if policy else "public"}
+    if owner_field:
+        initial[owner_field] = key
+    return initial
 
 
 def _edit_initial(record_type: str, instance, user: Any) -> dict:
@@ -194,9 +195,14 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
     if form_class is None:
         raise Http404(_("No form for this record type."))
     rt = RECORD_TYPES[record_type]
+    if rt.refusal(request.user):  # the vocabularies: stewards only, said plainly (issue 14)
+        record_event("access.refused", request, reason=rt.refusal(request.user)[:300])
+        return render(
+            request, "contributions/refused.html", {"reason": rt.refusal(request.user)}, status=403
+        )
     instance = None
     if key is not None:
-        instance = get_object_or_404(rt.model.objects.visible_to(request.user), key=key)
+        instance = get_object_or_404(rt.visible(request.user), key=key)
     initial = (
         _edit_initial(record_type, instance, request.user)
         if instance is not None

@@ -93,7 +93,7 @@ def records(user: Any, record_type: RecordType, visible: VisibleKeys) -> Iterato
     """The visible records of one type, as the viewer may see them, in key order."""
     prefetches = _prefetches(record_type)
     queryset = (
-        record_type.model.objects.visible_to(user)
+        record_type.visible(user)
         .select_related(*record_type.refs)
         .prefetch_related(*prefetches)
         .order_by("key")

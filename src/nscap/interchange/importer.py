@@ -30,7 +30,7 @@ from nscap.contributions import services
 from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
 from nscap.contributions.models import Change, Changeset
-from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
+from nscap.contributions.record_types import RECORD_TYPES, WRITE_ORDER, RecordType, snapshot
 from nscap.contributions.rules import key_not_available
 from nscap.core.csv_files import csv_bytes
 from nscap.institutions.normalize import normalize_label
@@ -337,7 +337,12 @@ class _Planner:
                         % {"type": spec.target.replace("_", " "), "key": value},
                     )
             elif spec.kind == "keys" and isinstance(value, list):
-                unknown = [k for k in value if k not in self.visible(spec.target)]
+                unknown = [
+                    k
+                    for k in value
+                    if k not in self.visible(spec.target)
+                    and k not in self.file_keys.get(spec.target, ())
+                ]
                 if unknown:
                     self.error(
                         row,
@@ -399,7 +404,7 @@ class _Planner:
                 by_type.setdefault(row.record_type.name, []).append(row)
         total, done = len(rows), 0
         rows.clear()  # each row is let go once planned: memory stays bounded by the plan
-        for name in RECORD_TYPES:  # institutions first: later rows may refer to them
+        for name in WRITE_ORDER:  # vocabularies, then institutions: later rows may use them
             rt = RECORD_TYPES[name]
             type_rows = by_type.get(name, [])
             for start in range(0, len(type_rows), CHUNK):
@@ -407,9 +412,7 @@ class _Planner:
                 keys = [row.raw["key"] for row in chunk if isinstance(row.raw["key"], str)]
                 existing = {
                     obj.key: obj
-                    for obj in rt.model.objects.visible_to(self.user)
-                    .filter(key__any=keys)
-                    .select_related(*rt.refs)
+                    for obj in rt.visible(self.user).filter(key__any=keys).select_related(*rt.refs)
                 }
                 hidden = set(
                     rt.model.objects.filter(key__any=set(keys) - set(existing)).values_list(
@@ -486,6 +489,9 @@ class _Planner:
             change = services.ProposedChange(
                 "update", rt.name, key=key, values=update, base_version=instance.version
             )
+        if rt.refusal(self.user):  # vocabularies: rows that change nothing pass (export->import)
+            self.error(row, row.sheet, "key", rt.refusal(self.user))
+            return
         self.plan.rows.append(planned)
         self.plan.changes.append(change)
         self.plan.change_rows.append(planned)
