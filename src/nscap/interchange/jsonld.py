@@ -140,9 +140,9 @@ def node_of(name: str, values: dict, targets: dict[str, str] | None = None) -> d
     # claim's confirmation, a figure's qualifier): nothing the export holds is left out.
     targets = link_targets(name) if targets is None else targets
     if name == "citation":  # names the cited record by its table and key
-        node["nscap:record"] = _ref(values["record_type"], values["record"])
+        node["nscap:citing_record"] = _ref(values["citing_type"], values["citing_record"])
     for field_name, value in values.items():
-        if field_name in MAPPED.get(name, ()) or field_name in ("key", "record"):
+        if field_name in MAPPED.get(name, ()) or field_name in ("key", "citing_record"):
             continue
         if field_name in targets and isinstance(value, str):
             value = _ref(targets[field_name], value)

@@ -36,7 +36,15 @@ from nscap.core.partial_dates import PartialDate
 
 BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
 CITATION = "citation"
-CITATION_COLUMNS = ("record_type", "record", "field", "source", "footnote", "locator", "quote")
+CITATION_COLUMNS = (
+    "citing_type",
+    "citing_record",
+    "field",
+    "source",
+    "footnote",
+    "locator",
+    "quote",
+)
 CHUNK = 500
 
 
@@ -249,8 +257,8 @@ def citation_rows(user: Any) -> Iterator[dict[str, Any]]:
             found = keys.get((citation.content_type_id, citation.object_id))
             if found:
                 yield {
-                    "record_type": found[0],
-                    "record": found[1],
+                    "citing_type": found[0],
+                    "citing_record": found[1],
                     "field": citation.field or None,
                     "source": citation.source.key,
                     "footnote": citation.footnote,
