@@ -48,6 +48,11 @@ class ExportError(ValueError):
     """An export cannot be made as asked (unknown format or record type)."""
 
 
+def table_names() -> list[str]:
+    """The tables an export may be asked for (``--type``, ``?type=``), in export order."""
+    return [table.name for table in tables()]
+
+
 def check_request(export_format: str, record_type: str | None) -> list[str]:
     """The tables to export; ExportError names a bad format or type."""
     if export_format not in FORMATS:
@@ -55,7 +60,7 @@ def check_request(export_format: str, record_type: str | None) -> list[str]:
             _("Unknown format %(format)r; one of: %(formats)s.")
             % {"format": export_format, "formats": ", ".join(FORMATS)}
         )
-    names = [table.name for table in tables()]
+    names = table_names()
     if record_type and record_type not in names:
         raise ExportError(
             _("Unknown record type %(type)r; one of: %(types)s.")

@@ -301,3 +301,14 @@ def test_an_edited_read_only_column_is_not_imported():
     assert RECORD_TYPES["collaboration_claim"].model.objects.get(key="syn-claim").confirmation == (
         "confirmed"
     )
+
+
+def test_the_api_the_page_and_the_cli_export_any_table(client, tmp_path):
+    synthetic()
+    response = client.get("/api/export?format=csv&type=quantity")
+    assert response.status_code == 200 and b"syn-people" in response.content
+    assert client.get("/data/export?format=jsonl&type=citation").status_code == 200
+    assert client.get("/api/export?format=csv&type=no_such_table").status_code in (400, 422)
+    output = tmp_path / "needs.jsonl"
+    call_command("export", format="jsonl", type="needs_assessment", output=str(output))
+    assert output.read_text().count('"record_type": "needs_assessment"') == 1

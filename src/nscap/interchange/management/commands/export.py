@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nscap.contributions.record_types import RECORD_TYPES
 from nscap.interchange import exporter
 
 
@@ -22,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=list(exporter.FORMATS), default="jsonl")
-        parser.add_argument("--type", choices=list(RECORD_TYPES), help="Only this record type")
+        parser.add_argument(
+            "--type", choices=exporter.table_names(), help="Only this record type (or table)"
+        )
         parser.add_argument("--user", help="Export what this user may see")
         parser.add_argument("-o", "--output", help="File to write (default: standard output)")
 
