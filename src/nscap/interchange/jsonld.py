@@ -35,8 +35,9 @@ MAPPED: dict[str, frozenset[str]] = {
     "course": frozenset(
         {"title", "description", "provider", "level", "language", "topics", "target_groups"}
     ),
+    # ``partners`` stays an nscap term too: ``contributor`` cannot say the partner's role.
     "training_event": frozenset(
-        {"title", "host", "partners", "start", "end", "delivery_mode", "city", "country", "course"}
+        {"title", "host", "start", "end", "delivery_mode", "city", "country", "course"}
     ),
     "source": frozenset({"title", "authors", "publisher", "published", "url", "language"}),
 }

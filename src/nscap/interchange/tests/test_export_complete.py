@@ -250,6 +250,9 @@ def test_json_ld_holds_every_value_of_the_export():
         n for i, n in nodes.items() if i and i.endswith("/id/collaboration_claim/syn-claim")
     )
     assert claim["nscap:confirmation"] == "confirmed"
+    event = next(n for i, n in nodes.items() if i and i.endswith("/id/training_event/syn-event"))
+    assert event["nscap:partners"] == [{"institution": "syn-partner", "role": "funder"}]
+    assert event["contributor"][0]["@id"].endswith("/id/institution/syn-partner")
     citations = [n for n in document["@graph"] if n["@type"] == "nscap:Citation"]
     assert any(
         n["nscap:citing_record"]["@id"].endswith("/id/training_event/syn-event")
