@@ -12,15 +12,15 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from itertools import chain
-from typing import Any
+from itertools import islice
+from typing import IO, Any
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from nscap.contributions.record_types import PREFETCH, RecordType
 from nscap.contributions.redaction import drop_hidden_links
-from nscap.core.csv_files import csv_bytes, escape_formula
+from nscap.core.csv_files import csv_bytes, csv_text, escape_formula
 from nscap.interchange.cells import write_cell
 from nscap.interchange.fields import field_specs
 from nscap.interchange.snapshots import VisibleKeys, visible_snapshot
@@ -42,6 +42,7 @@ FORMATS = {
     "jsonld": ("application/ld+json; charset=utf-8", "jsonld"),
 }
 ZIP_TYPE = "application/zip"
+CSV_CHUNK = 500  # rows per write
 
 
 class ExportError(ValueError):
@@ -189,26 +190,32 @@ def _xlsx_row(writers: list, values: dict) -> list:
     ]
 
 
-def _csv(user: Any, name: str, visible: VisibleKeys) -> bytes:
+def _csv(user: Any, name: str, visible: VisibleKeys, out: IO[bytes]) -> None:
+    """Table ``name`` as a CSV file (UTF-8 with a byte order mark, as ``csv_bytes``), written
+    to ``out`` a chunk of rows at a time through the one CSV writer."""
     writers = _writers(name)
+    out.write(csv_bytes([[column for column, _w in writers]]))
     cells = (_cells(writers, values) for values in rows(user, name, visible))
-    return csv_bytes(chain([[column for column, _w in writers]], cells))
+    while chunk := list(islice(cells, CSV_CHUNK)):
+        out.write(csv_text(chunk).encode("utf-8"))
 
 
-def export_csv(user: Any, types: list[str]) -> tuple[bytes, str]:
+def export_csv(user: Any, types: list[str], out: IO[bytes]) -> str:
     """One CSV (one type) or a zip of CSVs named by record type."""
     visible = VisibleKeys(user)
     if len(types) == 1:
-        return _csv(user, types[0], visible), FORMATS["csv"][0]
-    out = io.BytesIO()
+        _csv(user, types[0], visible, out)
+        return FORMATS["csv"][0]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in types:
-            archive.writestr(f"{name}.csv", _csv(user, name, visible))
-    return out.getvalue(), ZIP_TYPE
+            with archive.open(f"{name}.csv", "w") as member:
+                _csv(user, name, visible, member)
+    return ZIP_TYPE
 
 
-def export_xlsx(user: Any, types: list[str]) -> tuple[bytes, str]:
-    """A workbook with one sheet per record type."""
+def export_xlsx(user: Any, types: list[str], out: IO[bytes]) -> str:
+    """A workbook with one sheet per record type (openpyxl's write-only mode keeps rows on
+    disk until the workbook is saved)."""
     from openpyxl import Workbook
 
     visible = VisibleKeys(user)
@@ -219,39 +226,47 @@ def export_xlsx(user: Any, types: list[str]) -> tuple[bytes, str]:
         sheet.append([column for column, _w in writers])
         for values in rows(user, name, visible):
             sheet.append(_xlsx_row(writers, values))
-    out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue(), FORMATS["xlsx"][0]
+    return FORMATS["xlsx"][0]
 
 
-def export_jsonl(user: Any, types: list[str]) -> tuple[bytes, str]:
+def export_jsonl(user: Any, types: list[str], out: IO[bytes]) -> str:
     """One JSON object per line: ``record_type`` and the record's values."""
     visible = VisibleKeys(user)
-    out = io.BytesIO()
     for name in types:
         for values in rows(user, name, visible):
             line = json.dumps({"record_type": name, **values}, ensure_ascii=False)
             out.write(line.encode("utf-8") + b"\n")
-    return out.getvalue(), FORMATS["jsonl"][0]
+    return FORMATS["jsonl"][0]
 
 
-def export_jsonld(user: Any, types: list[str]) -> tuple[bytes, str]:
+def export_jsonld(user: Any, types: list[str], out: IO[bytes]) -> str:
     """A JSON-LD document (``interchange.jsonld``), written a node at a time."""
     from nscap.interchange.jsonld import write_document
 
     visible = VisibleKeys(user)
-    out = io.BytesIO()
     write_document(out, ((name, rows(user, name, visible)) for name in types))
-    return out.getvalue(), FORMATS["jsonld"][0]
+    return FORMATS["jsonld"][0]
 
 
 WRITERS = {"csv": export_csv, "xlsx": export_xlsx, "jsonl": export_jsonl, "jsonld": export_jsonld}
 
 
-def export(user: Any, export_format: str, record_type: str | None = None) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of an export for ``user``; ExportError when asked
-    for an unknown format or record type."""
+def export_to(
+    out: IO[bytes], user: Any, export_format: str, record_type: str | None = None
+) -> tuple[str, str]:
+    """Write an export for ``user`` to ``out`` (the CLI's file), record by record:
+    (content type, file name). ExportError when asked for an
+    unknown format or record type (before anything is written)."""
     types = check_request(export_format, record_type)
-    content, content_type = WRITERS[export_format](user, types)
+    content_type = WRITERS[export_format](user, types, out)
     extension = "zip" if content_type == ZIP_TYPE else FORMATS[export_format][1]
-    return content, content_type, f"nscap-{record_type or 'all'}.{extension}"
+    return content_type, f"nscap-{record_type or 'all'}.{extension}"
+
+
+def export(user: Any, export_format: str, record_type: str | None = None) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of an export for ``user``, in memory (for tests and
+    responses; ``nscap export`` writes to its file with ``export_to``)."""
+    out = io.BytesIO()
+    content_type, filename = export_to(out, user, export_format, record_type)
+    return out.getvalue(), content_type, filename

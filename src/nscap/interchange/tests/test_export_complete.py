@@ -315,3 +315,29 @@ def test_the_api_the_page_and_the_cli_export_any_table(client, tmp_path):
     output = tmp_path / "needs.jsonl"
     call_command("export", format="jsonl", type="needs_assessment", output=str(output))
     assert output.read_text().count('"record_type": "needs_assessment"') == 1
+
+
+def test_a_csv_written_in_chunks_has_one_header_and_every_row(tmp_path):
+    from nscap.interchange.exporter import CSV_CHUNK
+    from nscap.vocabularies.models import Topic
+
+    Topic.objects.bulk_create(
+        Topic(key=f"chunk-{n:04d}", name=f"=Topic {n}") for n in range(2 * CSV_CHUNK + 1)
+    )
+    output = tmp_path / "topics.csv"
+    call_command("export", format="csv", type="topic", output=str(output))
+    content = output.read_bytes()
+    assert content.count("\ufeff".encode()) == 1 and content.count(b"key,sensitivity") == 1
+    lines = content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + Topic.objects.count() and lines[1].startswith("chunk-0000,")
+    assert ",'=Topic 0," in lines[1]  # formula-escaped by the one CSV writer
+    assert not (tmp_path / "topics.csv.part").exists()
+
+
+def test_the_cli_refuses_binary_output_to_a_terminal_before_exporting():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Binary output"):
+        call_command("export", format="csv")
+    with pytest.raises(CommandError, match="Binary output"):
+        call_command("export", format="xlsx", type="quantity")
