@@ -11,7 +11,6 @@ from enum import Enum
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from nscap.contributions.record_types import RECORD_TYPES
 from nscap.core.api_errors import BadQuery
 from nscap.core.api_support import check_query
 from nscap.interchange import exporter
@@ -19,7 +18,7 @@ from nscap.interchange import exporter
 router = Router(tags=["export"])
 
 ExportFormat = Enum("ExportFormat", {name: name for name in exporter.FORMATS}, type=str)
-RecordTypeName = Enum("RecordTypeName", {name: name for name in RECORD_TYPES}, type=str)
+RecordTypeName = Enum("RecordTypeName", {name: name for name in exporter.table_names()}, type=str)
 
 
 class ExportQuery(Schema):

@@ -38,6 +38,7 @@ from nscap.interchange.cells import CellError, read_cell
 from nscap.interchange.fields import FieldSpec, field_specs
 from nscap.interchange.readers import Sheet, read_file
 from nscap.interchange.snapshots import VisibleKeys, canonical, redact
+from nscap.interchange.tables import read_only_columns
 from nscap.reconciliation.intake import (
     CONTEXT_FIELDS,
     RECONCILABLE,
@@ -99,6 +100,7 @@ class ImportPlan:
     change_rows: list[PlannedRow] = field(default_factory=list)  # row of each change
     encodings: list[str] = field(default_factory=list)
     mentions: list[PlannedMention] = field(default_factory=list)  # names kept unreconciled
+    read_only_sheets: list[str] = field(default_factory=list)  # an export's, not imported
 
     def unreconciled(self) -> list[dict[str, Any]]:
         """Distinct unreconciled names in context, with their rows: one decision each."""
@@ -176,6 +178,9 @@ class _Planner:
     # --- header --------------------------------------------------------------------------
 
     def check_header(self, sheet: Sheet) -> dict[int, FieldSpec] | None:
+        if sheet.read_only:  # an export's table of records without an import sheet yet
+            self.plan.read_only_sheets.append(sheet.name)
+            return None
         if sheet.record_type is None:
             self.plan.errors.append(
                 RowError(
@@ -189,6 +194,7 @@ class _Planner:
             )
             return None
         specs = {spec.name: spec for spec in field_specs(RECORD_TYPES[sheet.record_type])}
+        read_only = read_only_columns(sheet.record_type)  # an export's, e.g. confirmation
         columns: dict[int, FieldSpec] = {}
         errors_before = len(self.plan.errors)
         for index, name in enumerate(sheet.header):
@@ -199,6 +205,8 @@ class _Planner:
                     self.plan.errors.append(
                         RowError(sheet.name, 1, "", "", _("A column with data has no name."), where)
                     )
+                continue
+            if name in read_only and name not in specs:
                 continue
             if name not in specs:
                 self.plan.errors.append(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from nscap.contributions.record_types import RECORD_TYPES
 from nscap.interchange.encodings import UndecidableEncoding, decode
 from nscap.interchange.limits import limit
+from nscap.interchange.tables import read_only_table_names
 
 EXPLANATION_SHEETS = {"fields", "readme", "about"}
 XML_PREAMBLE_BYTES = 64 * 1024
@@ -46,6 +47,7 @@ class Sheet:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, cells)
     letters: bool = False  # name columns by letter (XLSX) as well as by header
     encoding: str = ""
+    read_only: bool = False  # an export's table the import does not read (``tables``)
 
 
 def record_type_from_name(name: str) -> str | None:
@@ -182,6 +184,9 @@ def read_xlsx(data: bytes, budget: _RowBudget) -> list[Sheet]:
                 name = worksheet.title
                 if name.strip().lower() in EXPLANATION_SHEETS:
                     continue
+                if name.strip() in read_only_table_names():
+                    sheets.append(Sheet(name, None, read_only=True))
+                    continue
                 sheet = Sheet(name, name.strip() if name.strip() in RECORD_TYPES else None)
                 sheet.letters = True
                 sheets.append(_table(sheet, worksheet.iter_rows(values_only=True), budget))
@@ -223,6 +228,9 @@ def read_csv_zip(data: bytes, budget: _RowBudget, encoding: str | None) -> list[
             if entry.is_dir() or not entry.filename.lower().endswith(".csv"):
                 continue
             if PurePath(entry.filename).stem.lower() in EXPLANATION_SHEETS:
+                continue
+            if PurePath(entry.filename).stem in read_only_table_names():
+                sheets.append(Sheet(PurePath(entry.filename).name, None, read_only=True))
                 continue
             sheets.append(read_csv(entry.filename, archive.read(entry), budget, None, encoding))
     return sheets

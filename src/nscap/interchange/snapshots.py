@@ -18,7 +18,10 @@ from nscap.contributions.redaction import drop_hidden_links
 
 
 class VisibleKeys:
-    """The keys of each kind of referenced record that one viewer may see (loaded once)."""
+    """The keys of each kind of referenced record that one viewer may see (loaded once).
+
+    Called with a record type's name (``institution``) or a model label (``needs.NeedsAssessment``,
+    for the export's tables of records that are not record types yet)."""
 
     def __init__(self, user: Any):
         self.user = user
@@ -26,7 +29,7 @@ class VisibleKeys:
 
     def __call__(self, record_type_name: str) -> frozenset[str]:
         if record_type_name not in self._keys:
-            model = apps.get_model(REFERENCE_MODELS[record_type_name])
+            model = apps.get_model(REFERENCE_MODELS.get(record_type_name, record_type_name))
             self._keys[record_type_name] = frozenset(
                 model.objects.visible_to(self.user).values_list("key", flat=True)
             )

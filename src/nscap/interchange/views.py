@@ -44,6 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "interchange/index.html",
         {
             "record_types": list(RECORD_TYPES),
+            "export_types": exporter.table_names(),
             "formats": list(exporter.FORMATS),
             "may_import": can_contribute(request.user),
         },
@@ -80,6 +81,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def _index_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "record_types": list(RECORD_TYPES),
+        "export_types": exporter.table_names(),
         "formats": list(exporter.FORMATS),
         "may_import": can_contribute(request.user),
     }

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nscap.contributions.record_types import RECORD_TYPES
 from nscap.interchange import exporter
 
 
@@ -22,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=list(exporter.FORMATS), default="jsonl")
-        parser.add_argument("--type", choices=list(RECORD_TYPES), help="Only this record type")
+        parser.add_argument(
+            "--type", choices=exporter.table_names(), help="Only this record type (or table)"
+        )
         parser.add_argument("--user", help="Export what this user may see")
         parser.add_argument("-o", "--output", help="File to write (default: standard output)")
 
@@ -34,15 +35,25 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {options['user']!r}.")
             if not user.is_active:
                 raise CommandError(f"User {user.username!r} is deactivated.")
+        binary = options["format"] == "xlsx" or (options["format"] == "csv" and not options["type"])
+        if binary and not options["output"]:
+            raise CommandError("Binary output: name a file with -o.")
         try:
-            content, _type, filename = exporter.export(user, options["format"], options["type"])
+            exporter.check_request(options["format"], options["type"])
+            if options["output"]:
+                # Written record by record (a large export never sits in memory whole), to a
+                # ".part" file renamed when complete: a failed export leaves no half a file.
+                target = Path(options["output"])
+                part = target.with_name(target.name + ".part")
+                try:
+                    with part.open("wb") as out:
+                        exporter.export_to(out, user, options["format"], options["type"])
+                    part.replace(target)
+                finally:
+                    part.unlink(missing_ok=True)
+                self.stderr.write(f"Wrote {target} ({target.stat().st_size} bytes)")
+            else:
+                exporter.export_to(sys.stdout.buffer, user, options["format"], options["type"])
+                sys.stdout.flush()
         except exporter.ExportError as exc:
             raise CommandError(str(exc)) from exc
-        if options["output"]:
-            Path(options["output"]).write_bytes(content)
-            self.stderr.write(f"Wrote {options['output']} ({len(content)} bytes)")
-        elif options["format"] in ("xlsx",) or filename.endswith(".zip"):
-            raise CommandError("Binary output: name a file with -o.")
-        else:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
