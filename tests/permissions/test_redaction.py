@@ -130,6 +130,20 @@ def _public_values(record_type: str, a: Institution, c: Institution, hidden: dic
         },
         "aggregate_claim": {"claimant": a.key, "description": "Twenty seminars"},
         "source": {"title": "Public source", "owner": a.key},
+        "needs_assessment": {
+            "title": "Public assessment",
+            "assessor": a.key,
+            "target_group": hidden["target_group"],
+            "topic": hidden["topic"],
+        },
+        "needs_figure": {
+            "needs_assessment": "rd-public-needs-assessment",
+            "target_group": hidden["target_group"],
+            "topic": hidden["topic"],
+            "people": 10,
+        },
+        "topic": {"name": "Public topic", "parent": hidden["topic"]},
+        "target_group": {"name": "Public group"},
     }
     return links[record_type]
 
@@ -147,7 +161,8 @@ def build(cast: Any) -> RedactionWorld:
     for record_type in RECORD_TYPES:
         key = f"rd-public-{record_type.replace('_', '-')}"
         values = {"key": key, **_public_values(record_type, cast.a, cast.c, hidden)}
-        past_note = world.plant(f"zq-past-{record_type}", A_SIDE)
+        owned = RECORD_TYPES[record_type].owner is not None  # else restricted = stewards only
+        past_note = world.plant(f"zq-past-{record_type}", A_SIDE if owned else STEWARD_ONLY)
         _propose(
             steward,
             "create",
@@ -163,11 +178,14 @@ def build(cast: Any) -> RedactionWorld:
             key=key,
             values={**values, "sensitivity": "public", "note": "published"},
         )
+        world.records[record_type] = key
+        world.changesets.append(published.pk)
+        if RECORD_TYPES[record_type].stewards_only:
+            continue  # a vocabulary is the stewards' to change: no contributor's pending edit
         pending = _propose(
             member_a, "update", record_type, key=key, values={"note": "a pending edit"}
         )
-        world.records[record_type] = key
-        world.changesets += [published.pk, pending.pk]
+        world.changesets.append(pending.pk)
     TransparencyPolicy.objects.filter(institution=cast.a).update(auto_approve_own_public=True)
     return world
 

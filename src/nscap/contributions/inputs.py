@@ -221,9 +221,9 @@ class AggregateClaimInput(RecordInput):
     quote: Text = ""
     period_start: PartialDateText | None = None
     period_end: PartialDateText | None = None
-    courses: int | None = Field(None, ge=0, le=MAX_COUNT)
+    courses: Count | None = None
     courses_qualifier: Qualifier = Qualifier.EXACT
-    people: int | None = Field(None, ge=0, le=MAX_COUNT)
+    people: Count | None = None
     people_qualifier: Qualifier = Qualifier.EXACT
     country: Country = ""
     region: Text = Field("", max_length=100)

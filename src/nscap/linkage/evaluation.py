@@ -91,7 +91,8 @@ def from_world(n_events: int, seed: int) -> Generated:
             "participants_qualifier": r.qualifier,
             "topics": list(r.topics),
             "by_country": r.breakdown,
-            "partners": [key for key, _role in r.partners],
+            "partners": [key for key, _role in r.partners],  # what linkage compares
+            "partner_roles": [[key, role] for key, role in r.partners],  # what fusion unites
             "noise": r.noise,
         }
         for r in world.reports

@@ -42,7 +42,11 @@ def facts_of(row: dict) -> ReportFacts:
         qualifier=row.get("participants_qualifier") or "exact",
         breakdown=tuple(sorted((row.get("by_country") or {}).items())),
         topics=tuple(sorted(row.get("topics") or ())),
-        partners=tuple(tuple(p) for p in row.get("partners") or ()),
+        partners=tuple(
+            tuple(p)
+            for p in row.get("partner_roles")
+            or ((k, "unspecified") for k in row.get("partners") or ())
+        ),
     )
 
 

@@ -62,6 +62,22 @@ def _schema_integer_fields() -> list[tuple[str, type[BaseModel], str, type[model
     return found
 
 
+def _column_range(record_type: str, field: str, model: type[models.Model]) -> tuple[str, int, int]:
+    """(column type, lowest, highest) that the column ``field`` is stored in can hold: through
+    the record type's ``renamed`` columns and ``years`` (a year stored as a date)."""
+    rt = RECORD_TYPES.get(record_type)
+    if rt is not None and rt.model is model and field in rt.years:
+        return "DateField (year)", 1, 9999
+    name = rt.renamed.get(field, field) if rt is not None and rt.model is model else field
+    column = model._meta.get_field(name)
+    kind = column.get_internal_type()
+    if kind == "DecimalField":
+        whole = 10 ** (column.max_digits - column.decimal_places) - 1
+        return kind, -whole, whole
+    low, high = COLUMN_RANGES.get(kind, COLUMN_RANGES["IntegerField"])
+    return kind, low, high
+
+
 INTEGER_FIELDS = _schema_integer_fields()
 
 
@@ -81,8 +97,7 @@ def test_the_guard_finds_the_integer_fields_we_know():
 def test_every_integer_field_of_every_record_schema_fits_its_column(
     record_type, schema, field, model
 ):
-    column = model._meta.get_field(field)
-    low, high = COLUMN_RANGES.get(column.get_internal_type(), COLUMN_RANGES["IntegerField"])
+    kind, low, high = _column_range(record_type, field, model)
     for alternative in _integer_schemas(schema.model_json_schema()["properties"][field]):
         assert "minimum" in alternative and "maximum" in alternative, (
             f"{schema.__name__}.{field} has no bounds: use contributions.fields.Count or "
@@ -90,7 +105,7 @@ def test_every_integer_field_of_every_record_schema_fits_its_column(
         )
         assert low <= alternative["minimum"] and alternative["maximum"] <= high, (
             f"{schema.__name__}.{field} allows {alternative['minimum']}.."
-            f"{alternative['maximum']}, but the column {column.get_internal_type()} "
+            f"{alternative['maximum']}, but the column {kind} "
             f"holds {low}..{high}"
         )
 
