@@ -18,3 +18,23 @@ def test_one_name_per_region():
     assert "South-East Asia" not in REGIONS
     assert canonical_region("Asia Pacific") == "Asia Pacific"
     assert canonical_region("Atlantis") == "Atlantis" and countries_of("Atlantis") is None
+
+
+@pytest.mark.django_db
+def test_the_migration_rewrites_stored_aliases():
+    import importlib
+
+    from django.apps import apps
+
+    from nscap.needs.models import NeedsAssessment
+    from nscap.quantities.models import Quantity
+    from nscap.testing.factories import make_needs, make_quantity
+
+    migration = importlib.import_module("nscap.quantities.migrations.0003_one_region_vocabulary")
+    needs = make_needs(region="South-East Asia")
+    quantity = make_quantity(region="south east asia")
+    other = make_quantity(region="Asia Pacific")
+    migration.normalise(apps, None)
+    assert NeedsAssessment.objects.get(pk=needs.pk).region == "Southeast Asia"
+    assert Quantity.objects.get(pk=quantity.pk).region == "Southeast Asia"
+    assert Quantity.objects.get(pk=other.pk).region == "Asia Pacific"

@@ -13,14 +13,19 @@ ALIASES = {
 
 
 def normalise(apps, schema_editor):
-    model = apps.get_model("quantities", "Quantity")
-    for row in model.objects.exclude(region="").only("pk", "region"):
-        canonical = ALIASES.get(" ".join(row.region.split()).lower())
-        if canonical and canonical != row.region:
-            model.objects.filter(pk=row.pk).update(region=canonical)
+    """Figures and needs assessments both name regions; both are rewritten here."""
+    for app, name in (("quantities", "Quantity"), ("needs", "NeedsAssessment")):
+        model = apps.get_model(app, name)
+        for row in model.objects.exclude(region="").only("pk", "region"):
+            canonical = ALIASES.get(" ".join(row.region.split()).lower())
+            if canonical and canonical != row.region:
+                model.objects.filter(pk=row.pk).update(region=canonical)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quantities", "0002_countries_and_validation")]
+    dependencies = [
+        ("quantities", "0002_countries_and_validation"),
+        ("needs", "0002_countries_and_validation"),
+    ]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop)]
