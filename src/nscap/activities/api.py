@@ -24,6 +24,7 @@ from nscap.activities.schemas import (
     course_item,
     event_item,
 )
+from nscap.activities.selectors import partner_country_q
 from nscap.core.api_support import (
     CitationIndex,
     by_key,
@@ -39,6 +40,7 @@ from nscap.core.api_support import (
 )
 from nscap.core.partial_dates import PartialDate
 from nscap.core.prepared import prepared_count, prepared_rows
+from nscap.institutions.filters import center_q, parent_q
 from nscap.institutions.models import Institution
 from nscap.quantities.schemas import visible_quantities
 from nscap.vocabularies.models import TargetGroup, Topic
@@ -102,6 +104,12 @@ def _filtered_events(user, filters: tuple[str, ...], *values) -> QuerySet:
             events = events.filter(Q(start__gte=since) | Q(end__gte=since))
         elif name == "to":
             events = events.filter(start__lte=next(given))
+        elif name == "partner_country":
+            events = events.filter(partner_country_q(next(given), user))
+        elif name == "parent":
+            events = events.filter(parent_q(next(given), user, "host__"))
+        elif name == "center":
+            events = events.filter(center_q("host__"))
     return events
 
 
@@ -126,6 +134,14 @@ def _event_filters(query: TrainingEventQuery) -> tuple[tuple[str, ...], list]:
     if query.to:
         filters.append("to")
         values.append(PartialDate.parse(query.to).end)
+    if query.partner_country:
+        filters.append("partner_country")
+        values.append(query.partner_country)
+    if query.parent:
+        filters.append("parent")
+        values.append(query.parent)
+    if query.center:
+        filters.append("center")
     return tuple(filters), values
 
 
@@ -190,7 +206,8 @@ def get_course(request: HttpRequest, key: str):
 @router.get("/events", response=list_responses(TrainingEventSchema))
 def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
     """Training events, latest first (undated last). Filters: host, course, country, year, from,
-    to; ``from``/``to`` leave out undated events."""
+    to, partner_country, parent (the host's), center (hosted by either kind of center);
+    ``from``/``to`` leave out undated events."""
     check_query(request, TrainingEventQuery)
     user = request.user
     filters, values = _event_filters(query)
