@@ -116,15 +116,10 @@ def _filtered_events(user, filters: tuple[str, ...], *values) -> QuerySet:
 def _event_filters(query: TrainingEventQuery) -> tuple[tuple[str, ...], list]:
     filters: list[str] = []
     values: list = []
-    if query.host:
-        filters.append("host")
-        values.append(query.host)
-    if query.course:
-        filters.append("course")
-        values.append(query.course)
-    if query.country:
-        filters.append("country")
-        values.append(query.country)
+    for name in ("host", "course", "country", "partner_country", "parent"):  # one value each
+        if getattr(query, name):
+            filters.append(name)
+            values.append(getattr(query, name))
     if query.year:
         filters.append("year")
         values += [dt.date(query.year, 1, 1), dt.date(query.year, 12, 31)]
@@ -134,12 +129,6 @@ def _event_filters(query: TrainingEventQuery) -> tuple[tuple[str, ...], list]:
     if query.to:
         filters.append("to")
         values.append(PartialDate.parse(query.to).end)
-    if query.partner_country:
-        filters.append("partner_country")
-        values.append(query.partner_country)
-    if query.parent:
-        filters.append("parent")
-        values.append(query.parent)
     if query.center:
         filters.append("center")
     return tuple(filters), values
