@@ -171,3 +171,32 @@ def test_pages_of_a_small_synthetic_set_show_no_raw_codes(client):
         ],
     )
     assert TrainingEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_history_and_changeset_pages_show_no_raw_codes(client, django_user_model):
+    from nscap.contributions import services
+    from nscap.contributions.models import Changeset
+    from nscap.contributions.tests.test_views import EVENT, propose_event, user
+    from nscap.testing.factories import make_source
+
+    host = make_institution(key="insa", country="KR")
+    make_source(key="report-2024", title="Annual report 2024")
+    author = user(django_user_model, "kim", host)
+    steward = user(django_user_model, "stew", steward=True)
+    client.force_login(author)
+    assert propose_event(client, country="LK").status_code == 302
+    changeset = Changeset.objects.get()
+    assert EVENT["delivery_mode"] == "in_person"
+    client.force_login(steward)
+    assert_readable(client, [reverse("contributions:changeset", args=[changeset.pk])])
+    services.approve(steward, changeset.pk)
+    event = TrainingEvent.objects.get()
+    client.force_login(author)
+    assert_readable(
+        client,
+        [
+            reverse("contributions:history", args=["training_event", event.key]),
+            reverse("contributions:mine"),
+        ],
+    )

@@ -10,6 +10,7 @@ and fails when a raw code reaches visible text.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.apps import apps
@@ -93,3 +94,38 @@ def field_label(model: Any, field: str) -> str:
         return humanize_code(str(model._meta.get_field(field).verbose_name))
     except (FieldDoesNotExist, AttributeError):
         return humanize_code(field)
+
+
+_CODE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
+
+
+def value_label(model: Any, field: str, value: Any) -> Any:
+    """A stored value of ``model.field`` as a reader reads it: a choice's label, a country's
+    name; inside rows of a list (a training event's partners or participant countries) the
+    same for each cell. Other values are returned as they are."""
+    from nscap.core.templatetags.nscap_ui import country_name
+
+    if isinstance(value, list):
+        return [
+            {humanize_code(k): _cell(k, v, country_name) for k, v in item.items()}
+            if isinstance(item, dict)
+            else value_label(model, field, item)
+            for item in value
+        ]
+    if not isinstance(value, str) or not value:
+        return value
+    if field.endswith("country"):
+        return country_name(value)
+    try:
+        choices = dict(model._meta.get_field(field).flatchoices) if model else {}
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(value, value))
+
+
+def _cell(key: str, value: Any, country_name: Any) -> Any:
+    if isinstance(value, str) and key.endswith("country"):
+        return country_name(value)
+    if isinstance(value, str) and _CODE.match(value):
+        return humanize_code(value)
+    return value
