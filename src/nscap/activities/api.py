@@ -26,6 +26,7 @@ from nscap.activities.schemas import (
     course_item,
     event_item,
 )
+from nscap.activities.selectors import partner_country_q
 from nscap.core.api_support import (
     CitationIndex,
     by_key,
@@ -41,6 +42,7 @@ from nscap.core.api_support import (
 )
 from nscap.core.partial_dates import PartialDate
 from nscap.core.prepared import prepared_count, prepared_rows
+from nscap.institutions.filters import center_q, parent_q
 from nscap.institutions.models import Institution
 from nscap.quantities.schemas import visible_quantities
 from nscap.vocabularies.models import TargetGroup, Topic
@@ -105,21 +107,22 @@ def _filtered_events(user, filters: tuple[str, ...], *values) -> QuerySet:
             events = events.filter(Q(start__gte=since) | Q(end__gte=since))
         elif name == "to":
             events = events.filter(start__lte=next(given))
+        elif name == "partner_country":
+            events = events.filter(partner_country_q(next(given), user))
+        elif name == "parent":
+            events = events.filter(parent_q(next(given), user, "host__"))
+        elif name == "center":
+            events = events.filter(center_q("host__"))
     return events
 
 
 def _event_filters(query: TrainingEventQuery) -> tuple[tuple[str, ...], list]:
     filters: list[str] = []
     values: list = []
-    if query.host:
-        filters.append("host")
-        values.append(query.host)
-    if query.course:
-        filters.append("course")
-        values.append(query.course)
-    if query.country:
-        filters.append("country")
-        values.append(query.country)
+    for name in ("host", "course", "country", "partner_country", "parent"):  # one value each
+        if getattr(query, name):
+            filters.append(name)
+            values.append(getattr(query, name))
     if query.year:
         filters.append("year")
         values += [dt.date(query.year, 1, 1), dt.date(query.year, 12, 31)]
@@ -129,6 +132,8 @@ def _event_filters(query: TrainingEventQuery) -> tuple[tuple[str, ...], list]:
     if query.to:
         filters.append("to")
         values.append(PartialDate.parse(query.to).end)
+    if query.center:
+        filters.append("center")
     return tuple(filters), values
 
 
@@ -193,7 +198,8 @@ def get_course(request: HttpRequest, key: str):
 @router.get("/events", response=list_responses(TrainingEventSchema))
 def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
     """Training events, latest first (undated last). Filters: host, course, country, year, from,
-    to; ``from``/``to`` leave out undated events."""
+    to, partner_country, parent (the host's), center (hosted by either kind of center);
+    ``from``/``to`` leave out undated events."""
     check_query(request, TrainingEventQuery)
     user = request.user
     filters, values = _event_filters(query)

@@ -125,6 +125,13 @@ class TrainingEventQuery(PageQuery):
     to: EdtfDate | None = Field(
         None, description="Started on or before the end of (YYYY, YYYY-MM, YYYY-MM-DD)."
     )
+    partner_country: CountryCode | None = Field(
+        None, description="ISO 3166-1 alpha-2 of a partner institution (e.g. JP)."
+    )
+    parent: str | None = Field(None, description="Institution key of the host's parent.")
+    center: bool | None = Field(
+        None, description="true: hosted by a center, of either kind (center_of_excellence, nssc)."
+    )
 
 
 class AggregateClaimQuery(PageQuery):

@@ -38,6 +38,11 @@ class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    partner_country = forms.ChoiceField(label=_("Partner country (events)"), required=False)
+    parent = InstitutionField(label=_("Provider part of (parent institution)"), required=False)
+    center = forms.BooleanField(
+        label=_("Any center (center of excellence or NSSC)"), required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,9 +50,11 @@ class ActivityFilterForm(forms.Form):
         codes = set(
             visible_institutions(user).exclude(country="").values_list("country", flat=True)
         )
-        self.fields["country"].choices = ANY + sorted(
+        countries = ANY + sorted(
             ((code, country_name(code)) for code in codes), key=lambda c: str(c[1])
         )
+        self.fields["country"].choices = countries
+        self.fields["partner_country"].choices = countries
         self.fields["kind"].choices = ANY + list(CourseKind.choices)
         self.fields["topic"].choices = ANY + [
             (t.key, t.name) for t in Topic.objects.visible_to(user)

@@ -24,7 +24,7 @@ from typing import Any
 from nscap.analytics.cache import cached
 from nscap.analytics.estimates import EstimateCube, with_estimate
 from nscap.analytics.qualifiers import Range, json_number
-from nscap.analytics.regions import WORLD_NAMES, countries_of, region_slug
+from nscap.analytics.regions import WORLD_NAMES, canonical_region, countries_of, region_slug
 from nscap.analytics.supply import (
     ANY,
     UNATTRIBUTED,
@@ -92,7 +92,7 @@ def _range_json(r: Range) -> dict[str, float | None]:
 def _scope(assessment: NeedsAssessment, quantity: Quantity) -> tuple[str, str, str]:
     """(kind, key, label): country JP, region r-east-asia, or world."""
     country = quantity.country or assessment.country
-    region = quantity.region or assessment.region
+    region = canonical_region(quantity.region or assessment.region)
     if country:
         return "country", country, country
     if region.strip().lower() in WORLD_NAMES:

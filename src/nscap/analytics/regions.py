@@ -34,9 +34,18 @@ AMERICAS = _codes(
     "LC VC SR TT US UY VE"
 )
 
+# One spelling per region (issue 15, found 6): the brief writes "Southeast Asia". Other spellings
+# met in sources are read as aliases (``canonical_region``) by the brief loader and the
+# synthetic data, and migration ``0002_one_region_vocabulary`` rewrote the stored ones.
+REGION_ALIASES = {
+    "south-east asia": "Southeast Asia",
+    "south east asia": "Southeast Asia",
+    "south-eastern asia": "Southeast Asia",
+    "southeastern asia": "Southeast Asia",
+}
+
 REGIONS: dict[str, frozenset[str]] = {
     "East Asia": EAST_ASIA,
-    "South-East Asia": SOUTH_EAST_ASIA,
     "Southeast Asia": SOUTH_EAST_ASIA,
     "South Asia": SOUTH_ASIA,
     "Central Asia": CENTRAL_ASIA,
@@ -55,9 +64,16 @@ REGIONS: dict[str, frozenset[str]] = {
 WORLD_NAMES = frozenset({"", "world", "worldwide", "global"})
 
 
+def canonical_region(region: str) -> str:
+    """The registry's one spelling of a region name ("South-East Asia" -> "Southeast Asia");
+    a name that is no known alias is returned stripped, as written."""
+    region = " ".join(region.split())
+    return REGION_ALIASES.get(region.lower(), region)
+
+
 def countries_of(region: str) -> frozenset[str] | None:
     """The countries of a named region; ``None`` when the region is not known here."""
-    return REGIONS.get(region.strip())
+    return REGIONS.get(canonical_region(region))
 
 
 def region_slug(region: str) -> str:
@@ -68,7 +84,7 @@ def region_of(country: str) -> str:
     """The first small region (not "Asia", not "Asia Pacific") a country is in; "" if none."""
     for name in (
         "East Asia",
-        "South-East Asia",
+        "Southeast Asia",
         "South Asia",
         "Central Asia",
         "Middle East",

@@ -49,7 +49,7 @@ PREFIX = "syn-"
 YEARS = range(2012, 2017)
 REGIONS = {
     "East Asia": sorted(EAST_ASIA - {"HK", "MO", "KP"}),
-    "South-East Asia": sorted(SOUTH_EAST_ASIA),
+    "Southeast Asia": sorted(SOUTH_EAST_ASIA),
     "South Asia": sorted(SOUTH_ASIA - {"AF"}),
 }
 KINDS = ("center_of_excellence", "nssc", "university")

@@ -18,6 +18,7 @@ from nscap.analytics.charts import (
 from nscap.analytics.gaps import AXES, BadCell, Cell, cell_detail, needs_with_citations
 from nscap.analytics.regions import REGIONS
 from nscap.analytics.selectors import achievements_report, gap_method, gaps_report
+from nscap.analytics.templatetags.analytics_ui import cell_title
 from nscap.core.page_cache import cached_content
 from nscap.core.record_fields import bind_viewer
 from nscap.institutions.fields import InstitutionField
@@ -150,6 +151,7 @@ def gap_cell(request: HttpRequest, cell: str) -> HttpResponse:
         {
             "section": "analytics",
             "cell": cell,
+            "cell_title": cell_title(parsed, detail["rows"]),
             "detail": detail,
             "needs": needs_with_citations(request.user, detail["rows"]),
             "method": gap_method(),

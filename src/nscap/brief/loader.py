@@ -24,6 +24,7 @@ from django.db import IntegrityError, models, transaction
 
 from nscap.activities.models import AggregateClaim, Course
 from nscap.analytics.cache import bump_data_version
+from nscap.analytics.regions import canonical_region
 from nscap.brief.reader import BriefData, BriefDataError, Located, read_brief
 from nscap.collaboration.models import CollaborationClaim
 from nscap.core.partial_dates import PartialDate
@@ -382,7 +383,7 @@ class Writer:
                     "title": row.title,
                     "assessor_id": self.ref_id("institution", row.assessor),
                     "country": row.country,
-                    "region": row.region,
+                    "region": canonical_region(row.region),
                     "target_group_id": self.ref_id("target_group", row.target_group),
                     "topic_id": self.ref_id("topic", row.topic),
                     "method": row.method,
@@ -408,7 +409,7 @@ class Writer:
                     "aggregate_claim_id": self.ref_id("aggregate_claim", row.aggregate_claim),
                     "needs_assessment_id": self.ref_id("needs_assessment", row.needs_assessment),
                     "country": row.country,
-                    "region": row.region,
+                    "region": canonical_region(row.region),
                     **_dates(
                         period_start=row.period_start,
                         period_end=row.period_end,

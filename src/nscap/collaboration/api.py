@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
+from nscap.collaboration.filters import ClaimFilters, claim_filter_q
 from nscap.collaboration.models import CollaborationClaim
 from nscap.collaboration.schemas import (
     CollaborationClaimQuery,
@@ -51,7 +52,8 @@ def _serialize(user):
 
 @router.get("/collaboration-claims", response=list_responses(CollaborationClaimSchema))
 def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationClaimQuery]):
-    """Collaboration claims by key. Filters: claimant, partner, type, status, confirmation."""
+    """Collaboration claims by key. Filters: claimant, partner, type, status, confirmation,
+    partner_country, parent (the claimant's), center (claimant of either kind of center)."""
     check_query(request, CollaborationClaimQuery)
     user = request.user
     claims = _claims(user).order_by("key")
@@ -65,6 +67,9 @@ def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationCl
         claims = claims.filter(status=query.status.value)
     if query.confirmation:
         claims = claims.filter(confirmation=query.confirmation.value)
+    claims = claims.filter(
+        claim_filter_q(ClaimFilters(query.partner_country, query.parent, bool(query.center)), user)
+    )
     return paginate(request, query, claims, _serialize(user))
 
 

@@ -85,7 +85,9 @@ class CollaborationClaim(Record):
         ]
 
     def __str__(self) -> str:
-        partner = self.partner or self.partner_country or self.partner_text
+        from nscap.core.templatetags.nscap_ui import country_name
+
+        partner = self.partner or country_name(self.partner_country) or self.partner_text
         return f"{self.claimant} → {partner}: {self.get_type_display()}"
 
     def clean(self) -> None:

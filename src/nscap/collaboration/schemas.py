@@ -12,6 +12,7 @@ from nscap.collaboration.choices import (
 )
 from nscap.core.api_support import (
     CitationIndex,
+    CountryCode,
     PageQuery,
     RecordSchema,
     Ref,
@@ -74,6 +75,14 @@ class CollaborationClaimQuery(PageQuery):
     type: CollaborationTypeValue | None = None
     status: CollaborationStatusValue | None = None
     confirmation: ConfirmationValue | None = None
+    partner_country: CountryCode | None = Field(
+        None, description="ISO 3166-1 alpha-2 named by the claim or of its partner institution."
+    )
+    parent: str | None = Field(None, description="Institution key of the claimant's parent.")
+    center: bool | None = Field(
+        None,
+        description="true: claims made by a center, of either kind (center_of_excellence, nssc).",
+    )
 
 
 def claim_item(claim, reading, citations: CitationIndex) -> dict:

@@ -7,11 +7,13 @@ from nscap.analytics.cache import cached
 from nscap.collaboration.charts import depth_chart, graph_chart
 from nscap.collaboration.choices import Answer
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
+from nscap.collaboration.filters import ClaimFilterForm, ClaimFilters, filtered_groups
 from nscap.collaboration.metrics import cached_picture
 from nscap.collaboration.selectors import BACKED, table_three
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.selectors import citations_for
+from nscap.institutions.views import cleaned_filters, filter_messages
 
 GROUPS_PER_PAGE = 50  # claimant groups on one page of Table 3
 DEPTH_PER_PAGE = 100  # institutions on one page of the depth table
@@ -52,6 +54,13 @@ def collaboration_index(request: HttpRequest) -> HttpResponse:
     The page shows ``GROUPS_PER_PAGE`` claimant groups; the counts are over every visible claim.
     """
     user = request.user
+    form = ClaimFilterForm(request.GET or None, user=user)
+    values = cleaned_filters(form) if request.GET else {}
+    filters = ClaimFilters(
+        values.get("partner_country"), values.get("parent"), bool(values.get("center"))
+    )
+    if filters:  # a filtered table is not cached: it is small, and queries vary without end
+        return _filtered_index(request, form, filters)
     table = cached("table-three", user, {}, lambda: _table_three(user))
     page, page_link = paginate(request, range(table["group_count"]), GROUPS_PER_PAGE)
     content = cached(
@@ -63,7 +72,37 @@ def collaboration_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/index.html",
-        {"section": "collaboration", **table, **content, "page": page, "page_link": page_link},
+        {
+            "section": "collaboration",
+            **table,
+            **content,
+            "page": page,
+            "page_link": page_link,
+            "form": form,
+            "messages_list": filter_messages(form) if request.GET else [],
+        },
+    )
+
+
+def _filtered_index(request: HttpRequest, form, filters: ClaimFilters) -> HttpResponse:
+    """Table 3 with only the claims matching the reader's filters."""
+    user = request.user
+    groups = filtered_groups(table_three(user), filters, user)
+    page, page_link = paginate(request, range(len(groups)), GROUPS_PER_PAGE)
+    return render(
+        request,
+        "collaboration/index.html",
+        {
+            "section": "collaboration",
+            **_table_three_page(user, groups, page.number),
+            "group_count": len(groups),
+            "claim_count": sum(len(g.readings) for g in groups),
+            "one_sided_count": sum(1 for g in groups for r in g.readings if not r.two_sided),
+            "page": page,
+            "page_link": page_link,
+            "form": form,
+            "messages_list": filter_messages(form),
+        },
     )
 
 

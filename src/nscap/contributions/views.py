@@ -27,6 +27,7 @@ from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
 from nscap.contributions.redaction import Redaction, redact_changes, redact_pairs
+from nscap.core.labels import field_label, record_type_label, value_label
 from nscap.core.visibility import is_steward
 
 OPEN = (ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE)
@@ -54,8 +55,11 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def diff_rows(action: str, before: dict, after: dict) -> list[tuple[str, str, str]]:
-    """(field, before, after) for every field the change touches."""
+def diff_rows(
+    action: str, before: dict, after: dict, model: Any = None
+) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field the change touches; with the record's ``model``,
+    fields by their names and values by their labels (issue 15: no raw codes to readers)."""
     before, after = before or {}, after or {}
     if action == ChangeAction.DELETE:
         after = {}
@@ -64,20 +68,26 @@ def diff_rows(action: str, before: dict, after: dict) -> list[tuple[str, str, st
         old, new = before.get(name), after.get(name)
         if old == new or (action == ChangeAction.CREATE and new in (None, "", [], {})):
             continue
-        rows.append((name.replace("_", " "), _shown(old), _shown(new)))
+        rows.append(
+            (
+                field_label(model, name) if model else name.replace("_", " "),
+                _shown(value_label(model, name, old)),
+                _shown(value_label(model, name, new)),
+            )
+        )
     return rows
 
 
 def shown_rows(
-    action: str, before: dict | None, after: dict | None
+    action: str, before: dict | None, after: dict | None, model: Any = None
 ) -> tuple[list[tuple[str, str, str]], bool]:
     """(diff rows, withheld) of redacted values (``redaction.redact_pairs``): a side that is
     None is a version the viewer may not see; then every field the other side shows is listed
     and the withheld side reads "not visible to you", so not even which fields changed shows."""
     if before is not None and after is not None:
-        return diff_rows(action, before, after), False
+        return diff_rows(action, before, after, model), False
     hidden = _("not visible to you")
-    rows = diff_rows(ChangeAction.CREATE, {}, after or before or {})
+    rows = diff_rows(ChangeAction.CREATE, {}, after or before or {}, model)
     if after is None:
         return [(name, new, hidden) for name, _old, new in rows], True
     return [(name, hidden, new) for name, _old, new in rows], True
@@ -113,7 +123,9 @@ def _changeset_view(changeset: Changeset, user: Any, with_conflicts: bool = Fals
     stored = list(changeset.changes.all())
     shown = redact_changes(Redaction(user), stored, changeset.author_id)
     for change, (before, data) in zip(stored, shown, strict=True):
-        rows, withheld = shown_rows(change.action, before, data)
+        record_type = RECORD_TYPES.get(change.record_type)
+        model = record_type.model if record_type else None
+        rows, withheld = shown_rows(change.action, before, data, model)
         changes.append(
             {
                 "change": change,
@@ -253,7 +265,7 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
             "section": "contribute",
             "form": form,
             "record_type": record_type,
-            "record_name": rt.name.replace("_", " "),
+            "record_name": record_type_label(rt.name),
             "instance": instance,
         },
     )
@@ -413,7 +425,7 @@ def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
     rows = []
     for entry, (before, after) in zip(entries, shown, strict=True):
         verb = entry.action.rsplit(".", 1)[-1]
-        diff, withheld = shown_rows(verb, before, after)
+        diff, withheld = shown_rows(verb, before, after, rt.model)
         rows.append(
             {
                 "entry": entry,
@@ -432,7 +444,7 @@ def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
         {
             "record": record,
             "record_type": rt.name,
-            "record_name": rt.name.replace("_", " "),
+            "record_name": record_type_label(rt.name),
             "title": getattr(record, rt.title_field, "") or record.key,
             "page_url_name": page,
             "rows": rows,

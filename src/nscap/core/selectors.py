@@ -75,6 +75,24 @@ def citations_of(by_type: dict[int, Iterable[int]], user: Any) -> QuerySet[Citat
     )
 
 
+def visible_centers(user: Any) -> QuerySet[Institution]:
+    """The centers ``user`` may see: centers of excellence and NSSCs alike (``CENTER_KINDS``)."""
+    return visible_institutions(user).filter(kind__in=CENTER_KINDS)
+
+
+def center_countries(user: Any) -> list[str]:
+    """The countries with a center, as sorted ISO codes: the countries *of the centers
+    themselves*, over what ``user`` may see.
+
+    This is the one definition of "countries" in the registry's headline figures (the brief's
+    "seven COE in six East Asian countries"). Counting every visible institution's country
+    instead counted the United States, home of partner bodies that are not centers, and gave
+    seven (issue 15, found 1). The home page, the institution list's "any center" view and the
+    tests that compare with the brief all call this function.
+    """
+    return sorted(set(visible_centers(user).exclude(country="").values_list("country", flat=True)))
+
+
 def headline_counts(user: Any) -> dict[str, int]:
     """Counts for the home page, each over what ``user`` may see.
 
@@ -89,8 +107,8 @@ def headline_counts(user: Any) -> dict[str, int]:
         institutions = visible_institutions(user)
         return {
             "institutions": institutions.count(),
-            "centers": institutions.filter(kind__in=CENTER_KINDS).count(),
-            "countries": institutions.exclude(country="").values("country").distinct().count(),
+            "centers": visible_centers(user).count(),
+            "countries": len(center_countries(user)),
             "courses": Course.objects.visible_to(user).count(),
             "claims": CollaborationClaim.objects.visible_to(user).count(),
         }

@@ -19,6 +19,7 @@ from nscap.core.api_support import (
     ref,
     visible,
 )
+from nscap.institutions.filters import center_q, parent_q
 from nscap.institutions.models import CenterProfile, Institution, Label, Milestone
 from nscap.institutions.normalize import normalize_label
 from nscap.institutions.resolution import resolve_label
@@ -79,7 +80,8 @@ def _profile_or_none(institution: Institution) -> CenterProfile | None:
 
 @router.get("/institutions", response=list_responses(InstitutionSchema))
 def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]):
-    """Institutions, by name. Filters: country, kind, topic, network, q (any label, any script)."""
+    """Institutions, by name. Filters: country, kind, topic, network, parent, center (both kinds
+    of center), q (any label, any script)."""
     check_query(request, InstitutionQuery)
     user = request.user
     institutions = _institutions(user).order_by("name", "key")
@@ -93,6 +95,10 @@ def list_institutions(request: HttpRequest, query: Query[InstitutionQuery]):
     if query.network:
         members = visible(Membership, user).filter(network__in=by_key(Network, user, query.network))
         institutions = institutions.filter(pk__in=members.values("institution_id"))
+    if query.parent:
+        institutions = institutions.filter(parent_q(query.parent, user))
+    if query.center:
+        institutions = institutions.filter(center_q())
     if query.q and query.q.strip():
         text = query.q.strip()
         folded = normalize_label(text)

@@ -96,6 +96,10 @@ class InstitutionQuery(PageQuery):
     kind: InstitutionKindValue | None = None
     topic: str | None = Field(None, description="Topic key (from the center profile).")
     network: str | None = Field(None, description="Network key (members of it).")
+    parent: str | None = Field(None, description="Institution key of the parent (its parts).")
+    center: bool | None = Field(
+        None, description="true: centers only, of both kinds (center_of_excellence and nssc)."
+    )
     q: str | None = Field(None, description="Text in any name, acronym or alias, any script.")
 
 

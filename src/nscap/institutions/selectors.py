@@ -18,6 +18,7 @@ from nscap.core.selectors import (
     visible_institutions,
     visible_quantities,
 )
+from nscap.institutions.filters import center_q, parent_q
 from nscap.institutions.models import CenterProfile, Institution, Label, Milestone
 from nscap.institutions.resolution import resolve_label
 from nscap.vocabularies.models import Topic
@@ -31,6 +32,8 @@ class InstitutionFilters:
     kind: str | None = None
     topic: str | None = None
     network: str | None = None
+    parent: str | None = None
+    center: bool = False
     q: str = ""
 
 
@@ -77,6 +80,10 @@ def filter_institutions(filters: InstitutionFilters, user: Any) -> QuerySet[Inst
     if filters.network:
         memberships = Membership.objects.visible_to(user).filter(network__key=filters.network)
         institutions = institutions.filter(pk__in=memberships.values("institution_id"))
+    if filters.parent:
+        institutions = institutions.filter(parent_q(filters.parent, user))
+    if filters.center:
+        institutions = institutions.filter(center_q())
     return institutions.select_related("parent").prefetch_related("labels")
 
 

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
-from nscap.core.record_fields import suggestion_view
+from nscap.core.record_fields import bind_viewer, suggestion_view
 from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import InstitutionKind
+from nscap.institutions.fields import InstitutionField
 from nscap.institutions.picking import suggest_institutions
 from nscap.institutions.selectors import InstitutionFilters, institution_page, list_institutions
 from nscap.networks.models import Network
@@ -31,9 +32,14 @@ class InstitutionFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     network = forms.ChoiceField(label=_("Network"), required=False)
+    parent = InstitutionField(label=_("Part of (parent institution)"), required=False)
+    center = forms.BooleanField(
+        label=_("Any center (center of excellence or NSSC)"), required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_viewer(self, user)
         countries = (
             visible_institutions(user)
             .exclude(country="")
@@ -83,6 +89,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         kind=values.get("kind"),
         topic=values.get("topic"),
         network=values.get("network"),
+        parent=values.get("parent"),
+        center=bool(values.get("center")),
         q=(values.get("q") or "").strip(),
     )
     page, page_link = paginate(request, list_institutions(filters, request.user), PER_PAGE)

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from nscap.core.labels import measure_label
 from nscap.core.selectors import citations_for, visible_quantities
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
 
@@ -15,7 +16,7 @@ class FigureFilterForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         measures = sorted(set(visible_quantities(user).values_list("measure", flat=True)))
-        self.fields["measure"].choices = ANY + [(m, m.replace("_", " ")) for m in measures]
+        self.fields["measure"].choices = ANY + [(m, measure_label(m)) for m in measures]
 
 
 def figures_index(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nscap.core.labels import humanize_code
 from nscap.core.templatetags.nscap_ui import country_name, format_number
 
 register = template.Library()
@@ -64,4 +65,22 @@ def scope_name(row: dict) -> str:
 def code_label(code: str) -> str:
     """A trend or a claim's reason (``"rising"``, ``"no period"``) in the current language."""
     label = CODE_LABELS.get(code)
-    return str(label) if label is not None else code
+    return str(label) if label is not None else humanize_code(code)
+
+
+@register.filter
+def claim_descriptions(keys: list[str], claims: list[dict]) -> str:
+    """Aggregate claims named by key (``overlaps``), shown by their descriptions."""
+    described = {c["claim"]: c["description"] for c in claims}
+    return "; ".join(described.get(key) or humanize_code(key) for key in keys)
+
+
+def cell_title(cell, rows: list[dict]) -> str:
+    """A gap cell (``VN.regulators.all.all``) as words: "Vietnam · Regulators · any topic ·
+    all years", from the names its rows carry."""
+    first = rows[0] if rows else {}
+    scope = scope_name(first) if cell.scope != "all" and first else _("all scopes")
+    group = (first.get("target_group_name") if cell.group != "all" else "") or _("any target group")
+    topic = (first.get("topic_name") if cell.topic != "all" else "") or _("any topic")
+    year = cell.year if cell.year != "all" else _("all years")
+    return " · ".join(str(part) for part in (scope, group, topic, year))

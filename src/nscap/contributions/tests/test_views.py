@@ -271,7 +271,8 @@ def test_queue_shows_a_readable_diff_and_sources_then_approve_publishes(client, 
     queue = client.get("/contribute/queue/")
     assert queue.status_code == 200
     rows = queue.context["items"][0]["changes"][0]["rows"]
-    assert ("city", "Seoul", "Daejeon") in rows
+    assert ("City", "Seoul", "Daejeon") in rows  # fields by name, values by label (issue 15)
+    assert ("Delivery mode", "Unknown", "In person") in rows
     assert b"Annual report 2024" in queue.content
     response = client.post(
         f"/contribute/changesets/{changeset.pk}/review/",

@@ -6,15 +6,18 @@ The formatting functions are plain Python so views and tests can call them direc
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
 from decimal import Decimal
 
+import pycountry
 from django import template
 from django.utils import dateformat
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
-from nscap.core import links
+from nscap.core import labels, links
 from nscap.core.choices import DatePrecision, Qualifier
 from nscap.core.partial_dates import PartialDate
 
@@ -65,10 +68,49 @@ SHARE_UNITS = {"share", "fraction", "proportion"}
 
 @register.filter
 def country_name(code: str | None) -> str:
-    """The country's name in the current language, or the code itself when unknown."""
+    """The country's name in the current language: the registry's own short names first, then
+    pycountry's ISO 3166 name (translated by pycountry's catalogue); the code only when it is not
+    an ISO 3166-1 alpha-2 code at all."""
     if not code:
         return ""
-    return str(COUNTRY_NAMES.get(code.upper(), code.upper()))
+    code = code.upper()
+    if code in COUNTRY_NAMES:
+        return str(COUNTRY_NAMES[code])
+    return _iso_country_name(code, get_language() or "en")
+
+
+@functools.lru_cache(maxsize=2048)
+def _iso_country_name(code: str, language: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    name = getattr(country, "common_name", None) or country.name
+    locale = {"zh-hans": "zh_CN", "zh-hant": "zh_TW"}.get(language.lower(), language)
+    try:
+        catalogue = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[locale.replace("-", "_")]
+        )
+    except OSError:
+        return name
+    return catalogue.gettext(name)
+
+
+@register.filter
+def measure_label(measure: str) -> str:
+    """``{{ quantity.measure|measure_label }}``: what a figure counts, in words."""
+    return labels.measure_label(measure)
+
+
+@register.filter
+def record_type_label(record_type: str) -> str:
+    """``{{ change.record_type|record_type_label }}``: "Training event", not ``training_event``."""
+    return labels.record_type_label(record_type)
+
+
+@register.filter
+def cited_field(citation) -> str:
+    """``{{ citation|cited_field }}``: the cited field's verbose name on the cited record."""
+    return labels.field_label(citation.content_type_id, citation.field)
 
 
 def format_partial_date(date: dt.date | None, precision: str) -> str:
