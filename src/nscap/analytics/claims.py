@@ -13,7 +13,8 @@ claims"):
    plan), such as ISCN's "more than 1,500 experts, as of 2014". A figure "as of" a date is
    cumulative: its period has no start and ends with that date.
 2. **Overlapping claims of one claimant are not summed.** Claims of one claimant whose periods
-   overlap (directly or through a chain) form a group; the claim with the most people counts
+   overlap (directly or through a chain) form a group (dated claims among themselves,
+   cumulative ones among themselves); the claim with the most people counts
    (ties: the longer period, then the key), the others are shown with ``counts_with`` naming
    it and add nothing. The largest is the only figure the group guarantees without counting
    anyone twice (the smaller claim's people may all be among the larger's); the group's upper
@@ -22,7 +23,9 @@ claims"):
 3. **Logged events first.** The fused events of the claimant (host, reporter or partner of any
    report of the event) that start within the counting claim's period are counted as events;
    the claim adds only ``claimed − logged``, never below 0, called *un-itemised*, with the
-   claim's qualifier kept in its bounds ("more than 1,500" stays a lower bound).
+   claim's qualifier kept in its bounds ("more than 1,500" stays a lower bound). A cumulative
+   claim contains the claimant's dated claims that start by its date: it adds only what the
+   events and their un-itemised people leave (``includes`` names them).
 4. **Whole people.** Un-itemised people are whole numbers (bounds rounded outwards); a claim
    spread over its years is spread by largest remainder, so the years add up exactly to it.
    A cumulative claim (no start) is shown, but placed in no year.
@@ -88,6 +91,7 @@ class ClaimExtra:
     courses_qualifier: str = Qualifier.EXACT
     source: str = "aggregate_claim"  # or "quantity": a figure stated on its own
     cumulative: bool = False
+    includes: list[str] = field(default_factory=list)  # dated claims a cumulative one contains
     claimed_high: float | None = None  # the group's upper bound, when it widens the claim's
 
     @property
@@ -245,15 +249,17 @@ def _group_overlaps(claims: list[ClaimExtra]) -> None:
                 for other in own
                 if other is not claim and other._window[0] <= end and start <= other._window[1]
             )
-        own.sort(key=lambda c: c._window)
+        # Dated claims group among themselves, cumulative ones among themselves: a cumulative
+        # claim takes what the dated ones leave (``reconcile_claims``), it does not hide them.
         groups: list[list[ClaimExtra]] = []
-        reach = None
-        for claim in own:
-            if reach is None or claim._window[0] > reach:
-                groups.append([])
-                reach = claim._window[1]
-            groups[-1].append(claim)
-            reach = max(reach, claim._window[1])
+        for cumulative in (False, True):
+            reach = None
+            for claim in sorted((c for c in own if c.cumulative == cumulative), key=_window):
+                if reach is None or claim._window[0] > reach:
+                    groups.append([])
+                    reach = claim._window[1]
+                groups[-1].append(claim)
+                reach = max(reach, claim._window[1])
         for group in groups:
             if len(group) == 1:
                 continue
@@ -267,6 +273,10 @@ def _group_overlaps(claims: list[ClaimExtra]) -> None:
                 if claim is not best:
                     claim.counts_with = best.key
                     claim.reason = OVERLAPPED
+
+
+def _window(claim: ClaimExtra) -> tuple[dt.date, dt.date]:
+    return claim._window
 
 
 def _desc(key: str) -> tuple[int, ...]:
@@ -289,7 +299,8 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
         if windows
         else {}
     )
-    for claim in claims:
+    # Dated claims first: a cumulative claim counts only what they and the events leave.
+    for claim in sorted(claims, key=lambda c: c.cumulative):
         if not claim.measure:
             continue
         if claim._window is None:
@@ -307,7 +318,22 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
             claim.years = tuple(range(claim.period_start.year, claim.period_end.year + 1))
         if not claim.counted:
             continue
-        claim.extra = whole(claim.claimed.minus(Range.of(claim.logged)))
+        covered = Range.of(claim.logged)
+        if claim.cumulative:
+            within = [
+                other
+                for other in claims
+                if other.claimant_id == claim.claimant_id
+                and not other.cumulative
+                and other.counted
+                and other.measure
+                and other._window is not None
+                and other._window[0] <= end
+            ]
+            claim.includes = sorted(other.key for other in within)
+            for other in within:
+                covered = covered + other.extra
+        claim.extra = whole(claim.claimed.minus(covered))
         if claim.extra.value == 0:
             claim.reason = COVERED
         elif claim.cumulative:
@@ -341,6 +367,7 @@ def claim_json(c: ClaimExtra, claimants: dict[int, str]) -> dict:
         "period_start": c.period_start.year if c.period_start else None,
         "period_end": c.period_end.year if c.period_end else None,
         "cumulative": c.cumulative,
+        "includes": c.includes,
         "logged": c.logged,
         "logged_events": c.logged_events,
         "extra": {**people_json(c.extra), "qualifier": c.qualifier if c.extra.value else ""},

@@ -86,6 +86,9 @@ class ClaimReconciliationSchema(Schema):
     period_start: int | None = Field(description="First year; null: cumulative or no period.")
     period_end: int | None
     cumulative: bool = Field(description="A figure 'as of' a date: no start, placed in no year.")
+    includes: list[str] = Field(
+        description="Dated claims a cumulative one contains: it adds only what they leave."
+    )
     logged: int = Field(description="People of the claimant's fused events in the period.")
     logged_events: list[str]
     extra: QualifiedPeopleSchema = Field(

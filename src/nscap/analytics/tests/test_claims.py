@@ -21,6 +21,7 @@ from nscap.analytics.supply import supply
 from nscap.analytics.tests.helpers import claim, event
 from nscap.linkage.fusing import rebuild_all
 from nscap.testing.factories import make_institution, make_quantity
+from nscap.testing.roles import make_steward
 
 pytestmark = pytest.mark.django_db
 VISITOR = AnonymousUser()
@@ -207,3 +208,56 @@ def test_whole_rounds_bounds_outwards_and_spread_keeps_an_open_bound():
     shares = spread(Range(500.0, 500.0, math.inf), (2010, 2011, 2012))
     assert [s.value for _, s in shares] == [167, 167, 166]
     assert all(math.isinf(s.high) for _, s in shares)
+
+
+def test_a_hidden_claim_changes_nothing_a_visitor_sees():
+    center = make_institution(key="hidden-x")
+    claim(center, 300, 2012, 2013)
+    claim(center, 900, 2011, 2012, sensitivity="restricted")
+    make_quantity(
+        key="hidden-x-cumulative",
+        institution=center,
+        measure="people_trained",
+        value=5000,
+        unit="people",
+        as_of=dt.date(2014, 1, 1),
+        as_of_precision="year",
+        sensitivity="restricted",
+    )
+    seen = gap_analysis(VISITOR)["claims"]
+    assert [(c["claim"], c["counted"], c["extra"]["value"]) for c in seen] == [
+        ("claim-hidden-x-2012-2013", True, 300)
+    ]
+    assert [c["claim"] for c in achievements(VISITOR)["claims"]] == ["claim-hidden-x-2012-2013"]
+    steward = {c["claim"]: c for c in gap_analysis(make_steward("s"))["claims"]}
+    # The steward sees the larger overlapping claim count instead, and the cumulative figure
+    # add only what it leaves: 5,000 − 900.
+    assert steward["claim-hidden-x-2012-2013"]["counts_with"] == "claim-hidden-x-2011-2012"
+    assert steward["hidden-x-cumulative"]["includes"] == ["claim-hidden-x-2011-2012"]
+    assert steward["hidden-x-cumulative"]["extra"]["value"] == 4100
+
+
+def test_a_cumulative_figure_adds_only_what_dated_claims_and_events_leave():
+    center = make_institution(key="cum-x")
+    event(center, 2011, 100, {"JP": 100})
+    rebuild_all()
+    claim(center, 400, 2012, 2012)
+    make_quantity(
+        key="cum-x-total",
+        institution=center,
+        measure="people_trained",
+        value=1500,
+        qualifier="more_than",
+        unit="people",
+        as_of=dt.date(2014, 1, 1),
+        as_of_precision="year",
+    )
+    by_key = {c["claim"]: c for c in gap_analysis(VISITOR)["claims"]}
+    dated, total = by_key["claim-cum-x-2012-2012"], by_key["cum-x-total"]
+    assert dated["counted"] and dated["extra"]["value"] == 400  # stays in 2012
+    assert total["counted"] and total["includes"] == ["claim-cum-x-2012-2012"]
+    assert total["logged"] == 100
+    # 1,500 − 100 logged − 400 claimed in 2012: more than 1,000 beyond both.
+    assert total["extra"] == {"value": 1000, "low": 1000, "high": None, "qualifier": "more_than"}
+    supply_2012 = next(y for y in gap_analysis(VISITOR)["supply_by_year"] if y["year"] == 2012)
+    assert supply_2012["unitemised"] == 400
