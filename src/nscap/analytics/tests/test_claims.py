@@ -34,6 +34,19 @@ def _claims(key_prefix: str) -> tuple[dict, dict]:
     return gaps, listed
 
 
+def stated_figure(institution, value: int, **fields):
+    """A people figure the institution states on its own, "as of 2014" (cumulative)."""
+    return make_quantity(
+        institution=institution,
+        measure="people_trained",
+        value=value,
+        unit="people",
+        as_of=dt.date(2014, 1, 1),
+        as_of_precision="year",
+        **fields,
+    )
+
+
 def _logged_300(center) -> None:
     """300 people in the center's fused events of 2012: an event reported twice (counted once),
     and one where the center is only a partner."""
@@ -132,15 +145,7 @@ def test_a_figure_stated_alone_is_a_claim_with_its_qualifier_kept():
     event(iscn, 2013, 40, {"JP": 40})
     event(iscn, 2015, 99, {"JP": 99})  # after the "as of" date
     rebuild_all()
-    make_quantity(
-        institution=iscn,
-        measure="people_trained",
-        value=1500,
-        qualifier="more_than",
-        unit="experts",
-        as_of=dt.date(2014, 1, 1),
-        as_of_precision="year",
-    )
+    stated_figure(iscn, 1500, qualifier="more_than")
     gaps, listed = _claims("")
     for reconciled in (gaps, listed):
         assert reconciled["source"] == "quantity"
@@ -166,15 +171,7 @@ def test_a_figure_stated_alone_is_a_claim_with_its_qualifier_kept():
 
 def test_a_plan_is_not_a_claim():
     center = make_institution()
-    make_quantity(
-        institution=center,
-        measure="people_trained",
-        status="planned",
-        value=1000,
-        unit="people",
-        as_of=dt.date(2014, 1, 1),
-        as_of_precision="year",
-    )
+    stated_figure(center, 1000, status="planned")
     assert gap_analysis(VISITOR)["claims"] == []
 
 
@@ -214,16 +211,7 @@ def test_a_hidden_claim_changes_nothing_a_visitor_sees():
     center = make_institution(key="hidden-x")
     claim(center, 300, 2012, 2013)
     claim(center, 900, 2011, 2012, sensitivity="restricted")
-    make_quantity(
-        key="hidden-x-cumulative",
-        institution=center,
-        measure="people_trained",
-        value=5000,
-        unit="people",
-        as_of=dt.date(2014, 1, 1),
-        as_of_precision="year",
-        sensitivity="restricted",
-    )
+    stated_figure(center, 5000, key="hidden-x-cumulative", sensitivity="restricted")
     seen = gap_analysis(VISITOR)["claims"]
     assert [(c["claim"], c["counted"], c["extra"]["value"]) for c in seen] == [
         ("claim-hidden-x-2012-2013", True, 300)
@@ -242,16 +230,7 @@ def test_a_cumulative_figure_adds_only_what_dated_claims_and_events_leave():
     event(center, 2011, 100, {"JP": 100})
     rebuild_all()
     claim(center, 400, 2012, 2012)
-    make_quantity(
-        key="cum-x-total",
-        institution=center,
-        measure="people_trained",
-        value=1500,
-        qualifier="more_than",
-        unit="people",
-        as_of=dt.date(2014, 1, 1),
-        as_of_precision="year",
-    )
+    stated_figure(center, 1500, key="cum-x-total", qualifier="more_than")
     by_key = {c["claim"]: c for c in gap_analysis(VISITOR)["claims"]}
     dated, total = by_key["claim-cum-x-2012-2012"], by_key["cum-x-total"]
     assert dated["counted"] and dated["extra"]["value"] == 400  # stays in 2012
