@@ -4,8 +4,12 @@ Per institution that hosted a (deduplicated) event, pledged a plan or made an ag
 per year, courses run (distinct courses among its events), events, participants (all, with the
 unattributed), countries reached (distinct known participant countries), the plan in force
 (a Quantity with status ``planned`` and a per-year measure, e.g. INSA's 1,000 a year), the share of
-the plan achieved, and what its aggregate claims say for that year (spread evenly over the claim's
-years, as supply does). The trend is the least-squares slope of participants per year.
+the plan achieved, and what its aggregate claims say for that year, reconciled with its events by
+the one rule of ``claims.py``: overlapping claims not summed (``claimed_people``, whole people
+spread by largest remainder), and of those the people beyond its logged events (``unitemised``).
+Every reconciled claim of the centers shown is listed too (``claims``), a cumulative one (ISCN's
+"more than 1,500, as of 2014") included. The trend is the least-squares slope of participants
+per year.
 Read only through ``visible_to(user)``; cached like the gaps.
 """
 
