@@ -4,8 +4,12 @@ Per institution that hosted a (deduplicated) event, pledged a plan or made an ag
 per year, courses run (distinct courses among its events), events, participants (all, with the
 unattributed), countries reached (distinct known participant countries), the plan in force
 (a Quantity with status ``planned`` and a per-year measure, e.g. INSA's 1,000 a year), the share of
-the plan achieved, and what its aggregate claims say for that year (spread evenly over the claim's
-years, as supply does). The trend is the least-squares slope of participants per year.
+the plan achieved, and what its aggregate claims say for that year, reconciled with its events by
+the one rule of ``claims.py``: overlapping claims not summed (``claimed_people``, whole people
+spread by largest remainder), and of those the people beyond its logged events (``unitemised``).
+Every reconciled claim of the centers shown is listed too (``claims``), a cumulative one (ISCN's
+"more than 1,500, as of 2014") included. The trend is the least-squares slope of participants
+per year.
 Read only through ``visible_to(user)``; cached like the gaps.
 """
 
@@ -15,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from nscap.analytics.cache import cached
+from nscap.analytics.claims import claim_json, largest_remainder
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.supply import UNATTRIBUTED, supply
 from nscap.institutions.models import Institution
@@ -74,7 +79,8 @@ def _compute(user: Any) -> dict:
                 "events": 0,
                 "participants": 0,
                 "countries": set(),
-                "claimed_people": Range.zero(),
+                "claimed_people": 0,
+                "unitemised": 0,
                 "claims": [],
             },
         )
@@ -91,21 +97,30 @@ def _compute(user: Any) -> dict:
         if event.course_id is not None:
             entry["courses"].add(event.course_id)
     for claim in data.claims:
-        if not claim.years or not claim.measure:
+        if not claim.measure:
             continue
-        share = claim.claimed.scaled(1 / len(claim.years))
-        for year in claim.years:
+        claimed = (
+            largest_remainder(round(claim.claimed_value), [1.0] * len(claim.years))
+            if claim.counted
+            else [0] * len(claim.years)
+        )
+        unitemised = {year: int(share.value) for year, share in claim.shares}
+        for year, people in zip(claim.years, claimed, strict=True):
             entry = slot(claim.claimant_id, year)
-            entry["claimed_people"] = entry["claimed_people"] + share
+            entry["claimed_people"] += people
+            entry["unitemised"] += unitemised.get(year, 0)
             entry["claims"].append(claim.key)
     by_institution: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (institution_id, year), entry in years.items():
         by_institution[institution_id].append((year, entry))
-    ids = set(by_institution) | set(plans)
+    claims_of: dict[int, list] = defaultdict(list)
+    for claim in data.claims:
+        claims_of[claim.claimant_id].append(claim)
+    ids = set(by_institution) | set(plans) | set(claims_of)
     institutions = {
         i.pk: i for i in Institution.objects.visible_to(user).filter(pk__in=ids).order_by("name")
     }
-    rows, centers = [], []
+    rows, centers, claims = [], [], []
     for institution in sorted(institutions.values(), key=lambda i: i.name):
         plan = plans.get(institution.pk)
         own = sorted(by_institution.get(institution.pk, ()), key=lambda item: item[0])
@@ -128,15 +143,19 @@ def _compute(user: Any) -> dict:
                 "share_of_plan": round(entry["participants"] / planned.value, 3)
                 if planned and planned.value
                 else None,
-                "claimed_people": json_number(entry["claimed_people"].value)
-                if entry["claims"]
-                else None,
+                "claimed_people": entry["claimed_people"] if entry["claims"] else None,
+                "unitemised": entry["unitemised"] if entry["claims"] else None,
                 "claims": sorted(set(entry["claims"])),
                 "change": entry["participants"] - previous if previous is not None else None,
             }
             previous = entry["participants"]
             institution_rows.append(row)
         rows.extend(institution_rows)
+        own_claims = claims_of.get(institution.pk, ())
+        claims.extend(
+            {**claim_json(c, {institution.pk: institution.key}), "name": institution.name}
+            for c in own_claims
+        )
         slope = _slope([(r["year"], r["participants"]) for r in institution_rows if r["events"]])
         centers.append(
             {
@@ -157,9 +176,10 @@ def _compute(user: Any) -> dict:
                 "participants": sum(r["participants"] for r in institution_rows),
                 "trend_slope": round(slope, 2) if slope is not None else None,
                 "trend": _trend(slope),
+                "unitemised": sum(int(c.extra.value) for c in own_claims),
             }
         )
-    return {"rows": rows, "centers": centers}
+    return {"rows": rows, "centers": centers, "claims": claims}
 
 
 def achievements(user: Any) -> dict:
@@ -170,9 +190,14 @@ def achievements(user: Any) -> dict:
 def filter_achievements(result: dict, *, institution: str = "", year: int | None = None) -> dict:
     rows = result["rows"]
     centers = result["centers"]
+    claims = result["claims"]
     if institution:
         rows = [r for r in rows if r["institution"] == institution]
         centers = [c for c in centers if c["institution"] == institution]
+        claims = [c for c in claims if c["claimant"] == institution]
     if year is not None:
         rows = [r for r in rows if r["year"] == year]
-    return {"rows": rows, "centers": centers}
+        claims = [
+            c for c in claims if year in c["years"] or (c["cumulative"] and c["period_end"] >= year)
+        ]
+    return {"rows": rows, "centers": centers, "claims": claims}

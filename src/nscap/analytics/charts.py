@@ -82,8 +82,14 @@ def supply_by_year_chart(supply_by_year: list[dict]) -> Chart:
     """People trained per year, with the part whose country is not known."""
     title = _("People trained per year")
     year, people, unattributed = _("Year"), _("People trained"), _("Of whom unattributed")
+    unitemised = _("Of whom un-itemised (aggregate claims)")
     values = [
-        {"year": str(r["year"]), "people": r["people"], "unattributed": r["unattributed"]}
+        {
+            "year": str(r["year"]),
+            "people": r["people"],
+            "unattributed": r["unattributed"],
+            "unitemised": r.get("unitemised", 0),
+        }
         for r in supply_by_year
     ]
     spec = vega_lite(
@@ -103,6 +109,7 @@ def supply_by_year_chart(supply_by_year: list[dict]) -> Chart:
             Column("year", year),
             Column("people", people),
             Column("unattributed", unattributed),
+            Column("unitemised", unitemised),
         ],
         rows=values,
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nscap.analytics.cache import cached
+from nscap.analytics.claims import ClaimExtra, claim_json, claimant_keys, people_json
 from nscap.analytics.estimates import EstimateCube, with_estimate
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.regions import WORLD_NAMES, canonical_region, countries_of, region_slug
@@ -29,7 +30,6 @@ from nscap.analytics.supply import (
     ANY,
     UNATTRIBUTED,
     UNSPECIFIED,
-    ClaimExtra,
     EventSupply,
     supply,
 )
@@ -212,14 +212,13 @@ class SupplyCube:
                     cell[0] += r.value
                     cell[1] += r.low
                     cell[2] += r.high
-        # Claims add only to the unspecified cells of their years: of their country when the
-        # claim names one, else unattributed.
+        # Claims add only their un-itemised people (``claims.py``), to the unspecified cells of
+        # their years: of their country when the claim names one, else unattributed.
+        self.unitemised: dict[int, int] = defaultdict(int)
         for claim in claims:
-            if not claim.years:
-                continue
-            share = claim.extra.scaled(1 / len(claim.years))
             place = claim.country or UNATTRIBUTED
-            for year in claim.years:
+            for year, share in claim.shares:
+                self.unitemised[year] += int(share.value)
                 for group in (UNSPECIFIED, ANY):
                     for topic in (UNSPECIFIED, ANY):
                         cell = cube[(year, place, group, topic)]
@@ -261,12 +260,12 @@ def _gap_row(row: dict, supplied: Range) -> dict:
         "cell": Cell(
             row["scope_key"], row["target_group"] or NONE, row["topic"] or NONE, str(row["year"])
         ).id,
-        "demand": _range_json(demand),
-        "supply": _range_json(supplied),
-        "gap": _range_json(gap),
+        "demand": people_json(demand),
+        "supply": people_json(supplied),
+        "gap": people_json(gap),
         "coverage": _range_json(coverage),
         "stated_coverage": _range_json(stated) if stated else None,
-        "stated_supply": _range_json(_times(demand, stated)) if stated else None,
+        "stated_supply": people_json(_times(demand, stated)) if stated else None,
         "region_known": row["scope"] != "region" or countries_of(row["region"]) is not None,
     }
 
@@ -286,9 +285,10 @@ def _compute(user: Any) -> dict:
         countries = cube.scope_countries(row)
         counted = cube.get(row["year"], countries, row["target_group"], row["topic"])
         gap_row = _gap_row(row, counted)
-        gap_row.update(with_estimate(row, counted, estimates.get(row, countries), _range_json))
+        gap_row.update(with_estimate(row, counted, estimates.get(row, countries), people_json))
         rows.append(gap_row)
     rows.sort(key=lambda r: (-(r["gap"]["value"] or 0), r["year"], r["quantity"]))
+    claimants = claimant_keys(user, data.claims)
     by_year: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for (year, country, group, topic), cell in cube.cube.items():
         if group == ANY and topic == ANY:
@@ -299,28 +299,15 @@ def _compute(user: Any) -> dict:
         "rows": rows,
         "undated_needs": sorted(undated),
         "supply_by_year": [
-            {"year": y, "people": round(v[0], 2), "unattributed": round(v[1], 2)}
+            {
+                "year": y,
+                "people": round(v[0]),
+                "unattributed": round(v[1]),
+                "unitemised": cube.unitemised.get(y, 0),
+            }
             for y, v in sorted(by_year.items())
         ],
-        "claims": [
-            {
-                "claim": c.key,
-                "description": c.description,
-                "measure": c.measure,
-                "claimed": _range_json(c.claimed),
-                "claimed_qualifier": c.qualifier,
-                "logged": c.logged,
-                "logged_events": c.logged_events,
-                "extra": _range_json(c.extra),
-                "years": list(c.years),
-                "overlaps": c.overlaps,
-                "reason": c.reason,
-                "country": c.country,
-                "courses": c.courses,
-                "courses_qualifier": c.courses_qualifier,
-            }
-            for c in data.claims
-        ],
+        "claims": [claim_json(c, claimants) for c in data.claims],
         "totals": {
             "events": data.events,
             "folded_reports": data.folded_reports,
@@ -328,7 +315,8 @@ def _compute(user: Any) -> dict:
             "uncounted_events": data.uncounted_events,
             "unreconciled_events": data.unreconciled_events,
             "unreconciled_people": data.unreconciled_people,
-            "people": round(data.people, 2),
+            "people": round(data.people),
+            "unitemised_people": sum(cube.unitemised.values()),
             "estimated_people": data.estimated_people,
         },
     }

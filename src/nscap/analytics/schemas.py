@@ -21,6 +21,23 @@ class RangeSchema(Schema):
     high: float | None
 
 
+class PeopleRangeSchema(Schema):
+    """People as whole numbers with the bounds qualifiers allow (rounded outwards); ``null``
+    high means unbounded."""
+
+    value: int | None
+    low: int | None
+    high: int | None
+
+
+class QualifiedPeopleSchema(PeopleRangeSchema):
+    qualifier: str = Field(description="The qualifier of the claim (over, more_than, ...).")
+
+
+class ClaimYearSchema(PeopleRangeSchema):
+    year: int
+
+
 class GapRowSchema(Schema):
     """One demand figure for one year and cell, with the supply that falls in it."""
 
@@ -37,37 +54,53 @@ class GapRowSchema(Schema):
     target_group: str = Field(description="Target group key; empty = any group.")
     topic: str = Field(description="Topic key; empty = any topic.")
     year: int
-    demand: RangeSchema
+    demand: PeopleRangeSchema
     demand_qualifier: str
-    supply: RangeSchema
-    gap: RangeSchema
+    supply: PeopleRangeSchema
+    gap: PeopleRangeSchema
     coverage: RangeSchema
     stated_coverage: RangeSchema | None = Field(
         description="Coverage the assessment itself states (WINS 2013: just over half)."
     )
     stated_coverage_qualifier: str
-    stated_supply: RangeSchema | None
-    estimated_supply: RangeSchema = Field(
+    stated_supply: PeopleRangeSchema | None
+    estimated_supply: PeopleRangeSchema = Field(
         description="People counted in no country whom the fused events' estimate places in "
         "this row's countries (bounds included); not part of ``supply``."
     )
-    supply_with_estimate: RangeSchema = Field(description="supply + estimated_supply.")
-    gap_with_estimate: RangeSchema = Field(description="The gap if the estimate holds.")
+    supply_with_estimate: PeopleRangeSchema = Field(description="supply + estimated_supply.")
+    gap_with_estimate: PeopleRangeSchema = Field(description="The gap if the estimate holds.")
 
 
 class ClaimReconciliationSchema(Schema):
-    """An aggregate claim set against the events its claimant logged in the same period."""
+    """An aggregate claim reconciled with the fused events of its claimant in its period
+    (``analytics/claims.py``; docs/analytics.md, "Aggregate claims")."""
 
     claim: str
+    source: str = Field(description="aggregate_claim, or quantity: a figure stated alone.")
+    claimant: str = Field(description="Institution key.")
     description: str
     measure: str
-    claimed: RangeSchema
+    claimed: QualifiedPeopleSchema
     claimed_qualifier: str
-    logged: int
+    period_start: int | None = Field(description="First year; null: cumulative or no period.")
+    period_end: int | None
+    cumulative: bool = Field(description="A figure 'as of' a date: no start, placed in no year.")
+    includes: list[str] = Field(
+        description="Dated claims a cumulative one contains: it adds only what they leave."
+    )
+    logged: int = Field(description="People of the claimant's fused events in the period.")
     logged_events: list[str]
-    extra: RangeSchema
+    extra: QualifiedPeopleSchema = Field(
+        description="Un-itemised people: claimed − logged, never below 0 (0 when not counted)."
+    )
     years: list[int]
+    per_year: list[ClaimYearSchema] = Field(
+        description="The un-itemised people spread over the years by largest remainder."
+    )
     overlaps: list[str]
+    counted: bool = Field(description="False: it overlaps a larger claim of the same claimant.")
+    counts_with: str = Field(description="The overlapping claim that counts instead.")
     reason: str
     country: str = ""
     courses: int | None = None
@@ -76,8 +109,9 @@ class ClaimReconciliationSchema(Schema):
 
 class SupplyYearSchema(Schema):
     year: int
-    people: float
-    unattributed: float
+    people: int
+    unattributed: int
+    unitemised: int = Field(description="Of whom un-itemised: from aggregate claims.")
 
 
 class GapTotalsSchema(Schema):
@@ -89,7 +123,10 @@ class GapTotalsSchema(Schema):
         0, description="Counted events whose host is not reconciled yet (held as written)."
     )
     unreconciled_people: int = Field(0, description="Participants of those events.")
-    people: float
+    people: int
+    unitemised_people: int = Field(
+        0, description="People aggregate claims add beyond logged events, placed in a year."
+    )
     estimated_people: int = Field(
         0, description="People counted in no country, placed in one by estimate."
     )
@@ -131,7 +168,13 @@ class AchievementRowSchema(Schema):
     countries: int
     planned: float | None
     share_of_plan: float | None
-    claimed_people: float | None
+    claimed_people: int | None = Field(
+        description="What the center's counted claims say for the year (whole people, spread "
+        "by largest remainder; overlapping claims not summed)."
+    )
+    unitemised: int | None = Field(
+        None, description="Of those, people beyond the center's logged events that year."
+    )
     claims: list[str]
     change: int | None
 
@@ -154,6 +197,11 @@ class CenterSchema(Schema):
     participants: int
     trend_slope: float | None
     trend: str
+    unitemised: int = Field(0, description="People its claims add beyond its logged events.")
+
+
+class AchievementClaimSchema(ClaimReconciliationSchema):
+    name: str = Field(description="The claimant's name.")
 
 
 class AchievementFiltersSchema(Schema):
@@ -165,6 +213,7 @@ class AchievementsSchema(Schema):
     filters: AchievementFiltersSchema
     rows: list[AchievementRowSchema]
     centers: list[CenterSchema]
+    claims: list[AchievementClaimSchema]
 
 
 class AchievementsQuery(Schema):

@@ -15,41 +15,35 @@ Rules (docs/analytics.md, "Training gaps"):
   inferred from its titles; none known → ``""`` (unspecified). An event with two topics
   counts its participants once under each topic (a person trained in both needed both), and
   once in a total over topics.
-- **Aggregate claims** ("over 500 staff, 2010–2012") are reconciled with the events the same
-  institution hosted or reported in that period: only ``claimed − logged`` (floored at 0, with
-  the claim's qualifier) is added, spread evenly over the claim's years, as unattributed people
-  of unspecified group and topic.
+- **Aggregate claims** ("over 500 staff, 2010–2012") are reconciled with the fused events of
+  their claimant by the one rule of ``claims.py``: overlapping claims are not summed, and only
+  the un-itemised ``claimed − logged`` (whole people, qualifier kept) is added, spread over the
+  claim's years by largest remainder, as unattributed people of unspecified group and topic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 
 from nscap.activities.models import (
-    AggregateClaim,
     Course,
     EventParticipantCountry,
     FusedEvent,
     TrainingEvent,
 )
 from nscap.analytics.cache import cached_in_process
-from nscap.analytics.qualifiers import Range
+from nscap.analytics.claims import ClaimExtra, reconcile_claims
 from nscap.core.choices import Qualifier
-from nscap.core.partial_dates import PartialDate
-from nscap.quantities.models import Quantity
 from nscap.vocabularies.models import TargetGroup, Topic
 
 UNATTRIBUTED = "unattributed"
 UNSPECIFIED = ""
 ANY = "*"
-# Measures of an aggregate claim that count people, in order of preference.
-PEOPLE_MEASURES = ("people_trained", "participants_hosted")
 
 
 @dataclass(slots=True)
@@ -60,7 +54,7 @@ class EventSupply:
     key: str
     title: str
     host_id: int
-    parties: tuple[int, ...]  # host and reporters of every report of the event
+    parties: tuple[int, ...]  # host, reporters and partners of every report of the event
     start: dt.date | None
     participants: int | None
     qualifier: str
@@ -73,34 +67,6 @@ class EventSupply:
     year: int | None = None
     # (country, people, low, high): the unattributed placed by the fused event's estimate.
     estimated: tuple[tuple[str, int, int, int], ...] = ()
-
-
-@dataclass
-class ClaimExtra:
-    """An aggregate claim set against the events its claimant logged in the same period."""
-
-    claim_id: int
-    key: str
-    description: str
-    claimant_id: int
-    period_start: dt.date | None
-    period_end: dt.date | None
-    measure: str = ""
-    claimed_value: float = 0.0
-    qualifier: str = Qualifier.EXACT
-    logged: int = 0
-    logged_events: list[str] = field(default_factory=list)
-    extra: Range = field(default_factory=Range.zero)
-    years: tuple[int, ...] = ()
-    overlaps: list[str] = field(default_factory=list)
-    reason: str = ""  # why nothing was added, when nothing was
-    country: str = ""  # the claim's scope, when it names one country
-    courses: int | None = None
-    courses_qualifier: str = Qualifier.EXACT
-
-    @property
-    def claimed(self) -> Range:
-        return Range.of(self.claimed_value, self.qualifier)
 
 
 @dataclass
@@ -261,6 +227,8 @@ def build_events(
             parties = (row[3],) if row[9] is None else (row[3], row[9])
         else:
             parties = tuple({m[3] for m in members} | {m[9] for m in members if m[9]})
+        if own and own.partners:  # partners of any report: the claims of each count it
+            parties = tuple(dict.fromkeys((*parties, *own.partners)))
         events.append(
             EventSupply(
                 event_id,
@@ -296,6 +264,7 @@ class FusedSupply:
     topics: tuple[tuple[str, ...], str]  # (keys, basis)
     groups: tuple[tuple[str, ...], str]
     estimated: tuple[tuple[str, int, int, int], ...]
+    partners: tuple[int, ...] = ()  # institutions named partner by any report
 
     @staticmethod
     def labels(fused: tuple[tuple[str, ...], str], course: tuple[str, ...]) -> tuple[str, ...]:
@@ -325,6 +294,7 @@ class FusedSupply:
             labels("topics", topics),
             labels("target_groups", groups),
             tuple(tuple(c) for c in estimate.get("countries", ())),
+            tuple(sorted({p[0] for p in value("partners", ()) if p[0] is not None})),
         )
 
 
@@ -346,18 +316,8 @@ def fused_values(user: Any, ids: Any, *, only_these: bool = False) -> dict[int, 
     return out
 
 
-def _period_end(claim: AggregateClaim) -> dt.date | None:
-    if claim.period_end is None:
-        return PartialDate(claim.period_start, claim.period_start_precision).end
-    return PartialDate(claim.period_end, claim.period_end_precision).end
-
-
-# (key, start, people) of the events logged by each party, for the parties asked about.
-LoggedBy = Callable[[set[int], dt.date, dt.date], dict[int, list[tuple[str, dt.date | None, int]]]]
-
-
 def claim_extras(user: Any, events: list[EventSupply]) -> list[ClaimExtra]:
-    """Each visible aggregate claim with what it adds beyond the events logged in its period."""
+    """Each visible claim reconciled (``claims.reconcile_claims``) with ``events``."""
 
     def logged_by(claimants: set[int], earliest: dt.date, latest: dt.date) -> dict:
         by_party: dict[int, list[tuple[str, dt.date | None, int]]] = defaultdict(list)
@@ -368,78 +328,6 @@ def claim_extras(user: Any, events: list[EventSupply]) -> list[ClaimExtra]:
         return by_party
 
     return reconcile_claims(user, logged_by)
-
-
-def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
-    """Each visible aggregate claim set against the events ``logged_by`` gives its claimant."""
-    claims = list(AggregateClaim.objects.visible_to(user).order_by("claimant_id", "period_start"))
-    quantities: dict[int, list[Quantity]] = defaultdict(list)
-    for quantity in Quantity.objects.visible_to(user).filter(
-        aggregate_claim__in=[c.pk for c in claims], measure__in=PEOPLE_MEASURES
-    ):
-        quantities[quantity.aggregate_claim_id].append(quantity)
-    periods = [(c.period_start, _period_end(c)) for c in claims if c.period_start]
-    by_party = (
-        logged_by(
-            {c.claimant_id for c in claims if c.period_start},
-            min(start for start, _ in periods),
-            max(end for _, end in periods),
-        )
-        if periods
-        else {}
-    )
-    results = []
-    for claim in claims:
-        extra = ClaimExtra(
-            claim_id=claim.pk,
-            key=claim.key,
-            description=claim.description,
-            claimant_id=claim.claimant_id,
-            period_start=claim.period_start,
-            period_end=_period_end(claim) if claim.period_start else None,
-            country=claim.country,
-            courses=claim.courses,
-            courses_qualifier=claim.courses_qualifier,
-        )
-        results.append(extra)
-        people = sorted(
-            quantities.get(claim.pk, ()), key=lambda q: PEOPLE_MEASURES.index(q.measure)
-        )
-        if claim.people is not None:  # the claim's own figure, as written through the product
-            extra.measure, extra.qualifier = PEOPLE_MEASURES[0], claim.people_qualifier
-            extra.claimed_value = float(claim.people)
-        elif people:
-            extra.measure, extra.qualifier = people[0].measure, people[0].qualifier
-            extra.claimed_value = float(people[0].value)
-        else:
-            extra.reason = "no count of people"
-            continue
-        if claim.period_start is None:
-            extra.reason = "no period"
-            continue
-        logged = [
-            (key, people)
-            for key, start, people in by_party.get(claim.claimant_id, ())
-            if start and extra.period_start <= start <= extra.period_end
-        ]
-        extra.logged = sum(people for _, people in logged)
-        extra.logged_events = sorted(key for key, _ in logged)
-        extra.extra = extra.claimed.minus(Range.of(extra.logged))
-        extra.years = tuple(range(extra.period_start.year, extra.period_end.year + 1))
-        if extra.extra.value == 0 and extra.extra.high == 0:
-            extra.reason = "covered by logged events"
-    for extra in results:
-        extra.overlaps = [
-            other.key
-            for other in results
-            if other is not extra
-            and other.claimant_id == extra.claimant_id
-            and other.period_start
-            and extra.period_start
-            and other.period_start <= extra.period_end
-            and extra.period_start <= other.period_end
-        ]
-    return results
 
 
 def _supply(user: Any) -> Supply:

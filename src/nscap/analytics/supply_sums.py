@@ -22,11 +22,16 @@ from django.db import connections
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, ExtractYear, Substr
 
-from nscap.activities.models import EventParticipantCountry, FusedEvent, TrainingEvent
+from nscap.activities.models import (
+    EventParticipantCountry,
+    EventPartner,
+    FusedEvent,
+    TrainingEvent,
+)
+from nscap.analytics.claims import ClaimExtra, reconcile_claims
 from nscap.analytics.supply import (
     EVENT_COLUMNS,
     UNATTRIBUTED,
-    ClaimExtra,
     EventSupply,
     _canonical_groups,
     _chunks,
@@ -34,7 +39,6 @@ from nscap.analytics.supply import (
     _raw,
     build_events,
     course_labels,
-    reconcile_claims,
 )
 
 # (year, country, groups, topics, qualifier) → people
@@ -269,14 +273,16 @@ def _logged_by(
     linked_groups: dict[int, list[tuple]],
     built: list[EventSupply],
 ) -> dict[int, list[tuple[str, dt.date | None, int]]]:
-    """(key, start, people) of the events each claimant hosted or reported (any report of the
-    event), among kept events starting in ``earliest``..``latest``."""
+    """(key, start, people) of the events each claimant hosted, reported or partnered (any
+    report of the event, partners as its fused event unites them), among kept events starting
+    in ``earliest``..``latest``."""
     # event id → (key, start, people, parties)
     logged: dict[int, tuple[str, dt.date | None, int, tuple[int, ...]]] = {}
     visible = TrainingEvent.objects.visible_to(user).order_by()
+    partnered = EventPartner.objects.filter(institution_id__in=claimants).values("event_id")
     reports = (
         visible.filter(same_as__isnull=True, start__gte=earliest, start__lte=latest)
-        .filter(Q(host_id__in=claimants) | Q(reported_by_id__in=claimants))
+        .filter(Q(host_id__in=claimants) | Q(reported_by_id__in=claimants) | Q(pk__in=partnered))
         .annotate(known=_known(user))
         .values_list("pk", "key", "start", "participants", "known", "host_id", "reported_by_id")
     )
@@ -293,14 +299,16 @@ def _logged_by(
         .values_list("pk", "key", "start", "participants", "known", "host_id", "reported_by_id")
         for ids in _chunks(merged_ids)
     ]
-    for part in parts:
-        for pk, key, start, participants, known, host, reporter in _raw(part):
-            if participants is None and known is None:
-                continue  # uncounted
-            known = known or 0
-            people = participants if participants is not None and participants > known else known
-            parties = merged.get(pk) or ((host,) if reporter is None else (host, reporter))
-            logged[pk] = (key, _date(start), people, parties)
+    rows = [row for part in parts for row in _raw(part)]
+    partners = _fused_partners(user, [row[0] for row in rows if row[0] not in merged])
+    for pk, key, start, participants, known, host, reporter in rows:
+        if participants is None and known is None:
+            continue  # uncounted
+        known = known or 0
+        people = participants if participants is not None and participants > known else known
+        parties = merged.get(pk) or ((host,) if reporter is None else (host, reporter))
+        parties = tuple(dict.fromkeys((*parties, *partners.get(pk, ()))))
+        logged[pk] = (key, _date(start), people, parties)
     for event in built:
         logged[event.event_id] = (event.key, event.start, event.people, event.parties)
     by_party: dict[int, list[tuple[str, dt.date | None, int]]] = defaultdict(list)
@@ -309,3 +317,14 @@ def _logged_by(
             if party in claimants:
                 by_party[party].append((key, start, people))
     return by_party
+
+
+def _fused_partners(user: Any, ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The partners of these kept reports as their fused events unite them (as supply reads)."""
+    out: dict[int, tuple[int, ...]] = {}
+    visible = FusedEvent.objects.visible_to(user).order_by()
+    for chunk in _chunks(sorted(ids)):
+        for event_id, data in visible.filter(event_id__in=chunk).values_list("event_id", "data"):
+            named = data.get("fields", {}).get("partners", {}).get("value", ())
+            out[event_id] = tuple(sorted({p[0] for p in named if p[0] is not None}))
+    return out

@@ -169,6 +169,7 @@ def _top_centers(report: dict) -> int:
     keep = {c["institution"] for c in ranked[:TOP_CENTERS]}
     report["centers"] = [c for c in centers if c["institution"] in keep]
     report["rows"] = [r for r in report["rows"] if r["institution"] in keep]
+    report["claims"] = [c for c in report["claims"] if c["claimant"] in keep]
     return len(centers) - len(keep)
 
 

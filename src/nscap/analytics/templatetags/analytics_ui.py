@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nscap.core.choices import Qualifier
 from nscap.core.labels import humanize_code
 from nscap.core.templatetags.nscap_ui import country_name, format_number
 
@@ -24,6 +25,10 @@ CODE_LABELS = {
     "no count of people": gettext_lazy("no count of people"),
     "no period": gettext_lazy("no period"),
     "covered by logged events": gettext_lazy("covered by logged events"),
+    "overlaps a larger claim": gettext_lazy(
+        "overlaps a larger claim of the same institution: not added"
+    ),
+    "cumulative, placed in no year": gettext_lazy("cumulative to its date: placed in no year"),
 }
 
 
@@ -37,12 +42,18 @@ def _number(value: float | None, percent: bool) -> str:
 
 @register.filter
 def figure(value: dict | None, kind: str = "") -> str:
-    """``{"value": 900, "low": 890, "high": null}`` → "900 (890 – no upper bound)"."""
+    """``{"value": 900, "low": 890, "high": null}`` → "900 (890 – no upper bound)"; with a
+    ``qualifier`` (a claimed figure), the source's words: "more than 1,500"."""
     if not value:
         return "—"
     percent = kind == "percent"
     text = _number(value["value"], percent)
     low, high = value["low"], value["high"]
+    qualifier = value.get("qualifier") or Qualifier.EXACT
+    if qualifier != Qualifier.EXACT and value["value"]:
+        text = f"{dict(Qualifier.choices).get(qualifier, qualifier)} {text}"
+        if low == value["value"] and high is None:
+            return text  # "more than 1,500" says it all
     if low == value["value"] and high == value["value"]:
         return text
     high_text = _number(high, percent) if high is not None else _("no upper bound")
@@ -69,8 +80,11 @@ def code_label(code: str) -> str:
 
 
 @register.filter
-def claim_descriptions(keys: list[str], claims: list[dict]) -> str:
-    """Aggregate claims named by key (``overlaps``), shown by their descriptions."""
+def claim_descriptions(keys: list[str] | str, claims: list[dict]) -> str:
+    """Aggregate claims named by key (``overlaps``, ``counts_with``), shown by their
+    descriptions."""
+    if isinstance(keys, str):
+        keys = [keys]
     described = {c["claim"]: c["description"] for c in claims}
     return "; ".join(described.get(key) or humanize_code(key) for key in keys)
 

@@ -83,7 +83,7 @@ def test_unattributed_participants_are_never_assigned_a_country():
     assert _row(VISITOR, scope_key="MY")["supply"]["value"] == 30
     assert _row(VISITOR, scope="world")["supply"]["value"] == 75
     by_year = gap_analysis(VISITOR)["supply_by_year"]
-    assert by_year == [{"year": 2014, "people": 75.0, "unattributed": 45.0}]
+    assert by_year == [{"year": 2014, "people": 75, "unattributed": 45, "unitemised": 0}]
 
 
 def test_region_scope_sums_its_countries():
@@ -107,10 +107,11 @@ def test_aggregate_claim_adds_only_what_logged_events_do_not_cover():
     result = gap_analysis(VISITOR)
     reconciled = next(c for c in result["claims"] if c["claim"].startswith("claim-snstc"))
     assert reconciled["logged"] == 120
-    assert reconciled["extra"] == {"value": 380.0, "low": 380.0, "high": None}
-    # 2011: 70 + 60 logged, plus a third of the 380 extra (unattributed, unspecified).
+    assert reconciled["extra"] == {"value": 380, "low": 380, "high": None, "qualifier": "over"}
+    # 2011: 70 + 60 logged, plus the 380 extra spread in whole people (127, 127, 126).
+    assert [y["value"] for y in reconciled["per_year"]] == [127, 127, 126]
     row = _row(VISITOR, scope="world")
-    assert row["supply"]["value"] == pytest.approx(130 + 380 / 3, abs=0.01)
+    assert row["supply"]["value"] == 130 + 127
     assert row["supply"]["high"] is None  # "over": no upper bound
     assert row["gap"]["low"] == 0.0
 

@@ -238,7 +238,7 @@ def test_the_gap_states_counted_and_estimated_supply_apart_on_page_api_and_cli(w
     call_command("analyse", "gaps", stdout=out)
     (line,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert (line["supply"], line["estimated_supply"], line["gap_with_estimate"]) == (
-        "0.0",
-        "9.0",
-        "11.0",
+        "0",
+        "9",
+        "11",
     )

@@ -46,6 +46,7 @@ ACHIEVEMENT_COLUMNS = (
     "planned",
     "share_of_plan",
     "claimed_people",
+    "unitemised",
     "change",
 )
 
