@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from nscap.core.record_fields import NotOneRecord, Suggestion, shared_values
+from nscap.core.record_fields import NotOneRecord, Suggestion, suggest_by_title
 from nscap.sources.models import Source
 
 SUGGESTIONS = 10
@@ -32,17 +32,4 @@ def pick_source(text: str, user: Any) -> Source:
 
 def suggest_sources(text: str, user: Any, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """Visible sources whose title contains ``text``, with their publisher beside them."""
-    text = text.strip()
-    if not text:
-        return []
-    visible = Source.objects.visible_to(user)
-    rows = list(
-        visible.filter(title__icontains=text)
-        .order_by("title", "key")
-        .values_list("key", "title", "publisher")[:limit]
-    )
-    shared = shared_values(visible, "title", [row[1] for row in rows])
-    return [
-        Suggestion(value=key if title in shared else title, label=publisher or key)
-        for key, title, publisher in rows
-    ]
+    return suggest_by_title(Source.objects.visible_to(user), text, "publisher", limit)
