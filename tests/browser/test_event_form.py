@@ -17,17 +17,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password-9"
 
 
-def test_two_country_rows_and_a_partner_are_submitted_as_one_changeset(
-    page, live_server, django_user_model
-):
+@pytest.fixture
+def signed_in(page, live_server, django_user_model):
+    """Kim of INSA, signed in: the page on which the tests fill the form."""
     insa = make_institution(key="insa", name="International Nuclear Security Academy")
+    kim = django_user_model.objects.create_user("kim", password=PASSWORD)
+    Affiliation.objects.create(user=kim, institution=insa)
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.fill("#id_username", "kim")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="kim")).to_be_visible()
+    return page
+
+
+def test_two_country_rows_and_a_partner_are_submitted_as_one_changeset(signed_in, live_server):
+    page = signed_in
     make_institution(
         key="iscn",
         name="Integrated Support Center",
         labels=[("ISCN", "en", "Latn", "acronym")],
     )
-    kim = django_user_model.objects.create_user("kim", password=PASSWORD)
-    Affiliation.objects.create(user=kim, institution=insa)
     violations: list[str] = []
     page.on(
         "console",
@@ -35,14 +45,7 @@ def test_two_country_rows_and_a_partner_are_submitted_as_one_changeset(
             violations.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    base = live_server.url
-    page.goto(base + "/accounts/sign-in/")
-    page.fill("#id_username", "kim")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="kim")).to_be_visible()
-
-    page.goto(base + "/contribute/training_event/new/")
+    page.goto(live_server.url + "/contribute/training_event/new/")
     expect(page.locator("#unsourced-notice")).to_contain_text("flagged as unsourced")
     page.fill("#id_title", "Regional course on physical protection")
     page.fill("#id_participants", "30")
@@ -69,3 +72,12 @@ def test_two_country_rows_and_a_partner_are_submitted_as_one_changeset(
     assert change.data["partners"] == [{"institution": "iscn", "role": "co_organiser"}]
     assert Changeset.objects.get().unsourced
     assert not violations, violations
+
+
+def test_enter_in_a_field_submits_the_form_rather_than_adding_a_row(signed_in, live_server):
+    page = signed_in
+    page.goto(live_server.url + "/contribute/training_event/new/")
+    page.fill("#id_title", "Workshop on insider threat")
+    page.locator("#id_title").press("Enter")
+    expect(page.locator("#main")).to_contain_text("Waiting for review")
+    assert Changeset.objects.get().changes.get().data["title"] == "Workshop on insider threat"
