@@ -305,3 +305,25 @@ def test_source_suggestions_and_picks_are_only_visible_sources(client, world):
     response = client.post(NEW, event(sources="lab-notes"))
     assert "sources" in response.context["form"].errors
     assert not Changeset.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        rows("countries", [{"country": "VN", "count": "2"}, {"country": "vn", "count": "3"}]),
+        rows(
+            "partners",
+            [{"institution": "iscn", "role": "funder"}, {"institution": "ISCN", "role": "funder"}],
+        ),
+    ],
+    ids=["country", "partner"],
+)
+def test_a_row_given_twice_is_refused_before_anything_is_written(client, world, repeated):
+    """One country or one partner in one role twice would break the table's uniqueness only when
+    a steward approves: the schema refuses it when it is proposed, on every path."""
+    client.force_login(world["stew"])  # a steward's change is applied at once
+    response = client.post(NEW, event(**repeated))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "given twice" in page
+    assert not Changeset.objects.exists() and not TrainingEvent.objects.exists()
