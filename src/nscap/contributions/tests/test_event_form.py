@@ -172,6 +172,15 @@ def test_a_new_source_with_a_bad_web_address_is_refused_by_field(client, world, 
     assert not Source.objects.filter(title="Course report").exists()
 
 
+def test_a_new_source_with_a_bad_date_is_refused_by_field(client, world):
+    client.force_login(world["kim"])
+    response = client.post(
+        NEW, event(**{"new_source-title": "Course report", "new_source-published": "2014-13"})
+    )
+    assert list(response.context["extras"].new_source.errors) == ["published"]
+    assert not Changeset.objects.exists()
+
+
 def test_a_bad_country_row_is_refused_next_to_the_row(client, world):
     client.force_login(world["kim"])
     response = client.post(
