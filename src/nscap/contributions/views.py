@@ -246,15 +246,16 @@ def _propose_from_form(
     comment = form.cleaned_data["changeset_comment"]
     changes: list[services.ProposedChange] = []
     source_index = None
+    deleting = instance is not None and bool(request.POST.get("delete"))
     if extras is not None:
         values.update(extras.values())
-        if (new_source := extras.source_change()) is not None:
+        if not deleting and (new_source := extras.source_change()) is not None:
             source_index = 1
             changes.append(new_source)
             comment = "\n".join(filter(None, [comment, extras.locator_note()]))
     if instance is None:
         change = services.ProposedChange("create", record_type, values=values)
-    elif request.POST.get("delete"):
+    elif deleting:
         change = services.ProposedChange(
             "delete", record_type, key=key, base_version=form.cleaned_data["base_version"]
         )
