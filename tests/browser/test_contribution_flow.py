@@ -90,7 +90,7 @@ def test_contribute_review_publish_confirm(page, live_server, world, tmp_path):
     page.fill("#id_city", "Daejeon")
     page.fill("#id_country", "XX")
     page.fill("#id_participants", "30")
-    page.select_option("#id_sources", "insa-report-2024")
+    page.fill("#id_sources", "insa-report-2024")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#field-country .errorlist")).to_contain_text("ISO 3166-1")
     assert not Changeset.objects.exists()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from nscap.activities.models import Course
-from nscap.core.record_fields import NotOneRecord, Suggestion, shared_values
+from nscap.core.record_fields import NotOneRecord, Suggestion, suggest_by_title
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -48,24 +47,4 @@ def pick_course(text: str, user: Viewer) -> Course:
 
 def suggest_courses(text: str, user: Viewer, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """Visible courses whose title contains ``text``, those starting with it first."""
-    text = text.strip()
-    if not text:
-        return []
-    visible = Course.objects.visible_to(user)
-    rows = list(
-        visible.filter(title__icontains=text)
-        .annotate(
-            starts=Case(
-                When(title__istartswith=text, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-starts", "title", "key")
-        .values_list("key", "title", "provider__name")[:limit]
-    )
-    shared = shared_values(visible, "title", [row[1] for row in rows])
-    return [
-        Suggestion(value=key if title in shared else title, label=provider)
-        for key, title, provider in rows
-    ]
+    return suggest_by_title(Course.objects.visible_to(user), text, "provider__name", limit)

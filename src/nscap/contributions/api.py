@@ -119,6 +119,7 @@ def changeset_summary(changeset: Changeset) -> dict:
         "review_comment": changeset.review_comment,
         "created_at": changeset.created_at,
         "reviewed_at": changeset.reviewed_at,
+        "unsourced": changeset.unsourced,
     }
 
 
@@ -472,10 +473,12 @@ READ_ERRORS = {400: QueryErrorSchema, 401: MessageSchema}
     response={200: page_schema(ChangesetSummarySchema), **READ_ERRORS},
 )
 def list_changesets(request: HttpRequest, query: Query[ChangesetQuery]):
-    """Your changesets, newest first (stewards: everyone's). Filter: status."""
+    """Your changesets, newest first (stewards: everyone's). Filters: status, unsourced."""
     changesets = _changesets(request.user)
     if query.status:
         changesets = changesets.filter(status=query.status.value)
+    if query.unsourced is not None:
+        changesets = changesets.filter(unsourced=query.unsourced)
     return paginate(
         request, query, changesets, lambda objects: [changeset_summary(c) for c in objects]
     )

@@ -67,6 +67,7 @@ class ChangesetSummarySchema(Schema):
     review_comment: str
     created_at: dt.datetime
     reviewed_at: dt.datetime | None
+    unsourced: bool = Field(description="It writes records and cites no source (flagged).")
 
 
 class FieldDiffSchema(Schema):
@@ -120,6 +121,9 @@ class ChangesetQuery(PageQuery):
     """Filters of the changeset list."""
 
     status: ChangesetStatusEnum | None = Field(None, description="Only changesets in this state.")
+    unsourced: bool | None = Field(
+        None, description="true: only changesets that cite no source; false: only those that do."
+    )
 
 
 class ReviewInput(BaseModel):

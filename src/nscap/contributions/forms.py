@@ -119,6 +119,21 @@ class TrainingEventForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topics"].choices, self.fields["target_groups"].choices = self._vocabulary()
+        # One source typed with suggestions, not a select of every document (issue 14).
+        from nscap.sources.fields import SourceField
+
+        self.fields["sources"] = SourceField(
+            label=_("Source"),
+            required=False,
+            user=self.user,
+            help_text=_(
+                "A source in the registry, by title or key; or add a new one below. With no "
+                "source the record is flagged as unsourced for the stewards."
+            ),
+        )
+
+    def clean_sources(self) -> list[str]:
+        return [self.cleaned_data["sources"]] if self.cleaned_data.get("sources") else []
 
 
 class CourseForm(RecordForm):

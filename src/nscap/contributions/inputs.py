@@ -124,6 +124,16 @@ class CourseInput(RecordInput):
     first_offered: PartialDateText | None = None
 
 
+def _given_once(values: list[str], what: str) -> None:
+    """Refuse a row given twice (one per country; one per partner and role): the database
+    would refuse it only when the change is applied, after a steward approved it."""
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value} is given twice; give it once")
+        seen.add(value)
+
+
 class EventPartnerInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -168,6 +178,20 @@ class TrainingEventInput(RecordInput):
     same_as: Key | None = Field(
         None, description="The report of the same event that is kept (a steward's merge)"
     )
+
+    @field_validator("participant_countries")
+    @classmethod
+    def _one_row_per_country(
+        cls, rows: list[ParticipantCountryInput]
+    ) -> list[ParticipantCountryInput]:
+        _given_once([row.country for row in rows], "country")
+        return rows
+
+    @field_validator("partners")
+    @classmethod
+    def _one_row_per_partner_role(cls, rows: list[EventPartnerInput]) -> list[EventPartnerInput]:
+        _given_once([f"{row.institution} as {row.role.value}" for row in rows], "partner")
+        return rows
 
     @field_validator("host")
     @classmethod

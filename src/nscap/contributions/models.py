@@ -51,6 +51,9 @@ class Changeset(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     idempotency_key = models.CharField(max_length=200, blank=True)
+    # Every fact should cite a source: a changeset that writes records and cites none is
+    # accepted but flagged, and the stewards' queue counts and filters them (issue 14).
+    unsourced = models.BooleanField(_("cites no source"), default=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

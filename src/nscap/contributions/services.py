@@ -273,6 +273,7 @@ def propose(
                 comment=comment,
                 origin=origin,
                 idempotency_key=idempotency_key[:200],
+                unsourced=is_unsourced(changes, sources),
             )
             changeset.sources.set(sources)
             pending = [
@@ -299,6 +300,19 @@ def propose(
             return Changeset.objects.get(author=author, idempotency_key=idempotency_key)
         raise Invalid([{"change": None, "field": None, "message": str(exc)}]) from exc
     return changeset
+
+
+def is_unsourced(changes: list[ProposedChange], sources: Iterable[Any]) -> bool:
+    """Whether a changeset writes records and cites no source: none given with it, none created
+    in it (a changeset cites the sources it creates, ``_apply``) and none named by a record's
+    own ``sources`` field. A changeset that only deletes needs none."""
+    if sources or all(change.action == ChangeAction.DELETE for change in changes):
+        return False
+    return not any(
+        (change.record_type == "source" and change.action == ChangeAction.CREATE)
+        or change.values.get("sources")
+        for change in changes
+    )
 
 
 def _history(actor, rt: RecordType, action: str, instance, changeset, before, after, msg=""):
@@ -340,7 +354,10 @@ def _apply(
     if changes is None:
         changes = bulk.pending_changes(changeset)
     events: list[bulk.PendingChange] = []  # changes that may change a fused event
+    created_sources: list[str] = []  # a changeset cites the sources it creates
     for change in changes:
+        if change.record_type == "source" and change.action == ChangeAction.CREATE:
+            created_sources.append(change.record_key)
         if change.record_type in ("training_event", "institution"):
             events.append(change)
         if (
@@ -357,6 +374,10 @@ def _apply(
     flush()
     if events:
         _refuse_events(events)
+    if created_sources:  # a form's "add a new source": it cannot be cited before it exists
+        from nscap.sources.models import Source
+
+        changeset.sources.add(*Source.objects.filter(key__in=created_sources))
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer

@@ -23,6 +23,7 @@ from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.contributions import confirmation, services
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import ContributionError, Invalid, Stale
+from nscap.contributions.event_form import EventExtras, unchanged
 from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
@@ -220,55 +221,99 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
         if instance is not None
         else _create_initial(request.user, record_type)
     )
-    form = form_class(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if instance is None:
-            change = services.ProposedChange("create", record_type, values=form.values())
-        elif request.POST.get("delete"):
-            change = services.ProposedChange(
-                "delete", record_type, key=key, base_version=form.cleaned_data["base_version"]
-            )
-        else:
-            change = services.ProposedChange(
-                "update",
-                record_type,
-                key=key,
-                values=form.values(),
-                base_version=form.cleaned_data["base_version"],
-            )
-        try:
-            changeset = services.propose(
-                request.user,
-                [change],
-                comment=form.cleaned_data["changeset_comment"],
-                sources=_visible_sources(request.user, form.cleaned_data["sources"]),
-                origin="web",
-            )
-        except Invalid as exc:
-            form.add_invalid(exc.errors)
-        except Stale as exc:
-            form.add_error(None, exc.message)
-        except ContributionError as exc:
-            if exc.status == 403:
-                raise PermissionDenied(exc.message) from exc
-            form.add_error(None, exc.message)
-        else:
-            if changeset.status == ChangesetStatus.APPLIED:
-                messages.success(request, _("Your change is published."))
-            else:
-                messages.success(request, _("Your change is waiting for a steward's review."))
-            return redirect("contributions:changeset", changeset_id=changeset.pk)
+    data = request.POST or None
+    extras = None
+    if record_type == "training_event":  # rows, partners and a new source (issue 14)
+        added = EventExtras.added_row(request.POST) if data else None
+        if added is not None:  # "add a row": the form again, one more blank row, nothing sent
+            bound = form_class(added, user=request.user, initial=initial)
+            initial = {name: bound[name].value() for name in bound.fields}
+            data = None
+        extras = EventExtras(added or data, request.user, initial)
+    form = form_class(data, user=request.user, initial=initial)
+    if data is not None and form.is_valid() and (extras is None or extras.is_valid()):
+        response = _propose_from_form(request, form, extras, record_type, instance, key)
+        if response is not None:
+            return response
     return render(
         request,
         "contributions/form.html",
         {
             "section": "contribute",
             "form": form,
+            "extras": extras,
             "record_type": record_type,
             "record_name": record_type_label(rt.name),
             "instance": instance,
         },
     )
+
+
+def _propose_from_form(
+    request: HttpRequest, form, extras: EventExtras | None, record_type: str, instance, key
+) -> HttpResponse | None:
+    """One changeset from a valid form; None when refused (the errors are on the form)."""
+    values = form.values()
+    sources = _visible_sources(request.user, form.cleaned_data["sources"])
+    comment = form.cleaned_data["changeset_comment"]
+    changes: list[services.ProposedChange] = []
+    source_index = None
+    deleting = instance is not None and bool(request.POST.get("delete"))
+    if extras is not None:
+        values.update(extras.values())
+        if not deleting and (new_source := extras.source_change()) is not None:
+            source_index = 1
+            changes.append(new_source)
+            comment = "\n".join(filter(None, [comment, extras.locator_note()]))
+    if instance is None:
+        change = services.ProposedChange("create", record_type, values=values)
+    elif deleting:
+        change = services.ProposedChange(
+            "delete", record_type, key=key, base_version=form.cleaned_data["base_version"]
+        )
+    else:
+        shown = Redaction(request.user).links(
+            RECORD_TYPES[record_type], snapshot(RECORD_TYPES[record_type], instance)
+        )
+        if not changes and not sources and unchanged(record_type, shown, values):
+            messages.info(request, _("Nothing changed: no changeset was proposed."))
+            return redirect("contributions:history", record_type=record_type, key=key)
+        change = services.ProposedChange(
+            "update",
+            record_type,
+            key=key,
+            values=values,
+            base_version=form.cleaned_data["base_version"],
+        )
+    changes.insert(0, change)
+    try:
+        changeset = services.propose(
+            request.user, changes, comment=comment, sources=sources, origin="web"
+        )
+    except Invalid as exc:
+        if extras is not None:
+            extras.add_invalid(form, exc.errors, source_index)
+        else:
+            form.add_invalid(exc.errors)
+        return None
+    except Stale as exc:
+        form.add_error(None, exc.message)
+        return None
+    except ContributionError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        form.add_error(None, exc.message)
+        return None
+    if changeset.status == ChangesetStatus.APPLIED:
+        messages.success(request, _("Your change is published."))
+    else:
+        messages.success(request, _("Your change is waiting for a steward's review."))
+    if changeset.unsourced:
+        messages.warning(
+            request,
+            _("No source is cited: the changeset is flagged as unsourced for the stewards."),
+        )
+    return redirect("contributions:changeset", changeset_id=changeset.pk)
 
 
 def _visible_sources(user: Any, keys: list[str]):
@@ -341,8 +386,11 @@ def withdraw(request: HttpRequest, changeset_id: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Pending changesets (oldest first) with their diffs, sources and any conflict."""
     _require_steward(request)
+    waiting = Changeset.objects.filter(status__in=OPEN)
+    # Changesets that cite no source: counted, and shown alone on ?unsourced=1 (issue 14).
+    only_unsourced = request.GET.get("unsourced") == "1"
     changesets = (
-        Changeset.objects.filter(status__in=OPEN)
+        (waiting.filter(unsourced=True) if only_unsourced else waiting)
         .select_related("author", "institution")
         .prefetch_related("changes")
         .order_by("created_at", "id")
@@ -351,7 +399,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contributions/queue.html",
-        {"section": "queue", "items": items, "review_form": ReviewForm()},
+        {
+            "section": "queue",
+            "items": items,
+            "review_form": ReviewForm(),
+            "unsourced_count": waiting.filter(unsourced=True).count(),
+            "only_unsourced": only_unsourced,
+        },
     )
 
 

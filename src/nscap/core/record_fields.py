@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -100,6 +100,31 @@ def shared_values(records: QuerySet, field: str, values: list[str]) -> set[str]:
 class Suggestion:
     value: str  # what the field receives: the record's text, or its key when the text is shared
     label: str  # shown beside it
+
+
+def suggest_by_title(records: QuerySet, text: str, label: str, limit: int) -> list[Suggestion]:
+    """``records`` whose title contains ``text``, those starting with it first, with the field
+    ``label`` beside each; the key is offered where the title alone would not pick one record."""
+    text = text.strip()
+    if not text:
+        return []
+    rows = list(
+        records.filter(title__icontains=text)
+        .annotate(
+            starts=Case(
+                When(title__istartswith=text, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-starts", "title", "key")
+        .values_list("key", "title", label)[:limit]
+    )
+    shared = shared_values(records, "title", [row[1] for row in rows])
+    return [
+        Suggestion(value=key if title in shared else title, label=shown or "")
+        for key, title, shown in rows
+    ]
 
 
 def suggestion_view(

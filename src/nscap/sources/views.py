@@ -3,7 +3,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from nscap.core.record_fields import suggestion_view
 from nscap.sources.models import Source
+from nscap.sources.picking import suggest_sources
 from nscap.sources.selectors import records_citing
 
 
@@ -19,3 +21,7 @@ def source_detail(request: HttpRequest, key: str) -> HttpResponse:
         "sources/detail.html",
         {"section": "sources", "source": source, "groups": records_citing(source, request.user)},
     )
+
+
+# The <option> elements of a source field's suggestions (htmx): the publisher beside the title.
+source_suggestions = suggestion_view(suggest_sources)

@@ -607,6 +607,16 @@ def test_changeset_list_shows_own_and_stewards_see_all(alice, bob, inst_a, inst_
     assert Api().get("/changesets").status_code == 401
 
 
+def test_changesets_that_cite_no_source_are_flagged_and_filtered(alice, inst_a, steward):
+    """Issue 14: every fact should cite a source; one that cites none is flagged, not refused."""
+    made = api_for(alice).post("/events", {"title": "A's"}).json()
+    assert made["unsourced"] is True
+    api_for(steward).post("/sources", {"title": "Annual report"})  # a source cites itself
+    listed = api_for(steward).get("/changesets?unsourced=true").json()
+    assert [c["id"] for c in listed["items"]] == [made["id"]]
+    assert api_for(steward).get("/changesets?unsourced=false").json()["count"] == 1
+
+
 def test_openapi_documents_writes_and_bodies(client):
     schema = client.get("/api/schema").json()
     post = schema["paths"]["/api/events"]["post"]
