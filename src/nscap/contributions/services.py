@@ -77,9 +77,11 @@ def _record_type(name: str, index: int) -> RecordType:
     return RECORD_TYPES[name]
 
 
-def _current(rt: RecordType, key: str | None, user: Any, index: int):
-    queryset = rt.model.objects.visible_to(user)
-    instance = queryset.filter(key=key).first() if key else None
+def _current(rt: RecordType, key: str | None, user: Any, index: int, preloaded=None):
+    if preloaded is not None:  # ``bulk.current_records``: read for all the changes at once
+        instance = preloaded.get((rt.name, key))
+    else:
+        instance = rt.model.objects.visible_to(user).filter(key=key).first() if key else None
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
     return instance
@@ -143,15 +145,17 @@ def _validated(
     index: int,
     user: Any,
     taken: dict[str, set[str]] | None = None,
+    preloaded: dict | None = None,
 ) -> tuple:
     """(values to write, before snapshot, instance or None) for one proposed change.
 
-    ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each.
+    ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each;
+    ``preloaded``: from ``bulk.current_records``, the same for many updates.
     """
     instance = None
     before: dict[str, Any] = {}
     if change.action != ChangeAction.CREATE:
-        instance = _current(rt, change.key, user, index)
+        instance = _current(rt, change.key, user, index, preloaded)
         before = snapshot(rt, instance)
         if change.base_version is not None and change.base_version != instance.version:
             raise Stale(
@@ -231,6 +235,7 @@ def propose(
         raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
     checked, errors = [], []
     taken = _taken_keys(changes)
+    preloaded = bulk.current_records(changes, author) if len(changes) > 1 else None
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
@@ -244,7 +249,7 @@ def propose(
                         }
                     ]
                 )
-            checked.append((rt, *_validated(rt, change, index, author, taken)))
+            checked.append((rt, *_validated(rt, change, index, author, taken, preloaded)))
         except Invalid as exc:
             errors.extend(exc.errors)
     if errors:
@@ -313,31 +318,40 @@ def _apply(
 
     ``changes``: the changeset's changes in order, when the caller has just written them (read
     back from the database otherwise). Runs of new records of one type go to
-    ``bulk.create_many`` a batch at a time (large imports); everything else is applied one
+    ``bulk.create_many`` a batch at a time (large imports), runs of updates that leave m2m and
+    child rows alone to ``bulk.update_many`` (bulk merges); everything else is applied one
     change at a time, in order.
     """
     author = changeset.author
     user = author if reviewer is None else reviewer
     batch: list[bulk.PendingChange] = []
+    batch_keys: set[str] = set()
     use_bulk = getattr(settings, "NSCAP_BULK_WRITES", True)
 
     def flush() -> None:
         if batch:
             rt = RECORD_TYPES[batch[0].record_type]
-            bulk.create_many(rt, batch, changeset, reviewer or author, user)
+            many = bulk.create_many if batch[0].action == ChangeAction.CREATE else bulk.update_many
+            many(rt, batch, changeset, reviewer or author, user)
             batch.clear()
+            batch_keys.clear()
 
     if changes is None:
         changes = bulk.pending_changes(changeset)
     for change in changes:
-        if (
-            use_bulk
-            and change.action == ChangeAction.CREATE
-            and change.record_type in bulk.BULK_TYPES
+        rt = RECORD_TYPES[change.record_type]
+        if use_bulk and (
+            (change.action == ChangeAction.CREATE and change.record_type in bulk.BULK_TYPES)
+            or bulk.updates_in_place(rt, change)
         ):
-            if batch and (batch[0].record_type != change.record_type or len(batch) >= bulk.BATCH):
+            if batch and (
+                (batch[0].record_type, batch[0].action) != (change.record_type, change.action)
+                or len(batch) >= bulk.BATCH
+                or change.record_key in batch_keys  # a second change of one record waits
+            ):
                 flush()
             batch.append(change)
+            batch_keys.add(change.record_key)
             continue
         flush()
         _apply_one(changeset, change, reviewer)
