@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 
@@ -59,6 +59,37 @@ def event_rows(user: Any) -> Iterator[dict]:
             "participants": event.participants,
             "topics": topics.get(event.pk, []),
         }
+
+
+class ReportState(NamedTuple):
+    """What a merge needs to know of one report."""
+
+    key: str
+    same_as_id: int | None
+    version: int
+    reporter: int | None
+
+
+def report_states(user: Any) -> dict[int, ReportState]:
+    """Every training event ``user`` may see, by primary key, with its ``same_as`` pointer and
+    its reporter (``reported_by``, else the host; a merged institution counts as the one it
+    points at, as in ``event_rows``): one query of plain values, for merges of thousands."""
+    from nscap.institutions.models import Institution
+
+    same_as = dict(
+        Institution.objects.visible_to(user)
+        .filter(same_as__isnull=False)
+        .values_list("pk", "same_as_id")
+    )
+    rows = (
+        TrainingEvent.objects.visible_to(user)
+        .order_by()
+        .values_list("pk", "key", "same_as_id", "version", "reported_by_id", "host_id")
+    )
+    return {
+        pk: ReportState(key, same, version, _canonical(reported_by or host, same_as))
+        for pk, key, same, version, reported_by, host in rows.iterator(chunk_size=5000)
+    }
 
 
 def topic_vocabulary(user: Any) -> dict[str, list[str]]:
