@@ -77,14 +77,16 @@ def _record_type(name: str, index: int) -> RecordType:
     return RECORD_TYPES[name]
 
 
-def _current(rt: RecordType, key: str | None, user: Any, index: int, preloaded=None):
+def _current(rt: RecordType, key: str | None, user: Any, index: int, preloaded=None) -> tuple:
+    """The record a change is about, as ``user`` sees it, and its snapshot."""
     if preloaded is not None:  # ``bulk.current_records``: read for all the changes at once
-        instance = preloaded.get((rt.name, key))
+        instance, before = preloaded.get((rt.name, key), (None, {}))
     else:
         instance = rt.model.objects.visible_to(user).filter(key=key).first() if key else None
+        before = snapshot(rt, instance) if instance is not None else {}
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
-    return instance
+    return instance, before
 
 
 def _owner_id(
@@ -155,8 +157,7 @@ def _validated(
     instance = None
     before: dict[str, Any] = {}
     if change.action != ChangeAction.CREATE:
-        instance = _current(rt, change.key, user, index, preloaded)
-        before = snapshot(rt, instance)
+        instance, before = _current(rt, change.key, user, index, preloaded)
         if change.base_version is not None and change.base_version != instance.version:
             raise Stale(
                 f"{rt.name} {instance.key} is at version {instance.version}, but the change "
@@ -234,12 +235,13 @@ def propose(
     if not changes:
         raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
     checked, errors = [], []
+    actions = ChangeAction.values  # computed anew on each access: once, not once per change
     taken = _taken_keys(changes)
     preloaded = bulk.current_records(changes, author) if len(changes) > 1 else None
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
-            if change.action not in ChangeAction.values:
+            if change.action not in actions:
                 raise Invalid(
                     [
                         {
@@ -500,21 +502,22 @@ def withdraw(author: Any, changeset_id: int) -> Changeset:
     return changeset
 
 
-def _inverse(entry: HistoryEntry) -> ProposedChange:
-    """The change that undoes one history entry."""
+def _inverse(entry: HistoryEntry, versions: dict[str, int] | None = None) -> ProposedChange:
+    """The change that undoes one history entry (``versions``: current versions by key, read
+    at once for a whole changeset)."""
     rt = RECORD_TYPES[entry.record_type]
     action = entry.action.rsplit(".", 1)[-1]
     if action == "create":
         return ProposedChange("delete", rt.name, key=entry.record_key)
     if action == "delete":
         return ProposedChange("create", rt.name, values=entry.before)
-    current = rt.model.objects.filter(key=entry.record_key).first()
+    if versions is not None:
+        version = versions.get(entry.record_key)
+    else:
+        current = rt.model.objects.filter(key=entry.record_key).first()
+        version = current.version if current else None
     return ProposedChange(
-        "update",
-        rt.name,
-        key=entry.record_key,
-        values=entry.before,
-        base_version=current.version if current else None,
+        "update", rt.name, key=entry.record_key, values=entry.before, base_version=version
     )
 
 
@@ -531,5 +534,7 @@ def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changes
     changeset = Changeset.objects.filter(pk=changeset_id, status=ChangesetStatus.APPLIED).first()
     if changeset is None:
         raise NotFound(f"no applied changeset {changeset_id}")
-    changes = [_inverse(entry) for entry in changeset.history.order_by("-id").iterator()]
+    entries = list(changeset.history.order_by("-id"))
+    versions = bulk.current_versions((e.record_type, e.record_key) for e in entries)
+    changes = [_inverse(entry, versions.get(entry.record_type, {})) for entry in entries]
     return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")

@@ -30,16 +30,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from nscap.contributions import services as contributions
-from nscap.contributions.bulk import current_records
 from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import HistoryEntry
-from nscap.contributions.record_types import RECORD_TYPES, snapshot
 from nscap.core.visibility import is_steward
 from nscap.linkage.choices import BulkAction, SuggestionStatus, SuggestionStrength
 from nscap.linkage.models import BulkDecision, ClusterMember, LinkCluster, MergeSuggestion
 from nscap.linkage.selectors import ReportState, report_states
 
 EXAMPLES = 5  # suggestions shown per kind in a preview
+FEW = 100  # up to this many suggestions, a plan reads only the events they touch
 SAME_REPORTER = "two reports of one reporter would be one event"
 ALREADY_ONE = "already the same event"
 
@@ -119,6 +118,7 @@ class Plan:
     standing_after: int = 0
     events: int = 0  # events (kept reports) that the folded reports now belong to
     examples: list[tuple[int, str]] = field(default_factory=list)  # (suggestion, outcome)
+    states: dict[int, ReportState] = field(default_factory=dict, repr=False)
 
     @property
     def reports_folded(self) -> int:
@@ -233,8 +233,11 @@ def plan(
         result.decided = [s.pk for s in chosen]
         result.examples = [(pk, BulkAction.REJECT.value) for pk in result.decided[:EXAMPLES]]
         return result
-    states = report_states(user)
+    few = len(chosen) <= FEW
+    around = {pk for s in chosen for pk in (s.kept_id, s.duplicate_id)} if few else None
+    states = result.states = report_states(user, around)
     groups = _Groups(states)
+    # a decision on a few reads only their events: standing counts are of those
     result.standing_before = len(groups.members)
     for suggestion in chosen:
         if suggestion.kept_id not in states or suggestion.duplicate_id not in states:
@@ -257,9 +260,9 @@ def plan(
     return result
 
 
-def _apply_moves(user: Any, moves: dict[int, int | None], comment: str) -> Any:
+def _apply_moves(user: Any, result: Plan, comment: str) -> Any:
     """One changeset pointing every moved report at its new target (None: standing again)."""
-    states = report_states(user)
+    states, moves = result.states, result.moves
     changes = [
         contributions.ProposedChange(
             "update",
@@ -281,7 +284,7 @@ def accept_one(user: Any, suggestion: MergeSuggestion, comment: str) -> Any:
         raise Invalid([{"field": "suggestion", "message": result.skipped[suggestion.pk]}])
     if not result.moves:
         return None
-    changeset = _apply_moves(user, result.moves, comment)
+    changeset = _apply_moves(user, result, comment)
     _move_clusters(result.moves)
     return changeset
 
@@ -364,7 +367,7 @@ def decide(
         if result.moves:
             changeset = _apply_moves(
                 user,
-                result.moves,
+                result,
                 comment
                 or f"Bulk merge {bulk.pk}: {len(result.decided)} suggestions "
                 f"({selection.describe()})",
@@ -399,23 +402,25 @@ def _nothing(selection: Selection, result: Plan) -> str:
     )
 
 
-def check_unchanged_since(user: Any, changeset_id: int) -> None:
-    """Refuse (Stale) to revert a merge changeset when one of its reports changed since:
-    a revert writes each report back whole and would undo the later change unseen."""
-    entries = HistoryEntry.objects.filter(changeset_id=changeset_id).values_list(
-        "record_key", "after"
-    )
-    after = dict(entries)
-    current = current_records(
-        [contributions.ProposedChange("update", "training_event", key=key) for key in after],
-        user,
-    )
-    event = RECORD_TYPES["training_event"]
-    for key, values in sorted(after.items()):
-        record = current.get(("training_event", key))
-        if record is None or snapshot(event, record) != values:
+def check_unchanged_since(changeset_id: int) -> None:
+    """Refuse (Stale) to revert a merge changeset when one of its reports was changed since
+    (a later history entry): a revert writes each report back whole and would undo the later
+    change unseen."""
+    entries = HistoryEntry.objects.filter(changeset_id=changeset_id)
+    last = max(entries.values_list("pk", flat=True), default=0)
+    keys = sorted(set(entries.values_list("record_key", flat=True)))
+    for start in range(0, len(keys), 5000):
+        later = (
+            HistoryEntry.objects.filter(
+                record_type="training_event", record_key__in=keys[start : start + 5000], pk__gt=last
+            )
+            .values_list("record_key", flat=True)
+            .first()
+        )
+        if later is not None:
             raise Stale(
-                f"report {key} changed since this decision: undo the later change or decision first"
+                f"report {later} changed since this decision: undo the later change or decision "
+                "first"
             )
 
 
@@ -431,7 +436,7 @@ def undo(user: Any, bulk_id: int, comment: str = "") -> BulkDecision:
         if bulk.undone_at is not None:
             raise AlreadyReviewed(f"bulk decision {bulk_id} is undone already")
         if bulk.changeset_id:
-            check_unchanged_since(user, bulk.changeset_id)
+            check_unchanged_since(bulk.changeset_id)
             bulk.undo_changeset = contributions.revert_changeset(
                 user, bulk.changeset_id, comment or f"Undo bulk decision {bulk_id}"
             )

@@ -277,7 +277,7 @@ def undo(user: Any, suggestion_id: int, comment: str = "") -> MergeSuggestion:
                 f"{suggestion.bulk_decision_id}: undo that decision as a whole"
             )
         if suggestion.changeset_id is not None:
-            decisions.check_unchanged_since(user, suggestion.changeset_id)
+            decisions.check_unchanged_since(suggestion.changeset_id)
             suggestion.undo_changeset = contributions.revert_changeset(
                 user, suggestion.changeset_id, comment or f"Undo merge suggestion {suggestion_id}"
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from nscap.activities.choices import PartnerRole
 from nscap.activities.models import TrainingEvent
 from nscap.contributions import services
 from nscap.contributions.errors import Invalid, Stale
@@ -26,6 +27,8 @@ def events() -> list[TrainingEvent]:
     topic = make_topic()
     made = [make_event(host=host, title=f"Course {n}", participants=10 + n) for n in range(6)]
     made[1].topics.add(topic)
+    made[2].participant_countries.create(country="JP", count=4)
+    made[2].partners.create(institution=make_institution(), role=PartnerRole.FUNDER)
     return made
 
 

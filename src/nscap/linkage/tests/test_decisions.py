@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nscap.activities.models import TrainingEvent
+from nscap.contributions import services as contributions
 from nscap.contributions.errors import Invalid, NotAllowed, Stale
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
@@ -236,7 +237,15 @@ def test_a_merge_accepted_in_bulk_is_undone_only_with_its_decision(run, steward)
 def test_undo_is_refused_when_a_report_changed_since(run, steward):
     bulk = decisions.decide(steward, Selection("accept", strength="linked"))
     entry = HistoryEntry.objects.filter(changeset=bulk.changeset).first()
-    TrainingEvent.objects.filter(key=entry.record_key).update(title="Edited since")
+    edited = TrainingEvent.objects.get(key=entry.record_key)
+    contributions.propose(
+        steward,
+        [
+            contributions.ProposedChange(
+                "update", "training_event", key=edited.key, values={"title": "Edited since"}
+            )
+        ],
+    )
     with pytest.raises(Stale, match=entry.record_key):
         decisions.undo(steward, bulk.pk)
     assert TrainingEvent.objects.get(key=entry.record_key).same_as_id is not None
