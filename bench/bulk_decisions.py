@@ -86,7 +86,8 @@ def main() -> None:
     undo_s = time.perf_counter() - start
     assert TrainingEvent.objects.filter(same_as__isnull=True).count() == 2 * n
 
-    single = list(MergeSuggestion.objects.order_by("pk").values_list("pk", flat=True)[: args.single])
+    pending = MergeSuggestion.objects.order_by("pk").values_list("pk", flat=True)
+    single = list(pending[: args.single])
     start = time.perf_counter()
     for pk in single:
         services.accept(steward, pk)

@@ -38,7 +38,6 @@ from nscap.linkage.models import BulkDecision, ClusterMember, LinkCluster, Merge
 from nscap.linkage.selectors import ReportState, report_states
 
 EXAMPLES = 5  # suggestions shown per kind in a preview
-FEW = 100  # up to this many suggestions, a plan reads only the events they touch
 SAME_REPORTER = "two reports of one reporter would be one event"
 ALREADY_ONE = "already the same event"
 
@@ -219,9 +218,16 @@ class _Groups:
 
 
 def plan(
-    user: Any, selection: Selection, suggestions: Iterable[MergeSuggestion] | None = None
+    user: Any,
+    selection: Selection,
+    suggestions: Iterable[MergeSuggestion] | None = None,
+    *,
+    local: bool = False,
 ) -> Plan:
-    """What deciding ``selection`` would do now (``suggestions``: these instead, in order)."""
+    """What deciding ``selection`` would do now (``suggestions``: these instead, in order).
+
+    ``local``: read only the events the suggestions touch (a decision on a few: the queue's
+    single accept); the standing counts are then of those events alone."""
     require_steward(user)
     chosen = list(
         suggestions
@@ -233,11 +239,9 @@ def plan(
         result.decided = [s.pk for s in chosen]
         result.examples = [(pk, BulkAction.REJECT.value) for pk in result.decided[:EXAMPLES]]
         return result
-    few = len(chosen) <= FEW
-    around = {pk for s in chosen for pk in (s.kept_id, s.duplicate_id)} if few else None
+    around = {pk for s in chosen for pk in (s.kept_id, s.duplicate_id)} if local else None
     states = result.states = report_states(user, around)
     groups = _Groups(states)
-    # a decision on a few reads only their events: standing counts are of those
     result.standing_before = len(groups.members)
     for suggestion in chosen:
         if suggestion.kept_id not in states or suggestion.duplicate_id not in states:
@@ -279,7 +283,8 @@ def _apply_moves(user: Any, result: Plan, comment: str) -> Any:
 def accept_one(user: Any, suggestion: MergeSuggestion, comment: str) -> Any:
     """The queue's single accept (``services.accept``): the same plan for one suggestion.
     Returns the changeset (None when the two reports are one event already)."""
-    result = plan(user, Selection(BulkAction.ACCEPT, strength=suggestion.strength), [suggestion])
+    selection = Selection(BulkAction.ACCEPT, strength=suggestion.strength)
+    result = plan(user, selection, [suggestion], local=True)
     if suggestion.pk in result.skipped:
         raise Invalid([{"field": "suggestion", "message": result.skipped[suggestion.pk]}])
     if not result.moves:
