@@ -14,6 +14,7 @@ Appends rows to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -102,6 +103,8 @@ def main() -> None:
             f"{single_s:.2f} s ({len(single) / single_s:,.1f}/s)",
         ),
     ]
+    load = f" (load {os.getloadavg()[0]:.1f}, shared machine)"
+    rows = [(what, value + load) for what, value in rows]
     for what, value in rows:
         print(f"{what}: {value}")
     record("bulk decisions (SQLite)", rows)
