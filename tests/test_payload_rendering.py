@@ -57,6 +57,7 @@ NOT_PAGES = {
     "contributions:revert": "POST only",
     "linkage:decide": "POST only",
     "interchange:submit": "POST only, after an upload",
+    "interchange:cancel": "POST only, after an upload",
     "interchange:errors": "CSV, after an upload",
     "interchange:template": "a spreadsheet file",
     "interchange:export": "a data file (CSV, XLSX, JSON), not HTML",

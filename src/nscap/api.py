@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from nscap.accounts.api_auth import read_auth
 from nscap.core.api_errors import install_error_handlers
 from nscap.core.api_support import add_etag
+from nscap.core.request_limits import JsonParser
 
 
 class RegistryAPI(NinjaAPI):
@@ -41,6 +42,7 @@ class RegistryAPI(NinjaAPI):
         # documented by the record types' input schemas.
         schema.setdefault("components", {}).setdefault("schemas", {}).update(input_components())
         _document_headers(schema)
+        _document_body_limits(schema)
         return schema
 
 
@@ -68,6 +70,28 @@ def _document_headers(schema: dict) -> None:
                             headers["ETag"] = {**_ETAG, "required": False}
 
 
+def _document_body_limits(schema: dict) -> None:
+    """Operations that read a body may answer 413 (too large) and 400 (nested too deeply),
+    each as ``{"detail": ...}`` (``core.request_limits``)."""
+    message = {"$ref": "#/components/schemas/MessageSchema"}
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch"):
+                continue
+            responses = operation.setdefault("responses", {})  # ninja's keys are ints
+            responses[413] = {
+                "description": "The body is larger than the server accepts.",
+                "content": {"application/json": {"schema": message}},
+            }
+            bad = responses.setdefault("400" if "400" in responses else 400, {"description": ""})
+            content = bad.setdefault("content", {}).setdefault("application/json", {})
+            known = content.get("schema")
+            content["schema"] = {"anyOf": [known, message]} if known else message
+            bad["description"] = "; ".join(
+                filter(None, (bad["description"], "or a JSON body nested too deeply"))
+            )
+
+
 api = RegistryAPI(
     title="nscap API",
     version="1",
@@ -79,6 +103,7 @@ api = RegistryAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
     auth=read_auth(),
+    parser=JsonParser(),  # size and nesting limits on JSON bodies (core.request_limits)
 )
 install_error_handlers(api)
 
@@ -101,6 +126,8 @@ for _router, _record_types in (
     (activities_router, ("course", "training_event", "aggregate_claim")),
     (collaboration_router, ("collaboration_claim",)),
     (sources_router, ("source",)),
+    (needs_router, ("needs_assessment", "needs_figure")),
+    (vocabularies_router, ("topic", "target_group")),
 ):
     for _record_type in _record_types:
         add_write_operations(_router, _record_type)
@@ -131,5 +158,9 @@ from nscap.analytics.api import router as analytics_router  # noqa: E402
 api.add_router("/", analytics_router)
 
 from nscap.linkage.api import router as linkage_router  # noqa: E402
+from nscap.reconciliation.api import router as reconciliation_router  # noqa: E402
+from nscap.reconciliation.w3c import router as w3c_router  # noqa: E402
 
 api.add_router("/", linkage_router)
+api.add_router("/", reconciliation_router)
+api.add_router("/", w3c_router)

@@ -76,12 +76,17 @@ INSTALLED_APPS = [
     "nscap.accounts",
     "nscap.contributions",
     "nscap.interchange",
+    "nscap.reconciliation",
     "nscap.analytics",
     "nscap.linkage",
     "nscap.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: HEAD runs as GET everywhere; every response (static files too) gets the
+    # Permissions-Policy, and personal ones Cache-Control: private (nscap.core.middleware).
+    "nscap.core.middleware.HeadAsGetMiddleware",
+    "nscap.core.middleware.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("nscap.accounts.urls")),
     path("contribute/", include("nscap.contributions.urls")),
     path("data/", include("nscap.interchange.urls")),
+    path("reconcile/", include("nscap.reconciliation.urls")),
     path("analytics/", include("nscap.analytics.urls")),
     path("linkage/", include("nscap.linkage.urls")),
     path("", include("nscap.core.urls")),
@@ -22,3 +23,5 @@ urlpatterns = [
 
 # Every refusal is written to the audit log (accounts.audit) before the 403 page.
 handler403 = "nscap.accounts.views.permission_denied"
+# A body over the size limit is a 413 with a message, not a bare 400 (core.request_limits).
+handler400 = "nscap.core.request_limits.bad_request"

@@ -14,7 +14,11 @@ This is the oracle of the permission matrix (test_matrix.py) and the canary leak
 - anyone affiliated (and stewards) may propose; a contributor's change to its own institution's
   public record applies at once when that institution's policy says so (A: yes, B: no);
   anything else waits for a steward; stewards' changes apply at once; only stewards review,
-  never their own changeset, and never one already reviewed.
+  never their own changeset, and never one already reviewed;
+- a record's owner and sensitivity are changed only by stewards (at once) and by members of
+  its owner (never at once); anyone else is refused (issue 12, finding 1: "repoint" moves the
+  record to the actor's institution, or away from it when it is theirs; "restrict" flips it
+  between restricted and public).
 
 The cast (nscap.testing.roles): institutions A, B, C; A and C share a network, B is alone.
 """
@@ -29,7 +33,7 @@ OWNERS = ("a", "b")
 SENSITIVITIES = ("public", "network", "restricted")
 STATES = ("pending", "published", "deleted")
 READ_ACTIONS = ("list", "detail", "search", "filter", "history", "export")
-WRITE_ACTIONS = ("create", "update", "delete", "approve", "import")
+WRITE_ACTIONS = ("create", "update", "delete", "approve", "import", "repoint", "restrict")
 
 # What each role is to the registry.
 MEMBER_OF: dict[str, frozenset[str]] = {
@@ -133,11 +137,33 @@ def expected(role: str, action: str, owner: str, sensitivity: str, state: str) -
         if state == "published" and not visible:
             return INVALID
         return new_record(role, owner, sensitivity)
+    if action in ("repoint", "restrict"):
+        if not may_contribute(role):
+            return NOT_ALLOWED
+        if state != "published" or not visible:
+            return NOT_FOUND
+        if role in SEES_ALL:
+            return APPLIED
+        return PENDING if owner in institutions_of(role) else INVALID
     if action == "approve":
         if role not in SEES_ALL:
             return NOT_ALLOWED
         return APPLIED if state == "pending" else ALREADY_REVIEWED
     raise ValueError(f"no policy for action {action!r}")
+
+
+def new_owner(role: str, owner: str) -> str:
+    """Where "repoint" moves a record of ``owner``: to the actor's institution (the takeover),
+    or, when the record is theirs already (or the actor has none), to another."""
+    mine = sorted(institutions_of(role) - {owner})
+    if mine and owner not in institutions_of(role):
+        return mine[0]
+    return "b" if owner == "a" else "a"
+
+
+def new_sensitivity(sensitivity: str) -> str:
+    """Where "restrict" moves a record's sensitivity."""
+    return "public" if sensitivity == "restricted" else "restricted"
 
 
 def cases(actions: tuple[str, ...]) -> list[tuple[str, str, str, str, str]]:

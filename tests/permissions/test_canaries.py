@@ -52,6 +52,10 @@ API_LISTS = [
     "/api/sources?limit=500",
     "/api/citations?limit=500",
     "/api/changesets?limit=500",
+    # Collaboration analytics: claim keys and the keys of claims made back (issue 13).
+    "/api/analytics/collaboration",
+    "/api/analytics/collaboration/edges",
+    "/api/analytics/collaboration/unplaced",
 ]
 EXPORT_CANDIDATES = [
     "/api/export?format=jsonl",

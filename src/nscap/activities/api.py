@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
+from nscap.activities.fused_schemas import TrainingEventDetailSchema
+from nscap.activities.fused_view import fused_block
 from nscap.activities.models import AggregateClaim, Course, TrainingEvent
 from nscap.activities.nesting import nest_events
 from nscap.activities.schemas import (
@@ -69,6 +71,7 @@ def _events(user) -> QuerySet:
 # ``nest_events``. Rows, not model instances, with SQL compiled once (``core.prepared``).
 EVENT_COLUMNS = (
     *("pk", "key", "sensitivity", "note", "version", "course_id", "host__key", "host__name"),
+    "host_text",
     *("title", "start", "start_precision", "end", "end_precision", "city", "country"),
     *("delivery_mode", "participants", "participants_qualifier", "iaea_endorsed"),
 )
@@ -218,9 +221,10 @@ def list_events(request: HttpRequest, query: Query[TrainingEventQuery]):
     return paginate_with(request, query, fetch, count, lambda page: _event_items(user, page))
 
 
-@router.get("/events/{key}", response=detail_responses(TrainingEventSchema))
+@router.get("/events/{key}", response=detail_responses(TrainingEventDetailSchema))
 def get_event(request: HttpRequest, key: str):
-    """One training event with its partners and participants by country."""
+    """One training event with its partners and participants by country, and ``fused``: the
+    event fused from all its reports, each value with the reports it came from."""
     check_query(request, ())
     user = request.user
     rows = prepared_rows(
@@ -232,7 +236,7 @@ def get_event(request: HttpRequest, key: str):
     if not rows:
         raise not_found(_("training event"), key)
     event = request.nscap_record = EventRow._make(rows[0])  # for its ETag (``add_etag``)
-    return _event_items(user, [event])[0]
+    return {**_event_items(user, [event])[0], "fused": fused_block(user, event.pk)}
 
 
 @router.get("/aggregate-claims", response=list_responses(AggregateClaimSchema))

@@ -30,3 +30,5 @@ class PartnerRole(models.TextChoices):
     TRAINER_PROVIDER = "trainer_provider", _("Trainer provider")
     SUPPORTER = "supporter", _("Supporter")
     ENDORSER = "endorser", _("Endorser")
+    # A report names the partner but not what it did (issue 14): kept, not dropped.
+    UNSPECIFIED = "unspecified", _("Role not stated")

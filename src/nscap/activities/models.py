@@ -57,12 +57,29 @@ class TrainingEvent(Record):
     """One run of a course: who hosted it, with whom, when, where, how, and how many came."""
 
     visibility_owner_path = "host"
+    # A host named in a report that no institution answers to yet (issue 14) leaves ``host``
+    # empty; the event then belongs to whoever reported it, so a restricted report stays
+    # visible to its reporter's members, never to nobody or to everybody.
+    visibility_owner_fallback = "reported_by"
 
     course = models.ForeignKey(
         Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
     host = models.ForeignKey(
-        "institutions.Institution", on_delete=models.PROTECT, related_name="hosted_events"
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_events",
+    )
+    host_text = models.CharField(
+        _("host (as written, unreconciled)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The host's name as the report wrote it, while no institution is chosen for it "
+            "(see the reconciliation queue)."
+        ),
     )
     title = models.CharField(_("title"), max_length=300)
     start = models.DateField(_("start"), null=True, blank=True)
@@ -129,6 +146,9 @@ class TrainingEvent(Record):
             ),
             country_constraint("country", "event_country_iso_alpha2"),
             models.CheckConstraint(condition=~Q(same_as=F("pk")), name="event_not_same_as_self"),
+            models.CheckConstraint(
+                condition=Q(host__isnull=False) | ~Q(host_text=""), name="event_host_or_host_text"
+            ),
         ]
         # Also ``event_latest_first`` (migration 0004), written per database because SQLite
         # refuses NULLS LAST in an index.
@@ -154,7 +174,9 @@ class EventPartner(models.Model):
     institution = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="event_partnerships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+    role = models.CharField(
+        _("role"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.UNSPECIFIED
+    )
 
     objects = OwnedRowManager()
     visibility_owner = "event"
@@ -213,6 +235,18 @@ class AggregateClaim(Record):
     period_start_precision = precision_field()
     period_end = models.DateField(_("period end"), null=True, blank=True)
     period_end_precision = precision_field()
+    # "N courses for M people in P" (issue 14): the claim's own figures, each with how exact
+    # the source is, and the scope they are about (a country, a region, or blank: anywhere).
+    courses = models.PositiveIntegerField(_("courses"), null=True, blank=True)
+    courses_qualifier = models.CharField(
+        _("courses qualifier"), max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    people = models.PositiveIntegerField(_("people trained"), null=True, blank=True)
+    people_qualifier = models.CharField(
+        _("people qualifier"), max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    country = country_field()
+    region = models.CharField(_("region"), max_length=100, blank=True)
 
     periods = (("period_start", "period_end"),)
 
@@ -229,7 +263,32 @@ class AggregateClaim(Record):
                 | Q(period_end__gte=F("period_start")),
                 name="aggregate_end_not_before_start",
             ),
+            country_constraint("country", "aggregate_country_iso_alpha2"),
         ]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+class FusedEvent(models.Model):
+    """One true event fused from all its reports: the value of each field with the report that
+    gave it (``activities.fusion`` states the rules; ``activities.fusing`` writes it).
+
+    One row per report kept (``same_as`` empty). It is built only from reports at least as
+    visible as the kept report (``fusing.qualifying``), so whoever may see the kept report may
+    see everything here: it is read with the kept report's visibility (``visibility_owner``).
+    """
+
+    event = models.OneToOneField(
+        TrainingEvent, primary_key=True, on_delete=models.CASCADE, related_name="fused"
+    )
+    data = models.JSONField(_("fused values with provenance"), default=dict)
+    has_inferred = models.BooleanField(_("has inferred labels"), default=False)
+    has_estimate = models.BooleanField(_("has estimated countries"), default=False)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    objects = OwnedRowManager()
+    visibility_owner = "event"
+
+    def __str__(self) -> str:
+        return f"fused {self.event_id}"

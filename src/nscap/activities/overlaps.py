@@ -4,8 +4,11 @@ window, by different providers — where coordinators could pool courses instead
 Rules (documented in ``docs/analytics.md``):
 
 - An *offering* is a training event the viewer may see that is not a duplicate report of another
-  (``same_as`` is empty), with its host as provider. Its topics and target groups are the
-  event's own, or its course's when the event lists none (only visible topics and groups).
+  (``same_as`` is empty, or points at a report the viewer may not see: ``selectors.kept_reports``),
+  with its host as provider, read as its *fused* event (date, place, count, labels from all its
+  reports: ``activities.fusion``). Its topics and target groups are those any of its reports
+  states, else its course's, else those inferred from its titles (only visible topics and
+  groups).
 - Its *region* is the UN M49 sub-region (``regions.py``) of the event's country, or of the host's
   country when the event has none. Events with neither are left out (counted as unplaced).
 - Its *month* is its start date's month; events without a start date, or known only to the
@@ -24,8 +27,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from nscap.activities.models import Course, TrainingEvent
+from nscap.activities.models import Course, FusedEvent, TrainingEvent
 from nscap.activities.regions import region_name, region_of
+from nscap.activities.selectors import kept_reports
 from nscap.vocabularies.models import TargetGroup, Topic
 
 DEFAULT_WINDOW = 6
@@ -100,25 +104,35 @@ class OverlapReport:
 
 
 def _offerings(user: Any) -> tuple[list[Offering], int, int]:
-    """Visible, deduplicated events placed in a region and a month; and how many were not."""
-    rows = (
-        TrainingEvent.objects.visible_to(user)
-        .filter(same_as__isnull=True)
-        .values_list(
-            "pk",
-            "key",
-            "title",
-            "host__key",
-            "host__name",
-            "start",
-            "start_precision",
-            "country",
-            "host__country",
-            "participants",
-        )
+    """Visible, deduplicated events placed in a region and a month; and how many were not.
+    Date, place and count are the fused event's (from all its reports) when it has one."""
+    rows = kept_reports(user).values_list(
+        "pk",
+        "key",
+        "title",
+        "host__key",
+        "host__name",
+        "start",
+        "start_precision",
+        "country",
+        "host__country",
+        "participants",
+        "host_text",
+    )
+    fused = dict(
+        FusedEvent.objects.visible_to(user)
+        .filter(event__same_as__isnull=True)
+        .values_list("event_id", "data")
     )
     offerings, undated, unplaced = [], 0, 0
-    for pk, key, title, host_key, host, start, precision, country, host_country, count in rows:
+    for row in rows:
+        pk, key, title, host_key, host, start, precision, country, host_country, count, text = row
+        if host_key is None:  # unreconciled host (issue 14): a provider of its own, as written
+            host_key, host = f"unreconciled:{key}", f"{text} (unreconciled)"
+        if pk in fused:
+            start, precision, country, count = _fused_values(
+                fused[pk], start, precision, country, count
+            )
         if start is None or precision == "year":
             undated += 1
             continue
@@ -131,6 +145,21 @@ def _offerings(user: Any) -> tuple[list[Offering], int, int]:
             )
         )
     return offerings, undated, unplaced
+
+
+def _fused_values(data: dict, start: Any, precision: str, country: str, count: Any) -> tuple:
+    """(start, precision, country, participants) of a fused event, the report's own where the
+    fused event has none."""
+    fields = data.get("fields", {})
+
+    def value(name: str, default: Any) -> Any:
+        return fields[name]["value"] if name in fields else default
+
+    fused_start = value("start", None)
+    if fused_start is not None:
+        start = dt.date.fromisoformat(fused_start)
+        precision = value("start_precision", precision)
+    return start, precision, value("country", country), value("participants", count)
 
 
 def _links(model, owner: str, owners, user: Any) -> dict[int, tuple[set[int], set[int]]]:
@@ -154,10 +183,7 @@ MAX_LISTED_IDS = 5000
 
 def _classification(user: Any, events: list[int]) -> dict[int, tuple[set[int], set[int]]]:
     """Each event's visible topics and target groups (its course's when it lists none)."""
-    if len(events) > MAX_LISTED_IDS:
-        owners = TrainingEvent.objects.visible_to(user).filter(same_as__isnull=True).values("pk")
-    else:
-        owners = events
+    owners = kept_reports(user).values("pk") if len(events) > MAX_LISTED_IDS else events
     own = _links(TrainingEvent, "trainingevent_id", owners, user)
     course_of = dict(
         TrainingEvent.objects.filter(
@@ -168,11 +194,40 @@ def _classification(user: Any, events: list[int]) -> dict[int, tuple[set[int], s
     if len(courses) > MAX_LISTED_IDS:
         courses = Course.objects.visible_to(user).values("pk")
     by_course = _links(Course, "course_id", courses, user)
+    fused = _fused_labels(user, events)
     result = {}
     for event in events:
         event_topics, event_groups = own.get(event, (set(), set()))
         course = by_course.get(course_of.get(event), (set(), set()))
-        result[event] = (event_topics or course[0], event_groups or course[1])
+        (topics, topics_stated), (groups, groups_stated) = fused.get(
+            event, ((set(), True), (set(), True))
+        )
+        result[event] = (
+            (topics if topics_stated else set()) or event_topics or course[0] or topics,
+            (groups if groups_stated else set()) or event_groups or course[1] or groups,
+        )
+    return result
+
+
+def _fused_labels(user: Any, events: list[int]) -> dict[int, tuple]:
+    """Each fused event's visible topic and group ids, with whether they are stated (not
+    inferred): stated labels of any report first, then the course's, then inferred ones."""
+    ids = {
+        name: dict(model.objects.visible_to(user).values_list("key", "pk"))
+        for name, model in (("topics", Topic), ("target_groups", TargetGroup))
+    }
+    wanted = set(events)
+    result = {}
+    rows = FusedEvent.objects.visible_to(user).filter(event__same_as__isnull=True)
+    for event_id, data in rows.values_list("event_id", "data"):
+        if event_id not in wanted:
+            continue
+        labels = []
+        for name in ("topics", "target_groups"):
+            found = data.get("fields", {}).get(name) or {"value": (), "basis": "stated"}
+            keys = {ids[name][k] for k in found["value"] if k in ids[name]}
+            labels.append((keys, found["basis"] == "stated"))
+        result[event_id] = tuple(labels)
     return result
 
 

@@ -68,6 +68,9 @@ class TrainingEventSchema(RecordSchema):
 
     course: Ref | None
     host: Ref | None
+    host_text: str = Field(
+        "", description="The host as written while it is unreconciled (host is then null)."
+    )
     title: str
     start: str | None
     start_precision: str | None
@@ -95,6 +98,12 @@ class AggregateClaimSchema(RecordSchema):
     period_start_precision: str | None
     period_end: str | None
     period_end_precision: str | None
+    courses: int | None = None
+    courses_qualifier: str = "exact"
+    people: int | None = None
+    people_qualifier: str = "exact"
+    country: str = ""
+    region: str = ""
     quantities: list[QuantitySchema]
 
 
@@ -152,7 +161,8 @@ def event_item(event, citations: CitationIndex, nested: EventNesting) -> dict:
         "version": event.version,
         "citations": citations.of_row(TrainingEvent, event.pk, event.key),
         "course": nested.course,
-        "host": key_ref(event.host_key, event.host_name),
+        "host": key_ref(event.host_key, event.host_name) if event.host_key else None,
+        "host_text": event.host_text,
         "title": event.title,
         **partial(event, "start"),
         **partial(event, "end"),
@@ -178,5 +188,11 @@ def aggregate_claim_item(claim, citations: CitationIndex) -> dict:
         "quote": claim.quote,
         **partial(claim, "period_start"),
         **partial(claim, "period_end"),
+        "courses": claim.courses,
+        "courses_qualifier": claim.courses_qualifier,
+        "people": claim.people,
+        "people_qualifier": claim.people_qualifier,
+        "country": claim.country,
+        "region": claim.region,
         "quantities": [quantity_item(q, citations) for q in claim.visible_quantities],
     }

@@ -5,11 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from nscap.activities.models import Course, EventPartner, TrainingEvent
 from nscap.core.selectors import visible_institutions
+from nscap.core.visibility import is_steward
 from nscap.vocabularies.models import TargetGroup, Topic
+
+
+def kept_reports(user: Any) -> QuerySet[TrainingEvent]:
+    """The visible reports that each stand for one event ("one count per event").
+
+    A report that points nowhere (``same_as`` empty) is kept. A report that points at a report
+    hidden from ``user`` is folded by what the viewer sees, not by the hidden link: the
+    lowest-numbered visible report pointing at that hidden report stands for it, as in
+    ``analytics.supply`` — so a hidden record changes no count a viewer sees, and its API
+    record (which shows ``same_as: null``) and the analytics agree (issue 12, finding 22).
+    """
+    visible = TrainingEvent.objects.visible_to(user)
+    if is_steward(user):
+        return visible.filter(same_as__isnull=True)
+    target_seen = Exists(visible.filter(pk=OuterRef("same_as_id")))
+    earlier = Exists(visible.filter(same_as_id=OuterRef("same_as_id"), pk__lt=OuterRef("pk")))
+    return visible.filter(Q(same_as__isnull=True) | (~target_seen & ~earlier))
 
 
 @dataclass

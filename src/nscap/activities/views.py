@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nscap.activities.charts import overlaps_chart
 from nscap.activities.choices import CourseKind
+from nscap.activities.fused_view import fused_block, fused_rows
 from nscap.activities.models import Course, TrainingEvent
 from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, cached_overlaps
 from nscap.activities.picking import suggest_courses
@@ -130,8 +131,22 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
             "topics": list(event.topics.visible_to(request.user)),
             "target_groups": list(event.target_groups.visible_to(request.user)),
             "citations": citations_for([event], request.user),
+            **_fused_context(request.user, event),
         },
     )
+
+
+def _fused_context(user, event: TrainingEvent) -> dict:
+    """The fused event's rows and estimate for the page (none for a lone, unfused report)."""
+    block = fused_block(user, event.pk)
+    if (
+        block is None
+        or len(block["reports"]) < 2
+        and not block["estimate"]
+        and not any(f["basis"] == "inferred" for f in block["fields"].values())
+    ):
+        return {"fused": None}
+    return {"fused": block, "fused_rows": fused_rows(block)}
 
 
 class OverlapFilterForm(forms.Form):

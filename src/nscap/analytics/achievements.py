@@ -80,7 +80,9 @@ def _compute(user: Any) -> dict:
         )
 
     for event in data.events:
-        if event.year is None:
+        # An event whose host is not reconciled is nobody's achievement yet; the gap analysis
+        # counts it (``unreconciled_events``) and the queue asks for its host.
+        if event.year is None or event.host_id is None:
             continue
         entry = slot(event.host_id, event.year)
         entry["events"] += 1

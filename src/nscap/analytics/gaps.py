@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nscap.analytics.cache import cached
+from nscap.analytics.estimates import EstimateCube, with_estimate
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.regions import WORLD_NAMES, countries_of, region_slug
 from nscap.analytics.supply import (
@@ -34,17 +35,14 @@ from nscap.analytics.supply import (
 )
 from nscap.analytics.supply_sums import Signatures, supply_sums
 from nscap.core.selectors import citations_for, record_url
+from nscap.needs.choices import DemandMeasure
 from nscap.needs.models import NeedsAssessment
 from nscap.quantities.models import Quantity
 
 # Measures of a needs assessment that state demand, most specific first: one per assessment
 # and year is used, so "100,000 professionals" and "16,000 needing offsite training" in one
 # study are not added up.
-DEMAND_MEASURES = (
-    "people_needing_training",
-    "offsite_training_demand",
-    "professionals_with_security_responsibility",
-)
+DEMAND_MEASURES = tuple(DemandMeasure.values)
 COVERAGE_MEASURE = "training_capacity_share"
 WORLD = "world"
 ALL = "all"  # a dimension summed over, in cell ids
@@ -112,6 +110,14 @@ def _years(quantity: Quantity, assessment: NeedsAssessment) -> list[int]:
     return []
 
 
+def _axes(assessment: NeedsAssessment, quantity: Quantity) -> tuple[Any, Any]:
+    """(target group, topic) of a demand figure: the figure's own, else its assessment's."""
+    return (
+        quantity.target_group or assessment.target_group,
+        quantity.topic or assessment.topic,
+    )
+
+
 def demand_rows(user: Any, undated: list[str] | None = None) -> list[dict]:
     """Every visible demand figure as rows (one per year), with stated coverage where given.
     Keys of figures with no year at all are appended to ``undated``."""
@@ -124,6 +130,7 @@ def demand_rows(user: Any, undated: list[str] | None = None) -> list[dict]:
         Quantity.objects.visible_to(user)
         .filter(needs_assessment__in=list(assessments))
         .filter(measure__in=(*DEMAND_MEASURES, COVERAGE_MEASURE))
+        .select_related("target_group", "topic")
         .order_by("key")
     )
     stated = {q.needs_assessment_id: q for q in quantities if q.measure == COVERAGE_MEASURE}
@@ -136,19 +143,27 @@ def demand_rows(user: Any, undated: list[str] | None = None) -> list[dict]:
         years = _years(quantity, assessment)
         if not years:
             undated.append(quantity.key)
+        group, topic = _axes(assessment, quantity)
         for year in years:
-            slot = (assessment.pk, scope[1], year)
+            slot = (
+                assessment.pk,
+                scope[1],
+                group.key if group else "",
+                topic.key if topic else "",
+                year,
+            )
             best = chosen.get(slot)
             if best is None or DEMAND_MEASURES.index(quantity.measure) < DEMAND_MEASURES.index(
                 best.measure
             ):
                 chosen[slot] = quantity
     rows = []
-    for (assessment_id, _scope_key, year), quantity in sorted(
-        chosen.items(), key=lambda item: (item[0][2], item[1].key)
+    for (assessment_id, _scope_key, _group, _topic, year), quantity in sorted(
+        chosen.items(), key=lambda item: (item[0][-1], item[1].key)
     ):
         assessment = assessments[assessment_id]
         kind, key, label = _scope(assessment, quantity)
+        group, topic = _axes(assessment, quantity)
         coverage = stated.get(assessment_id)
         rows.append(
             {
@@ -162,12 +177,10 @@ def demand_rows(user: Any, undated: list[str] | None = None) -> list[dict]:
                 "scope_key": key,
                 "scope_label": label,
                 "region": quantity.region or assessment.region,
-                "target_group": assessment.target_group.key if assessment.target_group else "",
-                "target_group_name": assessment.target_group.name
-                if assessment.target_group
-                else "",
-                "topic": assessment.topic.key if assessment.topic else "",
-                "topic_name": assessment.topic.name if assessment.topic else "",
+                "target_group": group.key if group else "",
+                "target_group_name": group.name if group else "",
+                "topic": topic.key if topic else "",
+                "topic_name": topic.name if topic else "",
                 "year": year,
                 "demand_value": float(quantity.value),
                 "demand_qualifier": quantity.qualifier,
@@ -199,19 +212,21 @@ class SupplyCube:
                     cell[0] += r.value
                     cell[1] += r.low
                     cell[2] += r.high
-        # Claims add only to the unattributed, unspecified cells of their years.
+        # Claims add only to the unspecified cells of their years: of their country when the
+        # claim names one, else unattributed.
         for claim in claims:
             if not claim.years:
                 continue
             share = claim.extra.scaled(1 / len(claim.years))
+            place = claim.country or UNATTRIBUTED
             for year in claim.years:
                 for group in (UNSPECIFIED, ANY):
                     for topic in (UNSPECIFIED, ANY):
-                        cell = cube[(year, UNATTRIBUTED, group, topic)]
+                        cell = cube[(year, place, group, topic)]
                         cell[0] += share.value
                         cell[1] += share.low
                         cell[2] += share.high
-                self.countries.add(UNATTRIBUTED)
+                self.countries.add(place)
         self.cube = cube
 
     def get(self, year: int, countries: set[str] | frozenset[str], group: str, topic: str) -> Range:
@@ -264,13 +279,15 @@ def _times(demand: Range, share: Range) -> Range:
 def _compute(user: Any) -> dict:
     data = supply_sums(user)
     cube = SupplyCube(data.signatures, data.claims)
+    estimates = EstimateCube(data.estimated)
     undated: list[str] = []
-    rows = [
-        _gap_row(
-            row, cube.get(row["year"], cube.scope_countries(row), row["target_group"], row["topic"])
-        )
-        for row in demand_rows(user, undated)
-    ]
+    rows = []
+    for row in demand_rows(user, undated):
+        countries = cube.scope_countries(row)
+        counted = cube.get(row["year"], countries, row["target_group"], row["topic"])
+        gap_row = _gap_row(row, counted)
+        gap_row.update(with_estimate(row, counted, estimates.get(row, countries), _range_json))
+        rows.append(gap_row)
     rows.sort(key=lambda r: (-(r["gap"]["value"] or 0), r["year"], r["quantity"]))
     by_year: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for (year, country, group, topic), cell in cube.cube.items():
@@ -298,6 +315,9 @@ def _compute(user: Any) -> dict:
                 "years": list(c.years),
                 "overlaps": c.overlaps,
                 "reason": c.reason,
+                "country": c.country,
+                "courses": c.courses,
+                "courses_qualifier": c.courses_qualifier,
             }
             for c in data.claims
         ],
@@ -306,7 +326,10 @@ def _compute(user: Any) -> dict:
             "folded_reports": data.folded_reports,
             "undated_events": data.undated_events,
             "uncounted_events": data.uncounted_events,
+            "unreconciled_events": data.unreconciled_events,
+            "unreconciled_people": data.unreconciled_people,
             "people": round(data.people, 2),
+            "estimated_people": data.estimated_people,
         },
     }
 

@@ -47,6 +47,12 @@ class GapRowSchema(Schema):
     )
     stated_coverage_qualifier: str
     stated_supply: RangeSchema | None
+    estimated_supply: RangeSchema = Field(
+        description="People counted in no country whom the fused events' estimate places in "
+        "this row's countries (bounds included); not part of ``supply``."
+    )
+    supply_with_estimate: RangeSchema = Field(description="supply + estimated_supply.")
+    gap_with_estimate: RangeSchema = Field(description="The gap if the estimate holds.")
 
 
 class ClaimReconciliationSchema(Schema):
@@ -63,6 +69,9 @@ class ClaimReconciliationSchema(Schema):
     years: list[int]
     overlaps: list[str]
     reason: str
+    country: str = ""
+    courses: int | None = None
+    courses_qualifier: str = "exact"
 
 
 class SupplyYearSchema(Schema):
@@ -76,7 +85,14 @@ class GapTotalsSchema(Schema):
     folded_reports: int
     undated_events: int
     uncounted_events: int
+    unreconciled_events: int = Field(
+        0, description="Counted events whose host is not reconciled yet (held as written)."
+    )
+    unreconciled_people: int = Field(0, description="Participants of those events.")
     people: float
+    estimated_people: int = Field(
+        0, description="People counted in no country, placed in one by estimate."
+    )
 
 
 class GapFiltersSchema(Schema):

@@ -5,11 +5,16 @@ Rules (docs/analytics.md, "Training gaps"):
 - **One count per event.** A report that duplicates another (``same_as`` set) is folded into the
   report it points at. When the report kept is hidden from the viewer, the lowest-numbered
   visible report of that event stands for it, so a hidden record changes nothing a viewer sees.
-- **Countries from the participant breakdown only.** Participants with no known country are
-  ``unattributed``; the country where the event was held is never used to place them.
-- **Groups and topics** are the event's own, else its course's; none known → ``""``
-  (unspecified). An event with two topics counts its participants once under each topic (a
-  person trained in both needed both), and once in a total over topics.
+- **The fused event counts** (``activities.fusion``, ``linkage.fusing``): an event's figure,
+  breakdown, date, topics and groups are its fused values, each possibly from a different report
+  of the event. A stand-in for a hidden kept report counts with its own values.
+- **Countries from a participant breakdown only.** Participants with no known country are
+  ``unattributed`` in the *counted* supply; the fused event's estimate of their countries is
+  kept apart (``EventSupply.estimated``) and shown as estimated, never added to the count.
+- **Groups and topics** are the fused event's stated ones, else its course's, else those
+  inferred from its titles; none known → ``""`` (unspecified). An event with two topics
+  counts its participants once under each topic (a person trained in both needed both), and
+  once in a total over topics.
 - **Aggregate claims** ("over 500 staff, 2010–2012") are reconciled with the events the same
   institution hosted or reported in that period: only ``claimed − logged`` (floored at 0, with
   the claim's qualifier) is added, spread evenly over the claim's years, as unattributed people
@@ -30,6 +35,7 @@ from nscap.activities.models import (
     AggregateClaim,
     Course,
     EventParticipantCountry,
+    FusedEvent,
     TrainingEvent,
 )
 from nscap.analytics.cache import cached_in_process
@@ -65,6 +71,8 @@ class EventSupply:
     course_id: int | None = None
     people: int = 0  # everyone counted, the unattributed included
     year: int | None = None
+    # (country, people, low, high): the unattributed placed by the fused event's estimate.
+    estimated: tuple[tuple[str, int, int, int], ...] = ()
 
 
 @dataclass
@@ -86,6 +94,9 @@ class ClaimExtra:
     years: tuple[int, ...] = ()
     overlaps: list[str] = field(default_factory=list)
     reason: str = ""  # why nothing was added, when nothing was
+    country: str = ""  # the claim's scope, when it names one country
+    courses: int | None = None
+    courses_qualifier: str = Qualifier.EXACT
 
     @property
     def claimed(self) -> Range:
@@ -218,12 +229,14 @@ def build_events(
     event_groups = _labels(
         user, TrainingEvent.target_groups.through, "trainingevent_id", TargetGroup, kept
     )
+    fused = fused_values(user, kept, only_these=only_these)
     none = courses[None]
     events, undated, uncounted = [], 0, 0
     for event_id, members in groups.items():
         row = members[0]
-        countries = breakdown.get(event_id, [])
-        participants = row[5]
+        own = fused.get(event_id) if row[7] is None else None  # None: a stand-in counts alone
+        countries = own.countries if own else breakdown.get(event_id, [])
+        participants = own.participants if own else row[5]
         if participants is None and not countries:
             uncounted += 1
             continue
@@ -232,7 +245,7 @@ def build_events(
         if participants is not None and participants > known:
             countries = [*countries, (UNATTRIBUTED, participants - known)]
             people = participants
-        start = _date(row[4])
+        start = own.start if own else _date(row[4])
         if start is None:
             undated += 1
         course = row[8] if row[8] in courses else None
@@ -241,6 +254,9 @@ def build_events(
             groups_of = tuple(sorted(event_groups[event_id]))
         if event_id in event_topics:
             topics_of = tuple(sorted(event_topics[event_id]))
+        if own:
+            groups_of = own.labels(own.groups, groups_of)
+            topics_of = own.labels(own.topics, topics_of)
         if len(members) == 1:
             parties = (row[3],) if row[9] is None else (row[3], row[9])
         else:
@@ -254,7 +270,7 @@ def build_events(
                 parties,
                 start,
                 participants,
-                row[6],
+                own.qualifier if own else row[6],
                 tuple(countries),
                 groups_of,
                 topics_of,
@@ -262,9 +278,72 @@ def build_events(
                 course,
                 people,
                 start.year if start else None,
+                own.estimated if own else (),
             )
         )
     return events, undated, uncounted
+
+
+@dataclass(slots=True)
+class FusedSupply:
+    """What supply reads of one fused event (``FusedEvent.data``), labels filtered to those
+    the viewer may see."""
+
+    participants: int | None
+    qualifier: str
+    countries: list[tuple[str, int]]
+    start: dt.date | None
+    topics: tuple[tuple[str, ...], str]  # (keys, basis)
+    groups: tuple[tuple[str, ...], str]
+    estimated: tuple[tuple[str, int, int, int], ...]
+
+    @staticmethod
+    def labels(fused: tuple[tuple[str, ...], str], course: tuple[str, ...]) -> tuple[str, ...]:
+        """Stated labels of the event, else the course's, else the inferred ones."""
+        keys, basis = fused
+        if keys and basis == "stated":
+            return keys
+        return course or keys
+
+    @classmethod
+    def of(cls, data: dict, topics: set[str], groups: set[str]) -> FusedSupply:
+        fields = data.get("fields", {})
+
+        def value(name: str, default: Any = None) -> Any:
+            return fields.get(name, {}).get("value", default)
+
+        def labels(name: str, visible: set[str]) -> tuple[tuple[str, ...], str]:
+            keys = tuple(sorted(k for k in value(name, ()) if k in visible))
+            return keys, fields.get(name, {}).get("basis", "stated")
+
+        estimate = data.get("estimate") or {}
+        return cls(
+            value("participants"),
+            value("participants_qualifier", Qualifier.EXACT),
+            [(c, n) for c, n in value("breakdown", ())],
+            _date(value("start")),
+            labels("topics", topics),
+            labels("target_groups", groups),
+            tuple(tuple(c) for c in estimate.get("countries", ())),
+        )
+
+
+def fused_values(user: Any, ids: Any, *, only_these: bool = False) -> dict[int, FusedSupply]:
+    """The fused event of each kept report in ``ids`` that has one, as supply reads it."""
+    topics = set(Topic.objects.visible_to(user).values_list("key", flat=True))
+    groups = set(TargetGroup.objects.visible_to(user).values_list("key", flat=True))
+    visible = FusedEvent.objects.visible_to(user).order_by()
+    parts = (
+        [visible.filter(event_id__in=chunk) for chunk in _chunks(sorted(ids))]
+        if only_these
+        else [visible]
+    )
+    out: dict[int, FusedSupply] = {}
+    for part in parts:
+        for event_id, data in part.values_list("event_id", "data"):
+            if event_id in ids:
+                out[event_id] = FusedSupply.of(data, topics, groups)
+    return out
 
 
 def _period_end(claim: AggregateClaim) -> dt.date | None:
@@ -318,16 +397,23 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
             claimant_id=claim.claimant_id,
             period_start=claim.period_start,
             period_end=_period_end(claim) if claim.period_start else None,
+            country=claim.country,
+            courses=claim.courses,
+            courses_qualifier=claim.courses_qualifier,
         )
         results.append(extra)
         people = sorted(
             quantities.get(claim.pk, ()), key=lambda q: PEOPLE_MEASURES.index(q.measure)
         )
-        if not people:
+        if claim.people is not None:  # the claim's own figure, as written through the product
+            extra.measure, extra.qualifier = PEOPLE_MEASURES[0], claim.people_qualifier
+            extra.claimed_value = float(claim.people)
+        elif people:
+            extra.measure, extra.qualifier = people[0].measure, people[0].qualifier
+            extra.claimed_value = float(people[0].value)
+        else:
             extra.reason = "no count of people"
             continue
-        extra.measure, extra.qualifier = people[0].measure, people[0].qualifier
-        extra.claimed_value = float(people[0].value)
         if claim.period_start is None:
             extra.reason = "no period"
             continue

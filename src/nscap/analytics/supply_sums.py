@@ -5,21 +5,24 @@ with no ``same_as`` is the report kept for its event (``_canonical_groups`` keep
 others point at, and such a report points nowhere), so the reports with no ``same_as`` and no
 labels of their own are summed by the database, grouped by (year, country, course, qualifier).
 The few reports kept that do point somewhere (their target is hidden) and the events with
-labels of their own are built one by one as ``supply.build_events`` does.
+labels of their own are built one by one as ``supply.build_events`` does, and so are the
+reports whose fused event infers labels from titles (a lone report's other fused values are its
+own). The estimate of the countries of people with no country is summed apart
+(``SupplySums.estimated``), from the fused events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, ExtractYear, Substr
 
-from nscap.activities.models import EventParticipantCountry, TrainingEvent
+from nscap.activities.models import EventParticipantCountry, FusedEvent, TrainingEvent
 from nscap.analytics.supply import (
     EVENT_COLUMNS,
     UNATTRIBUTED,
@@ -36,6 +39,8 @@ from nscap.analytics.supply import (
 
 # (year, country, groups, topics, qualifier) → people
 Signatures = dict[tuple[int, str, tuple[str, ...], tuple[str, ...], str], int]
+# (year, country, groups, topics) → [people estimated, low, high]
+Estimates = dict[tuple[int, str, tuple[str, ...], tuple[str, ...]], list[int]]
 
 
 @dataclass
@@ -49,6 +54,29 @@ class SupplySums:
     undated_events: int
     uncounted_events: int
     folded_reports: int
+    # Counted events whose host is still held as written (issue 14): counted like any other,
+    # never dropped nor given a guessed host, and shown apart so the reader knows.
+    unreconciled_events: int = 0
+    unreconciled_people: int = 0
+    estimated: Estimates = field(default_factory=dict)
+
+    @property
+    def estimated_people(self) -> int:
+        return sum(v[0] for v in self.estimated.values())
+
+
+def estimates_of(events: list[EventSupply], estimates: Estimates | None = None) -> Estimates:
+    """People of dated ``events`` placed in a country by estimate, with bounds, by signature."""
+    estimates = defaultdict(lambda: [0, 0, 0]) if estimates is None else estimates
+    for event in events:
+        if event.year is None:
+            continue
+        for country, people, low, high in event.estimated:
+            cell = estimates[(event.year, country, event.groups, event.topics)]
+            cell[0] += people
+            cell[1] += low
+            cell[2] += high
+    return estimates
 
 
 def signatures_of(events: list[EventSupply], signatures: Signatures | None = None) -> Signatures:
@@ -118,12 +146,15 @@ def supply_sums(user: Any) -> SupplySums:
         for through in (TrainingEvent.topics.through, TrainingEvent.target_groups.through)
         for event_id in through.objects.values_list("trainingevent_id", flat=True).distinct()
     }
-    # Built one by one: kept reports pointing at a hidden one, and events labelled themselves.
-    one_by_one = {
-        kept: members
-        for kept, members in linked_groups.items()
-        if members[0][7] is not None or kept in own_labels
-    }
+    # Built one by one: every linked event (its fused values come from several reports) and
+    # the events labelled themselves.
+    one_by_one = dict(linked_groups)
+    # Lone reports whose fused labels are inferred from titles are built one by one too.
+    own_labels |= set(
+        FusedEvent.objects.filter(has_inferred=True, event__same_as__isnull=True).values_list(
+            "event_id", flat=True
+        )
+    )
     simple_labelled = sorted(own_labels - {row[0] for row in linked})  # folded ones stay out
     for ids in _chunks(simple_labelled):
         for row in _raw(visible.filter(pk__in=ids).values_list(*EVENT_COLUMNS)):
@@ -131,15 +162,24 @@ def supply_sums(user: Any) -> SupplySums:
     courses = course_labels(user)
     events, undated, uncounted = build_events(user, one_by_one, courses, only_these=True)
     signatures = signatures_of(events)
+    estimated = estimates_of(events)
     people = sum(e.people for e in events)
     counted = len(events)
 
-    summed = visible.filter(same_as__isnull=True).exclude(_labelled())
+    summed = (
+        visible.filter(same_as__isnull=True)
+        .exclude(pk__in=pointed)
+        .exclude(_labelled())
+        .exclude(fused__has_inferred=True)
+    )
+    _summed_estimates(user, summed, courses, estimated)
     # Breakdown rows by (year, country, course, qualifier).
     breakdowns = (
         EventParticipantCountry.objects.visible_to(user)
         .filter(event__same_as__isnull=True)
+        .exclude(event_id__in=pointed)
         .exclude(_labelled("event_"))
+        .exclude(event__fused__has_inferred=True)
         .order_by()
         .annotate(year=_year("event__start"))
         .values("year", "country", "event__course_id", "event__participants_qualifier")
@@ -181,6 +221,11 @@ def supply_sums(user: Any) -> SupplySums:
     def logged_by(claimants: set[int], earliest: dt.date, latest: dt.date) -> dict:
         return _logged_by(user, claimants, earliest, latest, linked_groups, events)
 
+    unreconciled = (
+        visible.filter(same_as__isnull=True, host__isnull=True)
+        .exclude(host_text="")
+        .aggregate(n=Count("pk"), people=Sum("participants"))
+    )
     return SupplySums(
         signatures,
         reconcile_claims(user, logged_by),
@@ -189,7 +234,31 @@ def supply_sums(user: Any) -> SupplySums:
         undated,
         uncounted,
         folded,
+        unreconciled["n"],
+        unreconciled["people"] or 0,
+        dict(estimated),
     )
+
+
+def _summed_estimates(user: Any, summed: Any, courses: dict, estimated: Estimates) -> None:
+    """Add the estimates of the fused events of the reports summed by the database."""
+    none = courses[None]
+    rows = (
+        FusedEvent.objects.visible_to(user)
+        .filter(has_estimate=True, event__in=summed.values("pk"))
+        .order_by()
+        .values_list("event__start", "event__course_id", "data")
+    )
+    for start, course, data in rows.iterator(5_000):
+        start = _date(start)
+        if start is None:
+            continue
+        groups, topics = courses.get(course, none)
+        for country, people, low, high in (data.get("estimate") or {}).get("countries", ()):
+            cell = estimated[(start.year, country, groups, topics)]
+            cell[0] += people
+            cell[1] += low
+            cell[2] += high
 
 
 def _logged_by(

@@ -452,8 +452,9 @@ class Writer:
         self.settle_confirmations(written)
 
     def settle_confirmations(self, written: list[tuple[Located, CollaborationClaim, bool]]) -> None:
-        """Table 3 claims whose partner side names the claimant back are ``confirmed`` (both
-        sides say so in the brief); the others keep their row's value (``claimed``)."""
+        """Table 3 claims whose partner itself names the claimant itself back are ``confirmed``
+        (both say so in the brief); the others keep their row's value (``claimed``). A row of the
+        partner's parent or child, or one naming only a country, confirms nothing (issue 13)."""
         from nscap.collaboration.choices import Confirmation
         from nscap.collaboration.selectors import read_claims
 

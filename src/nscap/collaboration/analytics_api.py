@@ -1,5 +1,7 @@
 """Collaboration analytics API (``/api/analytics/collaboration``): depth, reciprocity, centrality.
 
+A claim counts as answered only when the partner itself answers (issue 13; see ``selectors``).
+
 The same functions as the pages (``metrics.collaboration_picture``), over what the caller may
 see: a restricted claim or institution never changes a figure here.
 """
@@ -9,20 +11,31 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from nscap.collaboration.depth import DEPTH_BY_TYPE, PairDepth
+from nscap.collaboration.depth import DEPTH_BY_TYPE, ClaimDepth, PairDepth
 from nscap.collaboration.metrics import InstitutionDepth, cached_picture
 from nscap.core.api_support import QueryErrorSchema, Ref, check_query
 
 router = Router(tags=["analytics"])
 
 
-class NetworkSchema(Schema):
+class CollaborationNetworkSchema(Schema):
     """Network-wide measures over the visible institution-to-institution claims."""
 
     institutions: int = Field(description="Institutions in the collaboration graph.")
     links: int = Field(description="Directed links: A makes a realised, undisputed claim on B.")
     density: float
-    reciprocity_rate: float | None = Field(description="Share of links the other side answers.")
+    reciprocity_rate: float | None = Field(
+        description="Share of links the partner itself answers (a confirmation or a claim back)."
+    )
+    related_back_links: int = Field(
+        description="Links named back only by a parent or child of either side, or at country "
+        "level: not reciprocated, not confirmed."
+    )
+    country_partner_claims: int = Field(description="Claims naming only a country: no link.")
+    unresolved_partner_claims: int = Field(
+        description="Claims whose partner is only words (not resolved to an institution): "
+        "one-sided, no link."
+    )
     mean_claimed: float | None
     mean_confirmed: float | None
     components: int
@@ -45,8 +58,15 @@ class InstitutionDepthSchema(Schema):
     deepest_claimed: int
     deepest_confirmed: int
     planned: int = Field(description="Partners named only in planned claims.")
-    reciprocity: float | None = Field(description="Share of named partners that name it back.")
+    reciprocity: float | None = Field(
+        description="Share of named partners that answer themselves (confirm or name it back)."
+    )
+    related_back: int = Field(
+        description="Named partners that do not answer, where only a related institution or a "
+        "country-level claim names it back."
+    )
     other_claims: int = Field(description="Claims naming a country or words, not an institution.")
+    unresolved_partners: int = Field(description="Of those, claims naming only words.")
     degree: float
     betweenness: float
     eigenvector: float | None
@@ -54,7 +74,7 @@ class InstitutionDepthSchema(Schema):
 
 class CollaborationAnalyticsSchema(Schema):
     depth_scale: dict[str, int] = Field(description="The depth (1–5) of each collaboration type.")
-    network: NetworkSchema
+    network: CollaborationNetworkSchema
     institutions: list[InstitutionDepthSchema]
 
 
@@ -64,9 +84,19 @@ class ClaimDepthSchema(Schema):
     status: str
     depth: int
     planned: bool
-    evidence: str = Field(description="confirmed, reciprocated, named_back, one_sided or disputed.")
+    evidence: str = Field(
+        description="confirmed, reciprocated or named_back (the partner itself answers), "
+        "related_back (only a related institution or a country-level claim names back: not "
+        "confirmed), one_sided or disputed."
+    )
     confirmed_depth: int
-    answered_by: list[str] = Field(description="Keys of the visible claims made back.")
+    answered_by: list[str] = Field(
+        description="Keys of the visible claims the partner itself makes back."
+    )
+    related_by: list[str] = Field(
+        description="Keys of the visible claims back from a related institution or at country "
+        "level (not counted)."
+    )
 
 
 class EdgeSchema(Schema):
@@ -77,9 +107,22 @@ class EdgeSchema(Schema):
     claimed: int
     planned: int
     confirmed: int
-    stated_back: int
-    answered: bool
+    stated_back: int = Field(description="Deepest realised claim the partner itself makes back.")
+    answered: bool = Field(description="The partner itself answers (confirms or claims back).")
+    related_back: bool = Field(
+        description="Not answered, but named back by a related institution or at country level."
+    )
     claims: list[ClaimDepthSchema]
+
+
+class UnplacedClaimSchema(Schema):
+    """A claim naming no institution: a country, or only words (an unresolved partner)."""
+
+    claimant: Ref
+    partner_country: str
+    partner_text: str
+    partner_unresolved: bool = Field(description="The partner is only words.")
+    claim: ClaimDepthSchema
 
 
 def _institution_item(row: InstitutionDepth) -> dict:
@@ -106,7 +149,9 @@ def collaboration_analytics(request: HttpRequest):
     network = cached_picture(request.user).network
     return {
         "depth_scale": {str(k): v for k, v in DEPTH_BY_TYPE.items()},
-        "network": {name: getattr(network, name) for name in NetworkSchema.model_fields},
+        "network": {
+            name: getattr(network, name) for name in CollaborationNetworkSchema.model_fields
+        },
         "institutions": [_institution_item(row) for row in network.by_institution],
     }
 
@@ -121,19 +166,22 @@ def _edge_item(pair: PairDepth, nodes) -> dict:
         "confirmed": pair.confirmed,
         "stated_back": pair.stated_back,
         "answered": pair.answered,
-        "claims": [
-            {
-                "key": c.claim.key,
-                "type": c.claim.type,
-                "status": c.claim.status,
-                "depth": c.depth,
-                "planned": c.planned,
-                "evidence": c.evidence,
-                "confirmed_depth": c.confirmed_depth,
-                "answered_by": sorted(c.answered_by),
-            }
-            for c in pair.claims
-        ],
+        "related_back": pair.related,
+        "claims": [_claim_item(c) for c in pair.claims],
+    }
+
+
+def _claim_item(c: ClaimDepth) -> dict:
+    return {
+        "key": c.claim.key,
+        "type": c.claim.type,
+        "status": c.claim.status,
+        "depth": c.depth,
+        "planned": c.planned,
+        "evidence": c.evidence,
+        "confirmed_depth": c.confirmed_depth,
+        "answered_by": sorted(c.answered_by),
+        "related_by": sorted(c.related_by),
     }
 
 
@@ -151,3 +199,28 @@ def collaboration_edges(request: HttpRequest):
         key=lambda p: (picture.nodes[p.source].key, picture.nodes[p.target].key),
     )
     return [_edge_item(pair, picture.nodes) for pair in pairs]
+
+
+@router.get(
+    "/unplaced",
+    response={200: list[UnplacedClaimSchema], 400: QueryErrorSchema},
+    url_name="analytics_collaboration_unplaced",
+)
+def collaboration_unplaced(request: HttpRequest):
+    """Claims that name no institution (a country, or only words): no edge, but counted and
+    judged like any claim, so an unresolved partner is one-sided, never dropped."""
+    check_query(request, [])
+    picture = cached_picture(request.user)
+    return [
+        {
+            "claimant": {
+                "key": picture.nodes[c.claim.claimant_id].key,
+                "name": picture.nodes[c.claim.claimant_id].name,
+            },
+            "partner_country": c.claim.partner_country,
+            "partner_text": c.claim.partner_text,
+            "partner_unresolved": not c.claim.partner_country,
+            "claim": _claim_item(c),
+        }
+        for c in sorted(picture.reading.unplaced, key=lambda c: c.claim.key)
+    ]

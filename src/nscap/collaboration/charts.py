@@ -25,13 +25,14 @@ DEPTH_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 
 
 def _evidence_label(pair: PairDepth) -> str:
-    if pair.disputed and not pair.answered:
+    """The other side of a pair: answered only when the partner itself answers."""
+    if pair.answered:
+        return pgettext("the other side of a claim", "answered")
+    if pair.disputed:
         return str(Evidence.DISPUTED.label)
-    return (
-        str(Evidence.ONE_SIDED.label)
-        if not pair.answered
-        else pgettext("the other side of a claim", "answered")
-    )
+    if pair.related:
+        return str(Evidence.RELATED_BACK.label)
+    return str(Evidence.ONE_SIDED.label)
 
 
 def _drawn_nodes(picture: CollaborationPicture) -> list[int]:
@@ -44,7 +45,8 @@ def _drawn_nodes(picture: CollaborationPicture) -> list[int]:
 
 
 def edge_rows(picture: CollaborationPicture, among: set[int] | None = None) -> list[dict]:
-    """One row per directed pair (and per claim naming a country): the graph's edge table."""
+    """One row per directed pair, and per claim naming a country or only words (an unresolved
+    partner: kept in the table as one-sided, never dropped): the graph's edge table."""
     nodes = picture.nodes
     rows = []
     for (source, target), pair in sorted(
@@ -68,14 +70,19 @@ def edge_rows(picture: CollaborationPicture, among: set[int] | None = None) -> l
         )
     for claim in picture.reading.unplaced:
         source = claim.claim.claimant_id
-        if not claim.claim.partner_country or (among is not None and source not in among):
+        if among is not None and source not in among:
             continue
+        if claim.claim.partner_country:
+            partner = _("%(country)s (country)") % {
+                "country": country_name(claim.claim.partner_country)
+            }
+        else:
+            partner = _("“%(text)s” (partner not resolved)") % {"text": claim.claim.partner_text}
         rows.append(
             {
                 "claimant": nodes[source].name,
                 "claimant_url": reverse("institutions:detail", args=[nodes[source].key]),
-                "partner": _("%(country)s (country)")
-                % {"country": country_name(claim.claim.partner_country)},
+                "partner": partner,
                 "partner_url": "",
                 "types": str(CollaborationType(claim.claim.type).label),
                 "claimed": None if claim.planned else claim.depth,
@@ -150,7 +157,8 @@ def graph_chart(picture: CollaborationPicture) -> Chart:
     description = _(
         "Institutions (circles; diamonds are countries named without an institution), coloured "
         "by country; a line's colour is the deepest collaboration claimed (1 contact to 5 "
-        "agreement); dashed lines are one-sided (nobody on the other side names it back)."
+        "agreement); dashed lines are one-sided: the partner itself neither confirms it nor names "
+        "it back (a claim back from a related institution or at country level does not count)."
     )
     if total > len(drawn):
         description += " " + _("Showing the %(shown)d most connected of %(total)d.") % {
@@ -303,6 +311,8 @@ def depth_rows(rows: list[InstitutionDepth]) -> list[dict]:
             "gap": _rounded(r.gap),
             "stated_back": _rounded(r.stated_back),
             "reciprocity": None if r.reciprocity is None else f"{r.reciprocity:.0%}",
+            "related_back": r.related_back,
+            "unresolved": r.unresolved_partners,
             "degree": round(r.degree, 3),
             "betweenness": round(r.betweenness, 3),
             "eigenvector": _rounded(r.eigenvector),
@@ -374,6 +384,8 @@ def depth_chart(
         Column("gap", _("Exaggeration gap")),
         Column("stated_back", _("Stated back")),
         Column("reciprocity", _("Reciprocity")),
+        Column("related_back", _("Named back only by a related institution")),
+        Column("unresolved", _("Claims with an unresolved partner")),
         Column("degree", _("Degree")),
         Column("betweenness", _("Betweenness")),
         Column("eigenvector", _("Eigenvector")),

@@ -25,3 +25,17 @@ class Confirmation(models.TextChoices):
     CLAIMED = "claimed", _("Claimed")
     CONFIRMED = "confirmed", _("Confirmed")
     DISPUTED = "disputed", _("Disputed")
+
+
+class Answer(models.TextChoices):
+    """How the other side stands toward one claim, strongest first: one vocabulary for the
+    Table 3 marks, the depth reading, the pages and the API (``collaboration.selectors``).
+    Only the partner itself confirms, reciprocates or names back; ``related_back`` is a claim
+    back from a parent or child of either side, or at country level, and counts for nothing."""
+
+    DISPUTED = "disputed", _("disputed by the partner")
+    CONFIRMED = "confirmed", _("confirmed by the partner")
+    RECIPROCATED = "reciprocated", _("claimed back, same kind")
+    NAMED_BACK = "named_back", _("named back, other kind")
+    RELATED_BACK = "related_back", _("named back by a related institution, not the partner")
+    ONE_SIDED = "one_sided", _("one-sided")

@@ -12,10 +12,12 @@ side backs; the difference, per institution, is the exaggeration gap. The rules 
 2. Status: a ``planned`` claim is not collaboration yet; it counts toward *planned* depth only.
    ``ongoing``, ``done`` and ``unknown`` (the source speaks of it as happening) count as realised.
 3. Evidence, first that applies: ``disputed`` (the partner disputed it: confirmed depth 0);
-   ``confirmed`` (the partner confirmed it: the full depth); ``reciprocated`` (the partner's
-   side claims the same type back: the full depth); ``named_back`` (the partner's side names
-   the claimant, but for another kind: the lesser of the two depths); ``one_sided`` (nobody
-   answers: 0). The "side" is the one Table 3's reading uses (parents, children, country).
+   ``confirmed`` (the partner confirmed it: the full depth); ``reciprocated`` (the partner
+   itself claims the same type back about the claimant itself: the full depth); ``named_back``
+   (the partner itself names the claimant, but for another kind: the lesser of the two
+   depths); ``related_back`` (only a parent or child of either side, or a claim at country
+   level, names back: 0, shown apart, never counted as confirmed); ``one_sided`` (nobody
+   answers: 0). The rule and its reason are in ``selectors`` (``Answer``, ``answering_index``).
 
 Everything is read from claims the viewer may see (``visible_to``): a restricted claim never
 raises or lowers anybody's figures.
@@ -27,12 +29,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nscap.collaboration.choices import CollaborationStatus, CollaborationType, Confirmation
+from nscap.collaboration.choices import (
+    Answer,
+    CollaborationStatus,
+    CollaborationType,
+    Confirmation,
+)
 from nscap.collaboration.models import CollaborationClaim
-from nscap.collaboration.selectors import Structure, answering_index, institution_structure
+from nscap.collaboration.selectors import (
+    BACKED,
+    Answers,
+    Structure,
+    answer_of,
+    answering_index,
+    institution_structure,
+)
 
 DEPTH_BY_TYPE: dict[str, int] = {
     CollaborationType.NETWORK_MEMBERSHIP: 1,
@@ -55,17 +68,8 @@ DEPTH_LABELS = {
 }
 
 
-class Evidence(models.TextChoices):
-    """How the other side stands toward a claim, strongest first."""
-
-    CONFIRMED = "confirmed", _("confirmed by the partner")
-    RECIPROCATED = "reciprocated", _("claimed back, same kind")
-    NAMED_BACK = "named_back", _("named back, other kind")
-    ONE_SIDED = "one_sided", _("one-sided")
-    DISPUTED = "disputed", _("disputed by the partner")
-
-
-BACKED = {Evidence.CONFIRMED, Evidence.RECIPROCATED, Evidence.NAMED_BACK}
+# How the other side stands toward a claim: one vocabulary with the Table 3 reading.
+Evidence = Answer
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,9 @@ def is_realised(claim: ClaimRow) -> bool:
 class ClaimDepth:
     """One claim on the depth scale: its depth, the evidence for it, how deep the partner backs it.
 
-    ``stated_back`` is the deepest realised, undisputed claim the partner's side makes back.
+    ``stated_back`` is the deepest realised, undisputed claim the partner itself makes back;
+    ``answered_by`` are the partner's claims back, ``related_by`` those of related institutions
+    or at country level (shown, never counted).
     """
 
     claim: ClaimRow
@@ -120,27 +126,25 @@ class ClaimDepth:
     confirmed_depth: int
     stated_back: int
     answered_by: tuple[str, ...] = ()
+    related_by: tuple[str, ...] = ()
 
 
-def judge(claim: ClaimRow, answering: Sequence[ClaimRow]) -> ClaimDepth:
-    """Apply the rules of this module to one claim and the claims made back to it."""
+def judge(claim: ClaimRow, answers: Answers) -> ClaimDepth:
+    """Apply the rules of this module to one claim and the claims made back to it (the
+    partner's own and the related ones, as ``answering_index`` splits them)."""
     depth = depth_of(claim.type)
     backing = [
         back
-        for back in answering
+        for back in answers.partner
         if is_realised(back) and back.confirmation != Confirmation.DISPUTED
     ]
     stated_back = max((depth_of(back.type) for back in backing), default=0)
-    if claim.confirmation == Confirmation.DISPUTED:
-        evidence, confirmed = Evidence.DISPUTED, 0
-    elif claim.confirmation == Confirmation.CONFIRMED:
-        evidence, confirmed = Evidence.CONFIRMED, depth
-    elif any(back.type == claim.type for back in answering):
-        evidence, confirmed = Evidence.RECIPROCATED, depth
-    elif answering:
-        evidence, confirmed = Evidence.NAMED_BACK, min(depth, stated_back)
-    else:
-        evidence, confirmed = Evidence.ONE_SIDED, 0
+    evidence = answer_of(claim, answers.partner, bool(answers.related))
+    confirmed = {
+        Answer.CONFIRMED: depth,
+        Answer.RECIPROCATED: depth,
+        Answer.NAMED_BACK: min(depth, stated_back),
+    }.get(evidence, 0)
     return ClaimDepth(
         claim=claim,
         depth=depth,
@@ -148,7 +152,8 @@ def judge(claim: ClaimRow, answering: Sequence[ClaimRow]) -> ClaimDepth:
         evidence=evidence.value,
         confirmed_depth=confirmed,
         stated_back=stated_back,
-        answered_by=tuple(back.key for back in answering),
+        answered_by=tuple(back.key for back in answers.partner),
+        related_by=tuple(back.key for back in answers.related),
     )
 
 
@@ -157,9 +162,11 @@ class PairDepth:
     """Everything ``source`` claims about institution ``target``: a typed, directed edge.
 
     ``claimed`` and ``confirmed`` are over realised claims (0 when there are none);
-    ``planned`` is the deepest planned claim. ``answered`` is true when the target's side
+    ``planned`` is the deepest planned claim. ``answered`` is true when the target itself
     backs any of the claims (confirmed, reciprocated or named back), so the pair is not
-    one-sided. The figures are set by ``summarise`` once every claim is added.
+    one-sided; ``related`` when it does not, but a related institution of either side (or a
+    claim at country level) names back: its own state, never counted as answered. The figures
+    are set by ``summarise`` once every claim is added.
     """
 
     source: int
@@ -170,6 +177,7 @@ class PairDepth:
     planned: int = 0
     stated_back: int = 0
     answered: bool = False
+    related: bool = False
     disputed: bool = False
     linked: bool = False
 
@@ -183,7 +191,9 @@ class PairDepth:
                 self.linked = self.linked or c.evidence != Evidence.DISPUTED
             self.stated_back = max(self.stated_back, c.stated_back)
             self.answered = self.answered or c.evidence in BACKED
+            self.related = self.related or c.evidence == Evidence.RELATED_BACK
             self.disputed = self.disputed or c.evidence == Evidence.DISPUTED
+        self.related = self.related and not self.answered
 
     @property
     def types(self) -> list[str]:
@@ -193,11 +203,17 @@ class PairDepth:
 @dataclass(frozen=True)
 class DepthReading:
     """The visible claims on the depth scale: per claim, per directed institution pair, and the
-    claims that name no institution (a country, or only words)."""
+    claims that name no institution (a country, or only words: an unresolved partner)."""
 
     claims: list[ClaimDepth]
     pairs: dict[tuple[int, int], PairDepth]
     unplaced: list[ClaimDepth]
+
+    @property
+    def unresolved(self) -> list[ClaimDepth]:
+        """Claims whose partner is only words (no institution, no country): kept, counted and
+        shown as one-sided with an unresolved partner, never dropped."""
+        return [c for c in self.unplaced if not c.claim.partner_country]
 
 
 def visible_claim_rows(user: Any) -> list[ClaimRow]:

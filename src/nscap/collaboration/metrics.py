@@ -6,8 +6,9 @@ institution; a directed edge A→B says A makes such a claim about B. Claims nam
 country or words are counted per institution but are not edges. Measures (networkx):
 
 - density: edges / (n·(n−1)) of the directed graph;
-- reciprocity rate: share of edges A→B that B's side answers (Table 3's reading: a claim back
-  by B, its parent or child, or naming A's country counts);
+- reciprocity rate: share of edges A→B that B itself answers (a confirmation by B, or a claim
+  back by B about A); an edge named back only by a parent or child of either side, or at
+  country level, is not reciprocated: it is counted apart (``related_back_links``);
 - degree centrality: distinct partners / (n−1), either direction;
 - betweenness centrality (Brandes): undirected, exact up to ``EXACT_BETWEENNESS_NODES`` nodes,
   above that estimated from ``BETWEENNESS_SAMPLES`` sources sampled with a fixed seed;
@@ -57,7 +58,10 @@ class InstitutionDepth:
 
     Depths are means over the institutions it names (its deepest realised claim about each);
     ``gap`` = claimed − confirmed (the exaggeration gap). ``reciprocity`` is the share of the
-    institutions it names whose side names it back. ``None`` where it names nobody.
+    institutions it names that answer themselves; ``related_back`` counts those named back only
+    by a related institution or at country level. ``None`` where it names nobody.
+    ``other_claims`` are its claims naming a country or words, ``unresolved_partners`` those
+    naming only words (the partner was not resolved to an institution): one-sided, not dropped.
     """
 
     institution: InstitutionNode
@@ -70,7 +74,9 @@ class InstitutionDepth:
     deepest_confirmed: int = 0
     planned: int = 0
     reciprocity: float | None = None
+    related_back: int = 0
     other_claims: int = 0
+    unresolved_partners: int = 0
     degree: float = 0.0
     betweenness: float = 0.0
     eigenvector: float | None = None
@@ -84,12 +90,20 @@ class InstitutionDepth:
 
 @dataclass
 class NetworkMetrics:
-    """Network-wide measures of the collaboration graph (see the module docstring)."""
+    """Network-wide measures of the collaboration graph (see the module docstring).
+
+    ``related_back_links``: edges named back only by a related institution or at country
+    level; ``country_partner_claims`` and ``unresolved_partner_claims``: visible claims naming
+    only a country, or only words (an unresolved partner), which form no edge but are counted.
+    """
 
     institutions: int = 0
     links: int = 0
     density: float = 0.0
     reciprocity_rate: float | None = None
+    related_back_links: int = 0
+    country_partner_claims: int = 0
+    unresolved_partner_claims: int = 0
     mean_claimed: float | None = None
     mean_confirmed: float | None = None
     components: int = 0
@@ -144,6 +158,7 @@ def build_graph(reading: DepthReading) -> nx.DiGraph:
                 claimed=pair.claimed,
                 confirmed=pair.confirmed,
                 answered=pair.answered,
+                related=pair.related,
             )
     return graph
 
@@ -268,6 +283,8 @@ def _per_institution(
     for claim in reading.unplaced:
         if claim.claim.claimant_id in rows:
             rows[claim.claim.claimant_id].other_claims += 1
+            if not claim.claim.partner_country:
+                rows[claim.claim.claimant_id].unresolved_partners += 1
     for pk, pairs in made.items():
         row = rows[pk]
         row.planned = sum(1 for p in pairs if p.planned and not p.claimed)
@@ -281,6 +298,7 @@ def _per_institution(
         row.deepest_claimed = max(p.claimed for p in links)
         row.deepest_confirmed = max(p.confirmed for p in links)
         row.reciprocity = sum(1 for p in links if p.answered) / len(links)
+        row.related_back = sum(1 for p in links if p.related)
     return list(rows.values())
 
 
@@ -293,10 +311,13 @@ def collaboration_metrics(
         institutions=graph.number_of_nodes(),
         links=graph.number_of_edges(),
         density=nx.density(graph) if graph.number_of_nodes() > 1 else 0.0,
+        unresolved_partner_claims=len(reading.unresolved),
     )
+    metrics.country_partner_claims = len(reading.unplaced) - metrics.unresolved_partner_claims
     edges = list(graph.edges(data=True))
     if edges:
         metrics.reciprocity_rate = sum(1 for *_, d in edges if d["answered"]) / len(edges)
+        metrics.related_back_links = sum(1 for *_, d in edges if d["related"])
         metrics.mean_claimed = fmean(d["claimed"] for *_, d in edges)
         metrics.mean_confirmed = fmean(d["confirmed"] for *_, d in edges)
     centrality = _centralities(graph, metrics)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from ninja import Field
 
-from nscap.collaboration.choices import CollaborationStatus, CollaborationType, Confirmation
+from nscap.collaboration.choices import (
+    Answer,
+    CollaborationStatus,
+    CollaborationType,
+    Confirmation,
+)
 from nscap.core.api_support import (
     CitationIndex,
     PageQuery,
@@ -20,13 +25,16 @@ from nscap.core.api_support import (
 CollaborationTypeValue = enum_of("CollaborationTypeValue", CollaborationType)
 CollaborationStatusValue = enum_of("CollaborationStatusValue", CollaborationStatus)
 ConfirmationValue = enum_of("ConfirmationValue", Confirmation)
+AnswerValue = enum_of("AnswerValue", Answer)
 
 
 class CollaborationClaimSchema(RecordSchema):
     """A claim, in one direction, that ``claimant`` collaborates with a partner.
 
-    ``two_sided`` is true when the partner's side makes a visible claim back
-    (``answered_by`` lists those claims); ``confirmation`` is what the partner said.
+    ``two_sided`` is true only when the partner itself makes a visible claim back about the
+    claimant itself (``answered_by`` lists those claims); claims back from a parent or child of
+    either side, or at country level, are ``related_by`` and never make it two-sided.
+    ``confirmation`` is what the partner said; ``answer`` sums it all up (``selectors.Answer``).
     """
 
     claimant: Ref | None
@@ -42,9 +50,22 @@ class CollaborationClaimSchema(RecordSchema):
     start_precision: str | None
     end: str | None
     end_precision: str | None
-    two_sided: bool
+    two_sided: bool = Field(
+        description="The partner itself makes a visible claim back about the claimant itself."
+    )
     same_type_back: bool
-    answered_by: list[str] = Field(description="Keys of the claims made back.")
+    answered_by: list[str] = Field(description="Keys of the partner's own claims back.")
+    related_by: list[str] = Field(
+        description="Keys of claims back from a related institution (a parent or child of "
+        "either side) or at country level: shown, never counted as two-sided or confirmed."
+    )
+    answer: AnswerValue = Field(
+        description="The other side's answer: disputed, confirmed (by the partner), "
+        "reciprocated, named_back, related_back or one_sided."
+    )
+    partner_unresolved: bool = Field(
+        description="The partner is only words (not resolved to an institution or a country)."
+    )
 
 
 class CollaborationClaimQuery(PageQuery):
@@ -73,4 +94,7 @@ def claim_item(claim, reading, citations: CitationIndex) -> dict:
         "two_sided": reading.two_sided if reading else False,
         "same_type_back": reading.same_type_back if reading else False,
         "answered_by": sorted(back.key for back in reading.answering_claims) if reading else [],
+        "related_by": sorted(back.key for back in reading.related_claims) if reading else [],
+        "answer": reading.answer if reading else Answer.ONE_SIDED,
+        "partner_unresolved": claim.partner_id is None and not claim.partner_country,
     }

@@ -1,10 +1,15 @@
 """Reads of collaboration claims: which claims the other side also makes (Table 3).
 
-A claim is *two-sided* when the partner's side makes a claim back about the claimant's side;
-otherwise it is *one-sided*. A "side" is an institution with its parents and children (Vietnam's
-centre names JAEA, the parent of Japan's ISCN), or a whole country where a source names only the
-country ("Vietnam (seminar in Hanoi)"). Only claims the viewer may see count, so a hidden claim
-never shows through as a two-sided mark.
+The rule (issue 13; ``docs/analytics.md``, "Who answers a claim"): a claim is *two-sided* only
+when **the partner itself** makes a claim back about **the claimant itself** — the same two
+institutions, in the other direction. A claim back from a related institution (a parent or a
+child of either side: Vietnam's centre names JAEA, JAEA's child ISCN names Vietnam) or at
+country level (a claim naming only a country, or answered by one) is kept apart as *named back
+by a related institution*: shown, never counted as two-sided or confirmed. Counting it once made
+a regulator's claim about the IAEA "confirmed" by the IAEA's claim about another institution of
+that country. A claim whose partner is only words is *one-sided* and has an unresolved partner.
+
+Only claims the viewer may see count, so a hidden claim never shows through as a mark.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from nscap.collaboration.choices import Answer, Confirmation
 from nscap.collaboration.models import CollaborationClaim
 from nscap.institutions.models import Institution
 
@@ -28,16 +34,57 @@ class ClaimLike(Protocol):
     claimant_id: int
     partner_id: int | None
     partner_country: str
+    type: str
+    confirmation: str
+
+
+# The answers that come from the partner itself: a pair with one of them is answered.
+BACKED = frozenset({Answer.CONFIRMED, Answer.RECIPROCATED, Answer.NAMED_BACK})
+
+
+def is_reverse(claim: ClaimLike, back: ClaimLike) -> bool:
+    """``back`` is made by ``claim``'s partner itself about ``claim``'s claimant itself."""
+    return (
+        claim.partner_id is not None
+        and back.claimant_id == claim.partner_id
+        and back.partner_id == claim.claimant_id
+    )
+
+
+def answer_of(claim: ClaimLike, partner_back: Sequence[ClaimLike], related_back: bool) -> Answer:
+    """The other side's answer to ``claim``, the first that applies: the partner's own
+    confirmation or dispute; a claim back by the partner itself (same kind, or another);
+    a claim back only from a related institution or at country level; nothing."""
+    if claim.confirmation == Confirmation.DISPUTED:
+        return Answer.DISPUTED
+    if claim.confirmation == Confirmation.CONFIRMED:
+        return Answer.CONFIRMED
+    if any(back.type == claim.type for back in partner_back):
+        return Answer.RECIPROCATED
+    if partner_back:
+        return Answer.NAMED_BACK
+    return Answer.RELATED_BACK if related_back else Answer.ONE_SIDED
 
 
 @dataclass(frozen=True)
 class ClaimReading:
-    """A claim as the collaboration page shows it."""
+    """A claim as the collaboration page shows it.
+
+    ``answering_claims`` are the claims back by the partner itself (``two_sided`` when there is
+    one); ``related_claims`` those back from a related institution or at country level only.
+    """
 
     claim: CollaborationClaim
     two_sided: bool
     same_type_back: bool
     answering_claims: tuple[CollaborationClaim, ...]
+    related_claims: tuple[CollaborationClaim, ...] = ()
+    answer: str = Answer.ONE_SIDED
+
+    @property
+    def partner_unresolved(self) -> bool:
+        """The partner is only words: no institution, no country (it cannot be answered)."""
+        return self.claim.partner_id is None and not self.claim.partner_country
 
 
 @dataclass(frozen=True)
@@ -103,15 +150,24 @@ def _lineages(parent_of: dict[int, int | None]) -> dict[int, set[int]]:
     return lineage
 
 
-def answering_index(
-    claims: Sequence[ClaimLike], structure: Structure
-) -> dict[int, tuple[ClaimLike, ...]]:
+class Answers(NamedTuple):
+    """The claims made back to one claim: by the partner itself about the claimant itself
+    (``partner``), and the rest of the other side's claims back (``related``: a parent or a
+    child of either side, or at country level), each in the order of the claims read."""
+
+    partner: tuple = ()
+    related: tuple = ()
+
+
+def answering_index(claims: Sequence[ClaimLike], structure: Structure) -> dict[int, Answers]:
     """For each claim (by pk), the claims of ``claims`` made back by the side it names.
 
-    ``back`` answers ``claim`` when ``back``'s claimant is on the side ``claim`` names (the
-    partner's lineage, or any institution of the partner country) and ``back`` names the
-    claimant's side (its lineage, or its country). Claims are indexed by what they name, so
-    only claims that name the claimant's side are ever compared: linear, not quadratic.
+    ``back`` is made back to ``claim`` when ``back``'s claimant is on the side ``claim`` names
+    (the partner's lineage, or any institution of the partner country) and ``back`` names the
+    claimant's side (its lineage, or its country). Only those between the same two institutions
+    (``is_reverse``) answer for the partner; the others are kept as ``related``, to be shown and
+    never counted as the partner's answer. Claims are indexed by what they name, so only claims
+    that name the claimant's side are ever compared: linear, not quadratic.
     """
     country = structure.country
     position = {claim.pk: n for n, claim in enumerate(claims)}
@@ -123,7 +179,7 @@ def answering_index(
         elif claim.partner_country:
             from_country = country.get(claim.claimant_id, "")
             naming_country[(from_country, claim.partner_country)].append(claim)
-    answers: dict[int, tuple[ClaimLike, ...]] = {}
+    answers: dict[int, Answers] = {}
     side_countries: dict[int, set[str]] = {}
     for claim in claims:
         claimant_country = country.get(claim.claimant_id, "")
@@ -143,7 +199,7 @@ def answering_index(
                 return country.get(back.claimant_id, "") == wanted
 
         else:
-            answers[claim.pk] = ()
+            answers[claim.pk] = Answers()
             continue
         candidates = [
             back
@@ -158,12 +214,28 @@ def answering_index(
             for back in candidates
             if back.claimant_id != claim.claimant_id and from_partner_side(back)
         ]
-        answers[claim.pk] = tuple(sorted(found, key=lambda back: position[back.pk]))
+        found.sort(key=lambda back: position[back.pk])
+        answers[claim.pk] = Answers(
+            partner=tuple(back for back in found if is_reverse(claim, back)),
+            related=tuple(back for back in found if not is_reverse(claim, back)),
+        )
     return answers
 
 
+def reading_of(claim, answers: Answers) -> ClaimReading:
+    """``claim`` (a model instance or a row) with the claims made back to it, read by the rule."""
+    return ClaimReading(
+        claim=claim,
+        two_sided=bool(answers.partner),
+        same_type_back=any(back.type == claim.type for back in answers.partner),
+        answering_claims=answers.partner,
+        related_claims=answers.related,
+        answer=answer_of(claim, answers.partner, bool(answers.related)).value,
+    )
+
+
 def read_claims(claims) -> list[ClaimReading]:
-    """Mark each of ``claims`` (already filtered by ``visible_to``) one- or two-sided.
+    """Read the other side's answer to each of ``claims`` (already filtered by ``visible_to``).
 
     Answering claims are looked up by claimant (and claimant country) rather than by comparing
     every pair, so reading all claims grows with their number, not its square.
@@ -172,18 +244,7 @@ def read_claims(claims) -> list[ClaimReading]:
     involved = {claim.claimant_id for claim in claims}
     involved |= {claim.partner_id for claim in claims if claim.partner_id is not None}
     answers = answering_index(claims, institution_structure(involved))
-    readings = []
-    for claim in claims:
-        answering = answers[claim.pk]
-        readings.append(
-            ClaimReading(
-                claim=claim,
-                two_sided=bool(answering),
-                same_type_back=any(back.type == claim.type for back in answering),
-                answering_claims=answering,
-            )
-        )
-    return readings
+    return [reading_of(claim, answers[claim.pk]) for claim in claims]
 
 
 class ClaimRow(NamedTuple):
@@ -195,6 +256,7 @@ class ClaimRow(NamedTuple):
     partner_id: int | None
     partner_country: str
     type: str
+    confirmation: str
 
 
 def read_claim_rows(claims) -> dict[int, ClaimReading]:
@@ -205,15 +267,7 @@ def read_claim_rows(claims) -> dict[int, ClaimReading]:
     involved = {row.claimant_id for row in rows}
     involved |= {row.partner_id for row in rows if row.partner_id is not None}
     answers = answering_index(rows, institution_structure(involved))
-    return {
-        row.pk: ClaimReading(
-            claim=row,
-            two_sided=bool(answers[row.pk]),
-            same_type_back=any(back.type == row.type for back in answers[row.pk]),
-            answering_claims=answers[row.pk],
-        )
-        for row in rows
-    }
+    return {row.pk: reading_of(row, answers[row.pk]) for row in rows}
 
 
 @dataclass(frozen=True)

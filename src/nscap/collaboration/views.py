@@ -5,9 +5,10 @@ from django.shortcuts import render
 
 from nscap.analytics.cache import cached
 from nscap.collaboration.charts import depth_chart, graph_chart
+from nscap.collaboration.choices import Answer
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
 from nscap.collaboration.metrics import cached_picture
-from nscap.collaboration.selectors import table_three
+from nscap.collaboration.selectors import BACKED, table_three
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.selectors import citations_for
@@ -34,7 +35,14 @@ def _table_three(user) -> dict:
     return {
         "group_count": len(groups),
         "claim_count": sum(len(group.readings) for group in groups),
-        "one_sided_count": sum(1 for g in groups for r in g.readings if not r.two_sided),
+        # One-sided: the partner itself neither confirms nor names it back.
+        "one_sided_count": sum(1 for g in groups for r in g.readings if r.answer not in BACKED),
+        # Of those, the ones a related institution or a country-level claim names back, and
+        # the ones whose partner is only words: counted, never shown as two-sided.
+        "related_count": sum(
+            1 for g in groups for r in g.readings if r.answer == Answer.RELATED_BACK
+        ),
+        "unresolved_count": sum(1 for g in groups for r in g.readings if r.partner_unresolved),
     }
 
 

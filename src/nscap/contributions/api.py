@@ -9,7 +9,6 @@ retried request return the first answer instead of making a second changeset.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +38,7 @@ from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import Invalid, NotAllowed, NotFound, Stale
 from nscap.contributions.models import Changeset
 from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
+from nscap.contributions.redaction import Redaction, redact_changes
 from nscap.core.api_errors import PreconditionFailed
 from nscap.core.api_support import (
     QueryErrorSchema,
@@ -47,6 +47,7 @@ from nscap.core.api_support import (
     page_schema,
     paginate,
 )
+from nscap.core.request_limits import body_bytes, read_json
 from nscap.core.visibility import is_steward
 
 router = Router(tags=["changesets"])
@@ -121,9 +122,8 @@ def changeset_summary(changeset: Changeset) -> dict:
     }
 
 
-def _diff(change) -> list[dict]:
-    before, after = change.before or {}, change.data or {}
-    names = list(after) if change.action != ChangeAction.DELETE else list(before)
+def _diff(action: str, before: dict, after: dict) -> list[dict]:
+    names = list(after) if action != ChangeAction.DELETE else list(before)
     return [
         {"field": name, "before": before.get(name), "after": after.get(name)}
         for name in names
@@ -131,7 +131,11 @@ def _diff(change) -> list[dict]:
     ]
 
 
-def changeset_detail(changeset: Changeset) -> dict:
+def changeset_detail(changeset: Changeset, user: Any) -> dict:
+    """The changeset with each change's values as ``user`` may see them (``redaction``): links
+    to hidden records blank, a version the user may not see left out (``withheld``)."""
+    changes = list(changeset.changes.order_by("position"))
+    shown = redact_changes(Redaction(user), changes, changeset.author_id)
     return {
         **changeset_summary(changeset),
         "changes": [
@@ -141,11 +145,12 @@ def changeset_detail(changeset: Changeset) -> dict:
                 "record_type": change.record_type,
                 "record_key": change.record_key,
                 "base_version": change.base_version,
-                "data": change.data,
-                "before": change.before,
-                "diff": _diff(change),
+                "data": data or {},
+                "before": before or {},
+                "diff": _diff(change.action, before or {}, data or {}),
+                "withheld": before is None or data is None,
             }
-            for change in changeset.changes.order_by("position")
+            for change, (before, data) in zip(changes, shown, strict=True)
         ],
         "sources": sorted(changeset.sources.values_list("key", flat=True)),
     }
@@ -170,7 +175,9 @@ def _answer(request: HttpRequest, changeset: Changeset, response: HttpResponse) 
         "version": None if deleted else instance.version,
         "url": url,
         "deleted": deleted,
-        "values": change.before if deleted else snapshot(rt, instance),
+        "values": Redaction(request.user).links(
+            rt, change.before if deleted else snapshot(rt, instance)
+        ),
         "changeset": changeset_summary(changeset),
     }
     return Status(201 if change.action == ChangeAction.CREATE else 200, result)
@@ -185,12 +192,12 @@ def _error(field: str | None, message: str) -> dict:
 
 def _body(request: HttpRequest, required: bool = True) -> dict:
     """The JSON object the request carries (422 naming the problem when it is not one)."""
-    if not request.body.strip():
+    if not body_bytes(request).strip():
         if required:
             raise Invalid([_error(None, _("The request needs a JSON object as its body."))])
         return {}
     try:
-        body = json.loads(request.body)
+        body = read_json(request)  # 413 when too large, 400 when nested too deeply
     except (ValueError, UnicodeDecodeError) as exc:
         message = _("The body is not valid JSON: %(error)s") % {"error": exc}
         raise Invalid([_error(None, message)]) from exc
@@ -220,58 +227,29 @@ def _check_fields(rt: RecordType, body: dict) -> None:
         raise Invalid(errors)
 
 
-def _check_owner(request: HttpRequest, rt: RecordType, body: dict, instance: Any) -> None:
-    """Contributors write for their own institutions: the owner field defaults to theirs and
-    cannot name (or be moved to) another; another's record keeps the sensitivity it has."""
-    user = request.user
-    if is_steward(user):
+def _default_owner(request: HttpRequest, rt: RecordType, body: dict) -> None:
+    """A new record left without its owner field is for the author's institution (a member of
+    several must name one). Who may name which owner is the services' rule (``rules``)."""
+    user, field = request.user, rt.owner
+    if is_steward(user) or not field or field in body:
         return
-    own = institution_ids_of(user)
     from nscap.institutions.models import Institution
 
-    own_keys = sorted(Institution.objects.filter(pk__in=own).values_list("key", flat=True))
-    field = rt.owner
-    if field:
-        current = getattr(instance, f"{field}_id", None) if instance is not None else None
-        if instance is None and field not in body and own_keys:
-            if len(own_keys) > 1:
-                raise Invalid(
-                    [
-                        _error(
-                            field,
-                            _("Name the institution this is for: one of %(keys)s.")
-                            % {"keys": ", ".join(own_keys)},
-                        )
-                    ]
+    own_keys = sorted(
+        Institution.objects.filter(pk__in=institution_ids_of(user)).values_list("key", flat=True)
+    )
+    if len(own_keys) > 1:
+        raise Invalid(
+            [
+                _error(
+                    field,
+                    _("Name the institution this is for: one of %(keys)s.")
+                    % {"keys": ", ".join(own_keys)},
                 )
-            body[field] = own_keys[0]
-        value = body.get(field)
-        if value:
-            target = Institution.objects.filter(key=value).values_list("pk", flat=True).first()
-            if target != current and target not in own:
-                raise Invalid(
-                    [
-                        _error(
-                            field,
-                            _(
-                                "'%(field)s' is set by the server: you write for your own "
-                                "institutions (%(keys)s), not for '%(value)s'."
-                            )
-                            % {"field": field, "keys": ", ".join(own_keys), "value": value},
-                        )
-                    ]
-                )
-    if instance is not None and "sensitivity" in body:
-        owner_id = instance.pk if field == "" else getattr(instance, f"{field}_id", None)
-        if owner_id not in own and body["sensitivity"] != instance.sensitivity:
-            raise Invalid(
-                [
-                    _error(
-                        "sensitivity",
-                        _("The sensitivity of another institution's record is theirs to set."),
-                    )
-                ]
-            )
+            ]
+        )
+    if own_keys:
+        body[field] = own_keys[0]
 
 
 def _whole(rt: RecordType, body: dict, key: str) -> dict:
@@ -367,7 +345,8 @@ def _write(
         _check_fields(rt, values)
         if key is not None and values.get("key", key) != key:
             raise Invalid([_error("key", _("The key of a record cannot be changed."))])
-        _check_owner(request, rt, values, instance)
+        if instance is None:
+            _default_owner(request, rt, values)
         if mode == "put":
             values = _whole(rt, values, key)
     change = services.ProposedChange(action, rt.name, key, values, base_version)
@@ -513,7 +492,7 @@ def get_changeset(request: HttpRequest, changeset_id: int):
     changeset = _changesets(request.user).filter(pk=changeset_id).first()
     if changeset is None:
         raise NotFound(_("No changeset %(id)s of yours.") % {"id": changeset_id})
-    return changeset_detail(changeset)
+    return changeset_detail(changeset, request.user)
 
 
 REVIEW_RESPONSES = {
@@ -542,7 +521,7 @@ def _review(request: HttpRequest, changeset_id: int, service: Callable) -> dict:
             ]
         ) from exc
     changeset = service(request.user, changeset_id, review.comment)
-    return changeset_detail(changeset)
+    return changeset_detail(changeset, request.user)
 
 
 @router.post(

@@ -27,6 +27,10 @@ WRITE_PATHS: dict[str, str] = {
     "collaboration_claim": "collaboration-claims",
     "aggregate_claim": "aggregate-claims",
     "source": "sources",
+    "needs_assessment": "needs-assessments",
+    "needs_figure": "needs-figures",
+    "topic": "topics",
+    "target_group": "target-groups",
 }
 
 
@@ -84,6 +88,12 @@ class ChangeSchema(Schema):
     data: dict[str, Any]
     before: dict[str, Any]
     diff: list[FieldDiffSchema]
+    withheld: bool = Field(
+        False,
+        description="True when ``before`` or ``data`` is a version you may not see (its "
+        "sensitivity then): its values are left out. Links to records you may not see are "
+        "always null or left out of lists.",
+    )
 
 
 class ChangesetDetailSchema(ChangesetSummarySchema):

@@ -43,7 +43,15 @@ BATCH = 2000  # rows per batch: bounded memory, few round trips
 # Record types whose child rows are written here. Institutions are not: their labels compute a
 # normalized form in Label.save(), so they keep the one-by-one path.
 BULK_TYPES = frozenset(
-    {"milestone", "course", "training_event", "collaboration_claim", "aggregate_claim", "source"}
+    {
+        "milestone",
+        "course",
+        "training_event",
+        "collaboration_claim",
+        "aggregate_claim",
+        "source",
+        "needs_figure",  # a demand survey is thousands of cells (issue 14)
+    }
 )
 
 
@@ -242,7 +250,7 @@ def current_records(changes: Iterable[Any], user: Any) -> dict[tuple[str, str], 
     found: dict[tuple[str, str], tuple] = {}
     for name, keys in wanted.items():
         rt = RECORD_TYPES[name]
-        queryset = rt.model.objects.visible_to(user).order_by()
+        queryset = rt.visible(user).order_by()
         ordered = sorted(keys)
         for start in range(0, len(ordered), 5000):  # SQLite limits a query's parameters
             records = list(queryset.filter(key__any=ordered[start : start + 5000]))
@@ -353,7 +361,8 @@ def update_many(
         change._replace(data={name: change.data.get(name) for name in rt.refs})
         for change in changes
     ]
-    _pks, related = _resolver(rt, refs_only, user)
+    pks, related = _resolver(rt, refs_only, user)
+    _keep_links_had(rt, changes, pks)
     fields = [f for f in rt.model._meta.concrete_fields if not f.primary_key]
     limits = _lengths(rt)
     changed = {f.attname for f in fields if getattr(f, "auto_now", False)} | {"version"}
@@ -380,6 +389,27 @@ def update_many(
         raise Invalid(errors)
     _update_rows(rt.model, [f for f in fields if f.attname in changed], instances)
     _history_rows(rt, "update", changes, instances, changeset, actor)
+
+
+def _keep_links_had(rt: RecordType, changes: list[PendingChange], pks: dict) -> None:
+    """Links the records already had resolve whoever writes, even to records hidden from the
+    writer (as ``record_types.write`` does); new hidden links were refused when proposed
+    (``rules.link_errors``)."""
+    had: dict[str, set[str]] = defaultdict(set)
+    for change in changes:
+        for name, target in rt.refs.items():
+            key = (change.before or {}).get(name)
+            if key and key not in pks.get(target, {}):
+                had[target].add(key)
+    for target, keys in had.items():
+        model = apps.get_model(REFERENCE_MODELS[target])
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 5000):
+            pks.setdefault(target, {}).update(
+                model.objects.filter(key__any=ordered[start : start + 5000]).values_list(
+                    "key", "pk"
+                )
+            )
 
 
 def _update_rows(model: type[models.Model], fields: list, instances: list) -> None:

@@ -1,4 +1,5 @@
-"""Field types shared by the record schemas: keys, partial dates, countries, web addresses."""
+"""Field types shared by the record schemas: keys, partial dates, countries, counts, web
+addresses."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from pydantic import AfterValidator, Field, StringConstraints
 
+from nscap.core.api_support import POSITIVE_INTEGER_MAX
 from nscap.core.links import LINK_SCHEMES
 from nscap.core.partial_dates import PartialDate
 
@@ -75,3 +77,9 @@ WebAddress = Annotated[
         description="An http:// or https:// address, or empty", examples=["https://example.org/"]
     ),
 ]
+
+# Every integer a schema accepts is bounded by its column's range, so an out-of-range number is
+# a field error at proposal time, on every path (form, API, import), and never a changeset whose
+# approval fails (issue 12, finding 13). The suite checks that every integer field of every
+# record schema has bounds that fit its column (contributions/tests/test_integer_bounds.py).
+Count = Annotated[int, Field(ge=0, le=POSITIVE_INTEGER_MAX)]

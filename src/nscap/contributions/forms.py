@@ -55,9 +55,10 @@ class RecordForm(forms.Form):
     def _vocabulary(self) -> tuple[list, list]:
         from nscap.vocabularies.models import TargetGroup, Topic
 
+        # Only what the viewer may see: a restricted topic is no one's choice to be shown.
         return (
-            _choices(Topic.objects.order_by("name")),
-            _choices(TargetGroup.objects.order_by("name")),
+            _choices(Topic.objects.visible_to(self.user).order_by("name")),
+            _choices(TargetGroup.objects.visible_to(self.user).order_by("name")),
         )
 
     def values(self) -> dict[str, Any]:
@@ -187,3 +188,9 @@ class ConfirmationForm(forms.Form):
         choices=[("confirmed", _("Confirm")), ("disputed", _("Dispute"))],
     )
     comment = forms.CharField(required=False, widget=forms.Textarea({"rows": 2}))
+
+
+# Demand, aggregate figures and vocabularies (issue 14) live in their own module.
+from nscap.contributions.demand_forms import DEMAND_FORMS  # noqa: E402
+
+FORMS.update(DEMAND_FORMS)

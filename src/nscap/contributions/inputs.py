@@ -7,11 +7,21 @@ Server-owned fields (ids, versions, status, author, confirmation) are not in the
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType
-from nscap.contributions.fields import Country, Key, PartialDateText, Text, WebAddress
+from nscap.contributions.fields import Count, Country, Key, PartialDateText, Text, WebAddress
 from nscap.core.choices import Qualifier, Sensitivity
 from nscap.institutions.choices import (
     InstitutionKind,
@@ -20,7 +30,11 @@ from nscap.institutions.choices import (
     MilestoneStatus,
     ParentRole,
 )
+from nscap.needs.choices import DemandMeasure
 from nscap.sources.choices import SourceKind
+
+# The largest count a record may state: more people than live on Earth is a typo, not a claim.
+MAX_COUNT = 10_000_000_000
 
 
 class RecordInput(BaseModel):
@@ -29,6 +43,11 @@ class RecordInput(BaseModel):
     key: Key | None = Field(None, description="Stable id; generated on create when left out")
     sensitivity: Sensitivity = Sensitivity.PUBLIC
     note: Text = ""
+
+
+def _one_scope(country: str, region: str) -> None:
+    if country and region:
+        raise ValueError("give the scope as country or as region, not both")
 
 
 def _period(start: str | None, end: str | None, end_name: str) -> None:
@@ -45,6 +64,18 @@ class LabelInput(BaseModel):
     language: Text = Field(min_length=2, max_length=35, description="BCP 47 tag, e.g. zh-Hans")
     script: Text = Field("Latn", min_length=4, max_length=4, description="ISO 15924 code")
     kind: LabelKind = LabelKind.NAME
+    # A learned alias's context (reconciliation, issue 14); left out of a label's values when
+    # blank, so that labels without one read and compare as they always did.
+    context_country: Country = ""
+    context_reporter: Text = Field("", max_length=120)
+
+    @model_serializer(mode="wrap")
+    def _without_blank_context(self, handler):
+        values = handler(self)
+        for name in ("context_country", "context_reporter"):
+            if not values.get(name):
+                values.pop(name, None)
+        return values
 
 
 class InstitutionInput(RecordInput):
@@ -97,18 +128,26 @@ class EventPartnerInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     institution: Key
-    role: PartnerRole
+    # Reports often name a partner without its role: kept as "unspecified", not dropped.
+    role: PartnerRole = PartnerRole.UNSPECIFIED
 
 
 class ParticipantCountryInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: Country = Field(min_length=2)
-    count: int = Field(ge=0)
+    count: Count
 
 
 class TrainingEventInput(RecordInput):
-    host: Key
+    # Before ``host``, so that ``host``'s check can read it: a host is named by key, or kept
+    # as written while it is unreconciled (issue 14).
+    host_text: Text = Field(
+        "",
+        max_length=300,
+        description="The host as written, while no institution is chosen for it (unreconciled)",
+    )
+    host: Key | None = Field(None, validate_default=True)
     course: Key | None = None
     title: Text = Field(min_length=1, max_length=300)
     start: PartialDateText | None = None
@@ -116,7 +155,7 @@ class TrainingEventInput(RecordInput):
     city: Text = Field("", max_length=200)
     country: Country = ""
     delivery_mode: DeliveryMode = DeliveryMode.UNKNOWN
-    participants: int | None = Field(None, ge=0)
+    participants: Count | None = None
     participants_qualifier: Qualifier = Qualifier.EXACT
     iaea_endorsed: bool | None = None
     topics: list[Key] = Field(default_factory=list)
@@ -129,6 +168,13 @@ class TrainingEventInput(RecordInput):
     same_as: Key | None = Field(
         None, description="The report of the same event that is kept (a steward's merge)"
     )
+
+    @field_validator("host")
+    @classmethod
+    def _host_named(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not (value or info.data.get("host_text")):
+            raise ValueError("Field required")
+        return value
 
     @model_validator(mode="after")
     def _checks(self):
@@ -168,15 +214,24 @@ class CollaborationClaimInput(RecordInput):
 
 
 class AggregateClaimInput(RecordInput):
+    """ "N courses for M people in P": the figures with how exact each is, period and scope."""
+
     claimant: Key
     description: Text = Field(min_length=1)
     quote: Text = ""
     period_start: PartialDateText | None = None
     period_end: PartialDateText | None = None
+    courses: int | None = Field(None, ge=0, le=MAX_COUNT)
+    courses_qualifier: Qualifier = Qualifier.EXACT
+    people: int | None = Field(None, ge=0, le=MAX_COUNT)
+    people_qualifier: Qualifier = Qualifier.EXACT
+    country: Country = ""
+    region: Text = Field("", max_length=100)
 
     @model_validator(mode="after")
     def _checks(self):
         _period(self.period_start, self.period_end, "period_end")
+        _one_scope(self.country, self.region)
         return self
 
 
@@ -189,3 +244,87 @@ class SourceInput(RecordInput):
     url: WebAddress = ""
     language: Text = Field("en", max_length=35)
     owner: Key | None = None
+
+
+# --- demand and vocabularies (issue 14) --------------------------------------------------------
+
+
+class NeedsAssessmentInput(RecordInput):
+    """A study of how many people need training; its figures are ``NeedsFigureInput`` rows.
+
+    The scope is a country or a named region (both blank: worldwide); ``sources`` are the keys
+    of the documents it comes from, cited on the record.
+    """
+
+    title: Text = Field(min_length=1, max_length=300)
+    assessor: Key | None = None
+    country: Country = ""
+    region: Text = Field("", max_length=100)
+    target_group: Key | None = None
+    topic: Key | None = None
+    published: PartialDateText | None = None
+    method: Text = ""
+    sources: list[Key] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _checks(self):
+        _one_scope(self.country, self.region)
+        return self
+
+
+class NeedsFigureInput(RecordInput):
+    """One demand cell: people needing training in a year, for a scope, target group, topic.
+
+    Blank scope, target group or topic: the assessment's own.
+    """
+
+    needs_assessment: Key
+    country: Country = ""
+    region: Text = Field("", max_length=100)
+    target_group: Key | None = None
+    topic: Key | None = None
+    year: int | None = Field(None, ge=1900, le=2200, description="Blank: the assessment's date")
+    people: int = Field(ge=0, le=MAX_COUNT, description="People needing training")
+    qualifier: Qualifier = Qualifier.EXACT
+    measure: DemandMeasure = DemandMeasure.PEOPLE_NEEDING_TRAINING
+    unit: Text = Field("people", min_length=1, max_length=60)
+    description: Text = Field("", max_length=500)
+    quote: Text = ""
+
+    @model_validator(mode="after")
+    def _checks(self):
+        _one_scope(self.country, self.region)
+        return self
+
+
+VocabularyText = Annotated[Text, Field(min_length=1, max_length=200)]
+
+
+class VocabularyInput(RecordInput):
+    """A term of a vocabulary: its name in English and Chinese and synonyms in any language."""
+
+    name: VocabularyText
+    name_zh: Text = Field("", max_length=200)
+    description: Text = ""
+    aliases: list[VocabularyText] = Field(
+        default_factory=list, description="Other names and synonyms, in any language"
+    )
+
+
+class TargetGroupInput(VocabularyInput):
+    """Who a course is for (regulators, customs, ...), with its words in any language."""
+
+
+class TopicInput(VocabularyInput):
+    """A topic: a vocabulary term with its IAEA NSS references and a broader topic."""
+
+    nss_references: list[VocabularyText] = Field(
+        default_factory=list, description="IAEA Nuclear Security Series, e.g. NSS 13"
+    )
+    parent: Key | None = None
+
+    @model_validator(mode="after")
+    def _checks(self):
+        if self.parent and self.parent == self.key:
+            raise ValueError("parent names the topic itself")
+        return self

@@ -7,7 +7,9 @@ Who may call what:
 - ``revert``: anyone who may propose; it proposes the inverse as a new changeset.
 Policy: a contributor's changes to its own institution's public records are applied at once
 when the institution's admin turned that on; anything about another institution waits for a
-steward; a steward's own changes are applied at once.
+steward; a steward's own changes are applied at once. Who may change a record's owner and
+sensitivity, which links a change may make and what a taken key answers: ``rules``, applied
+here to every change from every path.
 """
 
 from __future__ import annotations
@@ -25,19 +27,27 @@ from pydantic import ValidationError as PydanticError
 
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.analytics.cache import bump_data_version
-from nscap.contributions import bulk
+from nscap.contributions import bulk, rules
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
-from nscap.contributions.errors import AlreadyReviewed, Invalid, NotAllowed, NotFound, Stale
+from nscap.contributions.errors import (
+    AlreadyReviewed,
+    ContributionError,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    Stale,
+)
 from nscap.contributions.models import Change, Changeset, HistoryEntry
 from nscap.contributions.record_types import (
     RECORD_TYPES,
     RecordType,
     UnknownReference,
+    links,
     new_key,
     snapshot,
     write,
 )
-from nscap.core.choices import Sensitivity
+from nscap.contributions.redaction import Redaction
 from nscap.core.visibility import is_steward
 
 
@@ -82,30 +92,11 @@ def _current(rt: RecordType, key: str | None, user: Any, index: int, preloaded=N
     if preloaded is not None:  # ``bulk.current_records``: read for all the changes at once
         instance, before = preloaded.get((rt.name, key), (None, {}))
     else:
-        instance = rt.model.objects.visible_to(user).filter(key=key).first() if key else None
+        instance = rt.visible(user).filter(key=key).first() if key else None
         before = snapshot(rt, instance) if instance is not None else {}
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
     return instance, before
-
-
-def _owner_id(
-    rt: RecordType, values: dict[str, Any], instance: Any, pks: dict[str, int] | None = None
-) -> int | None:
-    """The institution a change is about (its owner), or None when it has none.
-
-    ``pks``: institution key -> primary key, loaded beforehand for many changes at once.
-    """
-    if rt.owner == "":
-        return instance.pk if instance is not None and instance.pk else None
-    key = values.get(rt.owner)
-    if key and pks is not None:
-        return pks.get(key)
-    if key:
-        from nscap.institutions.models import Institution
-
-        return Institution.objects.filter(key=key).values_list("pk", flat=True).first()
-    return getattr(instance, f"{rt.owner}_id", None) if instance is not None else None
 
 
 def _taken_keys(changes: list[ProposedChange]) -> dict[str, set[str]]:
@@ -132,7 +123,7 @@ def _owner_pks(checked: list[tuple]) -> dict[str, int]:
     """Institution key -> primary key for the owners named by the checked changes."""
     from nscap.institutions.models import Institution
 
-    keys = sorted({(v or b).get(rt.owner) for rt, v, b, _i in checked if rt.owner} - {None, ""})
+    keys = sorted({v.get(rt.owner) for rt, v, _b, _i in checked if rt.owner} - {None, ""})
     pks: dict[str, int] = {}
     for start in range(0, len(keys), 5000):
         pks.update(
@@ -141,19 +132,41 @@ def _owner_pks(checked: list[tuple]) -> dict[str, int]:
     return pks
 
 
+def _sight(author: Any, changes: list[ProposedChange]) -> rules.Sight:
+    """What ``author`` may see of the records the changes link to, looked up in batches; the
+    keys the changes create count as seen."""
+    created: dict[str, set[str]] = {}
+    for change in changes:
+        key = change.values.get("key") if change.action == ChangeAction.CREATE else None
+        if isinstance(key, str) and key:
+            created.setdefault(change.record_type, set()).add(key)
+    sight = rules.Sight(author, created)
+    sight.load(
+        (target, key)
+        for change in changes
+        if change.record_type in RECORD_TYPES
+        for _name, target, key in links(RECORD_TYPES[change.record_type], change.values)
+    )
+    return sight
+
+
 def _validated(
     rt: RecordType,
     change: ProposedChange,
     index: int,
     user: Any,
     taken: dict[str, set[str]] | None = None,
+    sight: rules.Sight | None = None,
     preloaded: dict | None = None,
 ) -> tuple:
     """(values to write, before snapshot, instance or None) for one proposed change.
 
     ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each;
-    ``preloaded``: from ``bulk.current_records``, the same for many updates.
+    ``sight``: the records ``user`` may see, shared by the changeset's changes. Links to
+    records hidden from ``user`` are kept when the record has them and refused when new;
+    ``preloaded``: from ``bulk.current_records``, the records of many updates read at once.
     """
+    sight = sight or rules.Sight(user)
     instance = None
     before: dict[str, Any] = {}
     if change.action != ChangeAction.CREATE:
@@ -168,10 +181,14 @@ def _validated(
     raw = {**before, **change.values} if instance is not None else dict(change.values)
     if instance is not None:
         raw["key"] = instance.key
+        sight.load_links(rt, before)
+        rules.keep_hidden_links(rt, raw, before, sight)
     try:
         values = rt.schema.model_validate(raw).model_dump(mode="json")
     except PydanticError as exc:
         raise Invalid(_pydantic_errors(index, exc)) from exc
+    if errors := rules.link_errors(rt, values, before, sight, index):
+        raise Invalid(errors)
     if instance is None:
         given = values.get("key")
         values["key"] = given or new_key(rt, values)
@@ -185,34 +202,13 @@ def _validated(
                     {
                         "change": index,
                         "field": "key",
-                        "message": f"a {rt.name.replace('_', ' ')} with key "
-                        f"{values['key']!r} exists already",
+                        "message": rules.key_not_available(values["key"]),
                     }
                 ]
             )
         if values == change.values:
             values = change.values  # one dict per record, not two, for large imports
     return values, before, instance
-
-
-def _auto_applies(
-    author: Any, changes: list[tuple], institution_ids: frozenset[int], pks: dict[str, int]
-) -> bool:
-    if is_steward(author):
-        return True
-    from nscap.institutions.models import TransparencyPolicy
-
-    for rt, values, before, instance in changes:
-        owner_id = _owner_id(rt, values or before, instance, pks)
-        if owner_id is None or owner_id not in institution_ids:
-            return False
-        sensitivity = values.get("sensitivity") or before.get("sensitivity")
-        if sensitivity != Sensitivity.PUBLIC or before.get("sensitivity", "public") != "public":
-            return False
-        policy = TransparencyPolicy.objects.filter(institution_id=owner_id).first()
-        if policy is None or not policy.auto_approve_own_public:
-            return False
-    return True
 
 
 def propose(
@@ -237,10 +233,13 @@ def propose(
     checked, errors = [], []
     actions = ChangeAction.values  # computed anew on each access: once, not once per change
     taken = _taken_keys(changes)
+    sight = _sight(author, changes)
     preloaded = bulk.current_records(changes, author) if len(changes) > 1 else None
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
+            if rt.refusal(author):
+                raise NotAllowed(rt.refusal(author))
             if change.action not in actions:
                 raise Invalid(
                     [
@@ -251,14 +250,25 @@ def propose(
                         }
                     ]
                 )
-            checked.append((rt, *_validated(rt, change, index, author, taken, preloaded)))
+            checked.append((rt, *_validated(rt, change, index, author, taken, sight, preloaded)))
         except Invalid as exc:
             errors.extend(exc.errors)
     if errors:
         raise Invalid(errors)
     institution_ids = institution_ids_of(author)
     pks = _owner_pks(checked)
-    owners = {_owner_id(rt, v or b, i, pks) for rt, v, b, i in checked}
+    for index, (change, (rt, values, before, instance)) in enumerate(
+        zip(changes, checked, strict=True)
+    ):
+        errors += rules.owner_refusals(
+            author, change.action, rt, values, before, instance, institution_ids, pks, index
+        )
+    if errors:
+        raise Invalid(errors)
+    owners = {
+        rules.owner_of(rt, v, i, pks) if v else rules.current_owner(rt, i)
+        for rt, v, _b, i in checked
+    }
     institution_id = next(iter(owners & institution_ids), None) or (
         next(iter(institution_ids), None) if institution_ids else None
     )
@@ -289,7 +299,7 @@ def propose(
             bulk.insert_rows(  # COPY on PostgreSQL: an import is one change per row
                 Change, ["changeset_id", *bulk.PendingChange._fields], pending, changeset.pk
             )
-            if _auto_applies(author, checked, institution_ids, pks):
+            if rules.auto_applies(author, checked, institution_ids, pks):
                 _apply(changeset, reviewer=None, changes=pending)
     except IntegrityError as exc:
         if idempotency_key:  # a concurrent retry with the same key won the race
@@ -340,7 +350,10 @@ def _apply(
 
     if changes is None:
         changes = bulk.pending_changes(changeset)
+    events: list[bulk.PendingChange] = []  # changes that may change a fused event
     for change in changes:
+        if change.record_type in ("training_event", "institution"):
+            events.append(change)
         rt = RECORD_TYPES[change.record_type]
         if use_bulk and (
             (change.action == ChangeAction.CREATE and change.record_type in bulk.BULK_TYPES)
@@ -358,6 +371,8 @@ def _apply(
         flush()
         _apply_one(changeset, change, reviewer)
     flush()
+    if events:
+        _refuse_events(events)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
@@ -395,7 +410,7 @@ def _apply_one(changeset: Changeset, change: bulk.PendingChange, reviewer: Any) 
             return
         if instance.pk:
             instance.version += 1
-        write(rt, instance, change.data, author if reviewer is None else reviewer)
+        write(rt, instance, change.data, author if reviewer is None else reviewer, change.before)
     except ProtectedError as exc:
         raise Invalid(
             [
@@ -442,6 +457,28 @@ def _after_apply(rt: RecordType, instance, change: bulk.PendingChange) -> None:
         ConfirmationRequest.objects.get_or_create(
             claim=instance, defaults={"partner_id": instance.partner_id}
         )
+
+
+def _refuse_events(changes: list[bulk.PendingChange]) -> None:
+    """Fuse again the events these report changes touch (``linkage.fusing``), the event a
+    report was linked to before included, inside the changeset's transaction."""
+    from nscap.linkage.fusing import refuse_hosted_by, refuse_touched
+
+    reports = [c for c in changes if c.record_type == "training_event"]
+    refuse_touched(
+        [c.record_key for c in reports],
+        [(c.before or {}).get("same_as") or "" for c in reports],
+    )
+    # A host's new sensitivity changes which of its reports may be fused into others.
+    refuse_hosted_by(
+        [
+            c.record_key
+            for c in changes
+            if c.record_type == "institution"
+            and "sensitivity" in c.data
+            and c.data["sensitivity"] != (c.before or {}).get("sensitivity")
+        ]
+    )
 
 
 def _locked_for_review(reviewer: Any, changeset_id: int) -> Changeset:
@@ -502,29 +539,54 @@ def withdraw(author: Any, changeset_id: int) -> Changeset:
     return changeset
 
 
-def _inverse(entry: HistoryEntry, versions: dict[str, int] | None = None) -> ProposedChange:
-    """The change that undoes one history entry (``versions``: current versions by key, read
-    at once for a whole changeset)."""
+def _inverse(
+    entry: HistoryEntry, redaction: Redaction, versions: dict[str, int] | None = None
+) -> ProposedChange:
+    """The change that undoes one history entry, with only the links ``redaction``'s viewer may
+    see: the write rules keep the record's hidden links, and a revert never names a hidden key
+    (in its changeset or in an error) that its author could not have typed. ``versions``:
+    current versions by key, read at once for a whole changeset."""
     rt = RECORD_TYPES[entry.record_type]
     action = entry.action.rsplit(".", 1)[-1]
     if action == "create":
         return ProposedChange("delete", rt.name, key=entry.record_key)
     if action == "delete":
-        return ProposedChange("create", rt.name, values=entry.before)
+        return ProposedChange("create", rt.name, values=redaction.links(rt, entry.before))
     if versions is not None:
         version = versions.get(entry.record_key)
     else:
         current = rt.model.objects.filter(key=entry.record_key).first()
         version = current.version if current else None
     return ProposedChange(
-        "update", rt.name, key=entry.record_key, values=entry.before, base_version=version
+        "update",
+        rt.name,
+        key=entry.record_key,
+        values=redaction.links(rt, entry.before),
+        base_version=version,
     )
+
+
+def _refuse_hidden_versions(user: Any, entries: list[HistoryEntry]) -> Redaction:
+    """A revert proposes an entry's old values, and its changeset shows them to its author:
+    refused when ``user`` may not see a version involved (``redaction``, issue 12). Returns the
+    user's redaction, loaded with the entries' links."""
+    redaction = Redaction(user)
+    for entry in entries:
+        rt = RECORD_TYPES.get(entry.record_type)
+        if rt is None or not all(
+            redaction.version_visible(rt, values) for values in (entry.before, entry.after)
+        ):
+            raise ContributionError("this change involves a version not visible to you")
+    return redaction
 
 
 def revert(user: Any, entry: HistoryEntry, comment: str = "") -> Changeset:
     """Propose the inverse of one history entry as a new changeset."""
+    redaction = _refuse_hidden_versions(user, [entry])
     return propose(
-        user, [_inverse(entry)], comment=comment or f"Revert of history entry {entry.pk}"
+        user,
+        [_inverse(entry, redaction)],
+        comment=comment or f"Revert of history entry {entry.pk}",
     )
 
 
@@ -535,6 +597,7 @@ def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changes
     if changeset is None:
         raise NotFound(f"no applied changeset {changeset_id}")
     entries = list(changeset.history.order_by("-id"))
+    redaction = _refuse_hidden_versions(user, entries)
     versions = bulk.current_versions((e.record_type, e.record_key) for e in entries)
-    changes = [_inverse(entry, versions.get(entry.record_type, {})) for entry in entries]
+    changes = [_inverse(entry, redaction, versions.get(entry.record_type, {})) for entry in entries]
     return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")

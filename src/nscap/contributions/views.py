@@ -12,11 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nscap.accounts.audit import record_event
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.contributions import confirmation, services
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
@@ -24,6 +26,7 @@ from nscap.contributions.errors import ContributionError, Invalid, Stale
 from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
+from nscap.contributions.redaction import Redaction, redact_changes, redact_pairs
 from nscap.core.visibility import is_steward
 
 OPEN = (ChangesetStatus.PENDING, ChangesetStatus.NEEDS_MORE)
@@ -65,6 +68,21 @@ def diff_rows(action: str, before: dict, after: dict) -> list[tuple[str, str, st
     return rows
 
 
+def shown_rows(
+    action: str, before: dict | None, after: dict | None
+) -> tuple[list[tuple[str, str, str]], bool]:
+    """(diff rows, withheld) of redacted values (``redaction.redact_pairs``): a side that is
+    None is a version the viewer may not see; then every field the other side shows is listed
+    and the withheld side reads "not visible to you", so not even which fields changed shows."""
+    if before is not None and after is not None:
+        return diff_rows(action, before, after), False
+    hidden = _("not visible to you")
+    rows = diff_rows(ChangeAction.CREATE, {}, after or before or {})
+    if after is None:
+        return [(name, new, hidden) for name, _old, new in rows], True
+    return [(name, hidden, new) for name, _old, new in rows], True
+
+
 def _conflict(change) -> str:
     """Why this change can no longer be applied as it stands, or ''."""
     rt = RECORD_TYPES.get(change.record_type)
@@ -92,11 +110,15 @@ def _changeset_view(changeset: Changeset, user: Any, with_conflicts: bool = Fals
     from nscap.sources.models import Source
 
     changes = []
-    for change in changeset.changes.all():
+    stored = list(changeset.changes.all())
+    shown = redact_changes(Redaction(user), stored, changeset.author_id)
+    for change, (before, data) in zip(stored, shown, strict=True):
+        rows, withheld = shown_rows(change.action, before, data)
         changes.append(
             {
                 "change": change,
-                "rows": diff_rows(change.action, change.before, change.data),
+                "rows": rows,
+                "withheld": withheld,
                 "conflict": _conflict(change) if with_conflicts else "",
             }
         )
@@ -149,14 +171,17 @@ def _create_initial(user: Any, record_type: str) -> dict:
     policy = TransparencyPolicy.objects.filter(institution_id=own[0]).first()
     key = Institution.objects.filter(pk=own[0]).values_list("key", flat=True).first()
     owner_field = RECORD_TYPES[record_type].owner
-    return {
-        owner_field: key,
-        "sensitivity": policy.default_sensitivity if policy else "public",
-    }
+    initial = {"sensitivity": policy.default_sensitivity if policy else "public"}
+    if owner_field:
+        initial[owner_field] = key
+    return initial
 
 
-def _edit_initial(record_type: str, instance) -> dict:
-    values = snapshot(RECORD_TYPES[record_type], instance)
+def _edit_initial(record_type: str, instance, user: Any) -> dict:
+    """The form's initial values: the record as ``user`` may see it (a hidden link empty, a
+    hidden key in a list absent; the write side keeps hidden links the form does not send)."""
+    rt = RECORD_TYPES[record_type]
+    values = Redaction(user).links(rt, snapshot(rt, instance))
     initial = {k: ("" if v is None else v) for k, v in values.items()}
     initial["base_version"] = instance.version
     return initial
@@ -170,11 +195,16 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
     if form_class is None:
         raise Http404(_("No form for this record type."))
     rt = RECORD_TYPES[record_type]
+    if rt.refusal(request.user):  # the vocabularies: stewards only, said plainly (issue 14)
+        record_event("access.refused", request, reason=rt.refusal(request.user)[:300])
+        return render(
+            request, "contributions/refused.html", {"reason": rt.refusal(request.user)}, status=403
+        )
     instance = None
     if key is not None:
-        instance = get_object_or_404(rt.model.objects.visible_to(request.user), key=key)
+        instance = get_object_or_404(rt.visible(request.user), key=key)
     initial = (
-        _edit_initial(record_type, instance)
+        _edit_initial(record_type, instance, request.user)
         if instance is not None
         else _create_initial(request.user, record_type)
     )
@@ -348,10 +378,25 @@ def review(request: HttpRequest, changeset_id: int) -> HttpResponse:
 # --- history -------------------------------------------------------------------------------------
 
 
-def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
-    """A record's history: who, when, what, which sources. 404 when the record is hidden."""
+def _sources_of(user: Any, changeset_ids: set[int]) -> dict[int, list]:
+    """The visible sources each changeset cites, in one query for a whole history page."""
     from nscap.sources.models import Source
 
+    cited: dict[int, list] = {}
+    for source in (
+        Source.objects.visible_to(user)
+        .filter(changesets__in=changeset_ids)
+        .annotate(cited_by=F("changesets"))
+    ):
+        cited.setdefault(source.cited_by, []).append(source)
+    return cited
+
+
+def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
+    """A record's history: who, when, what, which sources. 404 when the record is hidden.
+
+    Every entry's values go through ``redaction`` (hidden links blank, versions the viewer may
+    not see withheld), loaded for the whole page at once."""
     rt = RECORD_TYPES.get(record_type)
     if rt is None:
         raise Http404(_("Unknown record type."))
@@ -362,20 +407,22 @@ def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
         .order_by("-at", "-id")
     )
     may_revert = can_contribute(request.user)
+    entries = list(entries)
+    shown = redact_pairs(Redaction(request.user), [(rt.name, e.before, e.after) for e in entries])
+    sources = _sources_of(request.user, {e.changeset_id for e in entries} - {None})
     rows = []
-    for entry in entries:
+    for entry, (before, after) in zip(entries, shown, strict=True):
         verb = entry.action.rsplit(".", 1)[-1]
+        diff, withheld = shown_rows(verb, before, after)
         rows.append(
             {
                 "entry": entry,
                 "verb": verb,
-                "rows": diff_rows(verb, entry.before, entry.after),
-                "sources": Source.objects.visible_to(request.user).filter(
-                    changesets=entry.changeset_id
-                )
-                if entry.changeset_id
-                else [],
-                "revertable": may_revert and verb in ("create", "update"),
+                "rows": diff,
+                "withheld": withheld,
+                "message": "" if withheld else entry.message,
+                "sources": sources.get(entry.changeset_id, []),
+                "revertable": may_revert and verb in ("create", "update") and not withheld,
             }
         )
     page = RECORD_PAGES.get(rt.name)

@@ -1,11 +1,13 @@
 """API errors as plain JSON: 400 names the bad query parameter, 404 the missing record;
 401/403 say why the caller was refused, 409 the conflict, 412 the failed If-Match, 422
-lists every bad field as ``{"detail": [{"field", "message", "change"}]}``, and 503 says the
+lists every bad field as ``{"detail": [{"field", "message", "change"}]}``, 413 refuses a body
+over the size limit (and 400 one nested too deeply, ``core.request_limits``), and 503 says the
 database cannot be reached (restarting, failing over): a client should retry, a write with the
 same Idempotency-Key."""
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -128,3 +130,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(OperationalError, database_unavailable)
     api.add_exception_handler(InterfaceError, database_unavailable)
+
+    from nscap.core.request_limits import BodyRefused, too_large_message
+
+    @api.exception_handler(BodyRefused)
+    def body_refused(request, exc: BodyRefused):
+        return api.create_response(request, {"detail": exc.message}, status=exc.status)
+
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_large(request, exc: RequestDataTooBig):
+        # Whoever read the body first without ``read_json`` (a future handler): 413, not a 500.
+        return api.create_response(request, {"detail": too_large_message()}, status=413)

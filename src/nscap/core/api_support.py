@@ -32,6 +32,9 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Databases keep offsets in 64 bits; past a billion there is nothing to page to anyway.
 MAX_OFFSET = 1_000_000_000
+# The largest value of a PositiveIntegerField on every database Django supports (PostgreSQL's
+# ``integer``): the upper bound of integer fields in write schemas and query parameters.
+POSITIVE_INTEGER_MAX = 2_147_483_647
 
 
 # --- visibility -------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ everything; a restricted record is seen by the members of its owner institution;
 record by signed-in members of any institution that shares a network with its owner (and by
 the owner's own members). The owner of a record is the institution at ``visibility_owner_path``
 (an institution is its own owner; a course's owner is its provider); a record with no owner is
-public or steward-only.
+public or steward-only. A model may name a ``visibility_owner_fallback``: the owner while the
+owner path is empty (an event whose host is not reconciled yet belongs to its reporter).
 
 A record is also hidden when a record it is shown *through* is hidden: a model lists those
 foreign keys in ``visibility_links`` (a claim's claimant and partner, a course's provider), so a
@@ -101,11 +102,12 @@ def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
         owner = getattr(model, "visibility_owner_path", "")
         own, peers = viewer_institutions(user)
         if owner and own:
-            condition |= Q(
-                **{f"{prefix}sensitivity": Sensitivity.NETWORK, f"{prefix}{owner}__in": peers}
+            fallback = getattr(model, "visibility_owner_fallback", "")
+            condition |= Q(**{f"{prefix}sensitivity": Sensitivity.NETWORK}) & _owned_by(
+                prefix, owner, fallback, peers
             )
-            condition |= Q(
-                **{f"{prefix}sensitivity": Sensitivity.RESTRICTED, f"{prefix}{owner}__in": own}
+            condition |= Q(**{f"{prefix}sensitivity": Sensitivity.RESTRICTED}) & _owned_by(
+                prefix, owner, fallback, own
             )
         fields = getattr(model, "visibility_links", ())
     for field in fields:
@@ -121,6 +123,16 @@ def visibility_q(model: type[models.Model], user, prefix: str = "") -> Q:
         if link.null:
             linked = Q(**{f"{prefix}{field}__isnull": True}) | linked
         condition &= linked
+    return condition
+
+
+def _owned_by(prefix: str, owner: str, fallback: str, institutions: frozenset[int]) -> Q:
+    """The owner is one of ``institutions``; with no owner, the fallback owner is."""
+    condition = Q(**{f"{prefix}{owner}__in": institutions})
+    if fallback:
+        condition |= Q(
+            **{f"{prefix}{owner}__isnull": True, f"{prefix}{fallback}__in": institutions}
+        )
     return condition
 
 

@@ -29,6 +29,9 @@ class LabelKind(models.TextChoices):
     NAME = "name", _("Name")
     ACRONYM = "acronym", _("Acronym")
     ALIAS = "alias", _("Alias")
+    # A steward's reconciliation decision (issue 14): the text names this institution only in
+    # rows of the label's context (country, reporter); elsewhere it resolves as before.
+    LEARNED = "learned", _("Learned alias (in context)")
 
 
 class GeographicScope(models.TextChoices):

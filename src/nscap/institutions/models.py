@@ -106,6 +106,10 @@ class Label(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=LabelKind.choices)
     preferred = models.BooleanField(_("preferred"), default=False)
     normalized = models.CharField(_("normalized"), max_length=300, db_index=True, editable=False)
+    # Learned aliases only (kind ``learned``): the rows the decision was made for, by the
+    # location country of the row and the key of the institution that reported it.
+    context_country = models.CharField(_("context: country"), max_length=2, blank=True)
+    context_reporter = models.CharField(_("context: reported by"), max_length=120, blank=True)
 
     objects = OwnedRowManager()
     visibility_owner = "institution"
@@ -116,8 +120,23 @@ class Label(models.Model):
             models.CheckConstraint(condition=~Q(language=""), name="label_has_language"),
             models.CheckConstraint(condition=~Q(text=""), name="label_has_text"),
             models.UniqueConstraint(
-                fields=["institution", "text", "language", "kind"], name="label_unique"
+                fields=[
+                    "institution",
+                    "text",
+                    "language",
+                    "kind",
+                    "context_country",
+                    "context_reporter",
+                ],
+                name="label_unique_in_context",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["normalized", "context_country", "context_reporter"],
+                name="label_learned_lookup",
+                condition=Q(kind="learned"),
+            )
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,10 @@ best label):
 
 Only labels of institutions that ``Institution.objects.visible_to(user)`` returns are read, so a
 hidden institution is never a candidate, nor does it change anyone else's score.
+
+Learned aliases (label kind ``learned``, written by a reconciliation decision) name an
+institution only in their context: ``resolve_label`` never reads them; ``learned_alias`` finds
+the one whose text and context (location country, reporter) match a row exactly.
 """
 
 from __future__ import annotations
@@ -118,9 +122,38 @@ def resolve_label(
 
 
 def _visible_labels(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Label]:
-    return Label.objects.filter(
-        institution__in=Institution.objects.visible_to(user).values("pk")
-    ).order_by()
+    return (
+        Label.objects.filter(institution__in=Institution.objects.visible_to(user).values("pk"))
+        .exclude(kind=LabelKind.LEARNED)
+        .order_by()
+    )
+
+
+def learned_alias(
+    text: str,
+    country: str,
+    reporter: str,
+    *,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> Institution | None:
+    """The institution a reconciliation decision taught ``text`` to name in rows located in
+    ``country`` and reported by ``reporter`` (an institution key; "" for none), if exactly one
+    visible institution has such a learned alias; a learned alias is preferred to any other
+    resolution in its context, since a person chose it for these very rows."""
+    normalized = normalize_label(text)
+    if not normalized:
+        return None
+    ids = set(
+        Label.objects.filter(
+            kind=LabelKind.LEARNED,
+            normalized=normalized,
+            context_country=country or "",
+            context_reporter=reporter or "",
+        ).values_list("institution_id", flat=True)
+    )
+    if len(ids) != 1:
+        return None
+    return Institution.objects.visible_to(user).filter(pk__in=ids).first()
 
 
 def _exact_hits(labels: QuerySet[Label], normalized: str) -> dict[int, tuple[float, int]]:

@@ -159,11 +159,12 @@ class InstitutionPage:
 
 
 def claims_touching(institution: Institution, user: Any) -> QuerySet:
-    """The visible claims that can mark a claim made by or about ``institution`` two-sided.
+    """The visible claims that can answer a claim made by or about ``institution``.
 
-    A claim about it is answered by a claim of its side (itself, its parents, its children); a
-    claim it makes is answered by a claim naming its side or its country. Reading only these keeps
-    the page's cost with the institution's own claims, not with the whole registry's.
+    Only the partner itself makes a claim two-sided; claims of its side (its parents, its
+    children) or naming its country are read too, to be shown as named back by a related
+    institution (``collaboration.selectors``). Reading only these keeps the page's cost with the
+    institution's own claims, not with the whole registry's.
     """
     from nscap.collaboration.models import CollaborationClaim
     from nscap.collaboration.selectors import side_of

@@ -55,6 +55,9 @@ def _trailing_group(item: str, example: str) -> tuple[str, list[str]]:
 def _partners(text: str) -> list[dict]:
     rows = []
     for item in _items(text):
+        if not item.endswith(")"):  # a partner named without its role (issue 14)
+            rows.append({"institution": item})
+            continue
         institution, parts = _trailing_group(item, _("institution (role), e.g. INSA (funder)"))
         if not institution or len(parts) != 1 or not parts[0]:
             raise CellError(_("%(item)r: write it as institution (role)") % {"item": item})
@@ -108,6 +111,7 @@ def _integer(text: str) -> int | str:
 
 LIST_READERS = {
     "keys": _items,
+    "texts": _items,
     "partners": _partners,
     "participant_countries": _countries,
     "labels": _labels,
@@ -139,6 +143,8 @@ def write_cell(spec: FieldSpec, value: Any) -> Any:
         return None
     if spec.kind == "keys":
         return "; ".join(value)
+    if spec.kind == "texts":
+        return "; ".join(value) if _plain(value) else json.dumps(value, ensure_ascii=False)
     if spec.kind == "participant_countries":
         return "; ".join(f"{row['country']}:{row['count']}" for row in value)
     if spec.kind == "partners":

@@ -93,7 +93,7 @@ def records(user: Any, record_type: RecordType, visible: VisibleKeys) -> Iterato
     """The visible records of one type, as the viewer may see them, in key order."""
     prefetches = _prefetches(record_type)
     queryset = (
-        record_type.model.objects.visible_to(user)
+        record_type.visible(user)
         .select_related(*record_type.refs)
         .prefetch_related(*prefetches)
         .order_by("key")
@@ -223,7 +223,13 @@ def _jsonld_node(name: str, values: dict) -> dict:
         node |= {
             "@type": "CourseInstance",
             "name": values["title"],
-            "organizer": _ref("institution", values["host"]),
+            # An unreconciled host is named as written, never guessed (issue 14).
+            "organizer": _ref("institution", values["host"])
+            or (
+                {"@type": "Organization", "name": values["host_text"]}
+                if values.get("host_text")
+                else None
+            ),
             "contributor": [_ref("institution", p["institution"]) for p in values["partners"]],
             "startDate": values["start"],
             "endDate": values["end"],

@@ -36,13 +36,14 @@ KIND_TEXT: dict[str, Promise] = {
     "institution": _("institution: its key or any of its names, acronyms or aliases"),
     "reference": _("key of an existing record"),
     "keys": _("keys separated by ;"),
+    "texts": _("texts separated by ;"),
     "date": _("partial date: YYYY, YYYY-MM or YYYY-MM-DD"),
     "integer": _("whole number"),
     "boolean": _("true or false (blank: unknown)"),
     "choice": _("one code of the allowed values"),
     "country": _("ISO 3166-1 alpha-2 country code, such as JP"),
     "labels": _("labels separated by ;, each: text (language, script, kind)"),
-    "partners": _("partners separated by ;, each: institution (role)"),
+    "partners": _("partners separated by ;, each: institution (role) or just institution"),
     "participant_countries": _("countries separated by ;, each: CC:count"),
 }
 
@@ -103,12 +104,38 @@ FIELD_HELP: dict[str, Promise] = {
     "published": _("Date of publication."),
     "url": _("Web address of the document."),
     "owner": _("The institution that owns the source, if any."),
+    # needs assessments and their figures, aggregate figures, vocabularies (issue 14)
+    "assessor": _("The institution that made the assessment, if it is in the registry."),
+    "region": _("A named region (e.g. Southeast Asia) when the scope is not one country."),
+    "target_group": _("Target group, as a key of the target-group vocabulary."),
+    "topic": _("Topic, as a key of the topic vocabulary."),
+    "method": _("How the demand was estimated."),
+    "sources": _("The sources it comes from, as keys of source records."),
+    "needs_assessment": _("The needs assessment the figure belongs to (its key)."),
+    "year": _("The year the figure is for."),
+    "people": _("How many people: needing training (needs), or trained (claims)."),
+    "qualifier": _("How exact the number is, in the source's words."),
+    "measure": _("What the figure counts."),
+    "unit": _("What is counted (people)."),
+    "courses": _("How many courses or events the claim states."),
+    "courses_qualifier": _("How exact the number of courses is."),
+    "people_qualifier": _("How exact the number of people is."),
+    "name_zh": _("Name in Chinese."),
+    "nss_references": _("IAEA Nuclear Security Series publications, such as NSS 13."),
+    "aliases": _("Other names and synonyms in any language, used to recognise the term."),
 }
 KIND_HELP: dict[str, Promise] = {
     "institution": _("Kind of institution."),
     "milestone": _("Kind of milestone."),
     "course": _("Kind of course."),
     "source": _("Kind of document."),
+}
+# Per record type, where a field's meaning differs from the shared one.
+TYPE_FIELD_HELP: dict[tuple[str, str], Promise] = {
+    ("needs_figure", "people"): _("How many people need training (a whole number)."),
+    ("aggregate_claim", "people"): _("How many people the claim says were trained."),
+    ("topic", "parent"): _("The broader topic (its key)."),
+    ("needs_assessment", "country"): _("The country assessed; blank with no region: worldwide."),
 }
 
 SPECIAL_KINDS = {
@@ -137,7 +164,7 @@ def _kind(record_type: RecordType, name: str, annotation: typing.Any) -> tuple[s
     if name in record_type.refs:
         target = record_type.refs[name]
         return ("institution" if target == "institution" else "reference"), None
-    if name in record_type.many:
+    if name in record_type.many or (name == "sources" and name in record_type.children):
         return "keys", None
     if name in record_type.dates:
         return "date", None
@@ -148,6 +175,8 @@ def _kind(record_type: RecordType, name: str, annotation: typing.Any) -> tuple[s
         return "boolean", None
     if base is int:
         return "integer", None
+    if typing.get_origin(base) is list:
+        return "texts", None
     if name in ("country", "partner_country"):
         return "country", None
     return "text", None
@@ -165,6 +194,8 @@ def _field_specs(name: str, schema: type) -> tuple[FieldSpec, ...]:
     for name, info in record_type.schema.model_fields.items():
         kind, choices = _kind(record_type, name, info.annotation)
         target = record_type.refs.get(name) or record_type.many.get(name)
+        if name == "sources" and name in record_type.children:
+            target = "source"
         specs.append(FieldSpec(name, kind, info.is_required() or name == "key", choices, target))
     return tuple(specs)
 
@@ -173,6 +204,8 @@ def field_help(record_type: RecordType, name: str) -> Promise:
     """The meaning of field ``name`` of ``record_type``, translatable."""
     if name == "kind" and record_type.name in KIND_HELP:
         return KIND_HELP[record_type.name]
+    if (record_type.name, name) in TYPE_FIELD_HELP:
+        return TYPE_FIELD_HELP[(record_type.name, name)]
     return FIELD_HELP.get(name, _("See the record type's documentation."))
 
 

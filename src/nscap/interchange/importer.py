@@ -8,8 +8,10 @@ records them in one transaction (applied at once only when the changeset policy 
 Rules: a row's ``key`` names the record: a key the registry has updates it (only when a value
 differs), a new key creates it, so importing the same file twice changes nothing. Columns left
 out of a sheet leave those fields alone; a blank cell in a column that is there means "not
-given" (the field's default). Institutions may be named by any label; a name that matches no
-institution, or more than one, is an error listing the candidates.
+given" (the field's default). Institutions may be named by any label. A name that matches no
+institution, or more than one, in a field that can wait for reconciliation (an event's host
+and partners, a claim's partner: ``reconciliation.intake.RECONCILABLE``) is kept as written and
+queued with its candidates (``plan.mentions``); elsewhere it is an error listing the candidates.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
@@ -27,14 +30,22 @@ from nscap.contributions import services
 from nscap.contributions.choices import ChangesetStatus
 from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
 from nscap.contributions.models import Change, Changeset
-from nscap.contributions.record_types import RECORD_TYPES, RecordType, snapshot
+from nscap.contributions.record_types import RECORD_TYPES, WRITE_ORDER, RecordType, snapshot
+from nscap.contributions.rules import key_not_available
 from nscap.core.csv_files import csv_bytes
 from nscap.institutions.normalize import normalize_label
-from nscap.institutions.resolution import resolve_label
 from nscap.interchange.cells import CellError, read_cell
 from nscap.interchange.fields import FieldSpec, field_specs
 from nscap.interchange.readers import Sheet, read_file
 from nscap.interchange.snapshots import VisibleKeys, canonical, redact
+from nscap.reconciliation.intake import (
+    CONTEXT_FIELDS,
+    RECONCILABLE,
+    NameIntake,
+    PlannedMention,
+    groups,
+    record_mentions,
+)
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 2000  # rows planned per query of existing records
@@ -87,6 +98,11 @@ class ImportPlan:
     changes: list[services.ProposedChange] = field(default_factory=list)
     change_rows: list[PlannedRow] = field(default_factory=list)  # row of each change
     encodings: list[str] = field(default_factory=list)
+    mentions: list[PlannedMention] = field(default_factory=list)  # names kept unreconciled
+
+    def unreconciled(self) -> list[dict[str, Any]]:
+        """Distinct unreconciled names in context, with their rows: one decision each."""
+        return groups(self.mentions)
 
     @property
     def ok(self) -> bool:
@@ -121,6 +137,7 @@ class _Row:
     indexes: dict[str, int]  # column -> index in cells (shared by the sheet's rows)
     present: frozenset[str]
     failed: set[str] = field(default_factory=set)  # columns already reported
+    mentions: list[PlannedMention] = field(default_factory=list)  # its unreconciled names
 
     def text(self, column: str) -> str:
         index = self.indexes.get(column)
@@ -142,6 +159,7 @@ class _Planner:
         self.file_keys: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
         self.file_names: dict[str, set[str]] = {}  # normalized institution name -> keys in file
         self._resolved: dict[str, tuple[str | None, str]] = {}
+        self.names = NameIntake(user)
 
     # --- errors --------------------------------------------------------------------------
 
@@ -270,7 +288,7 @@ class _Planner:
         in_file = self.file_names.get(normalize_label(text), set())
         if len(in_file) == 1:
             return next(iter(in_file)), ""
-        candidates = resolve_label(text, user=self.user, limit=10)
+        candidates = self.names.resolve(text)
         exact = [c for c in candidates if c.score >= EXACT_SCORE]
         if len(exact) == 1 and not in_file:
             return exact[0].institution.key, ""
@@ -293,11 +311,15 @@ class _Planner:
 
     def resolve_references(self, row: _Row) -> None:
         rt = row.record_type
+        reconcilable = RECONCILABLE.get(rt.name, {})
+        held = []  # resolved once the row's context (country, reporter) is known
         for spec in field_specs(rt):
             value = row.raw.get(spec.name)
             if value in (None, "", []):
                 continue
-            if spec.kind == "institution":
+            if spec.name in reconcilable:
+                held.append(spec.name)
+            elif spec.kind == "institution":
                 key, problem = self.institution_key(str(value))
                 if problem:
                     self.error(row, row.sheet, spec.name, problem)
@@ -315,7 +337,12 @@ class _Planner:
                         % {"type": spec.target.replace("_", " "), "key": value},
                     )
             elif spec.kind == "keys" and isinstance(value, list):
-                unknown = [k for k in value if k not in self.visible(spec.target)]
+                unknown = [
+                    k
+                    for k in value
+                    if k not in self.visible(spec.target)
+                    and k not in self.file_keys.get(spec.target, ())
+                ]
                 if unknown:
                     self.error(
                         row,
@@ -332,6 +359,19 @@ class _Planner:
                             self.error(row, row.sheet, spec.name, problem)
                         else:
                             partner["institution"] = key
+        if held:
+            self.reconcile_names(row, held)
+
+    def reconcile_names(self, row: _Row, names: list[str]) -> None:
+        """Names that may wait: resolved in the row's context, else kept as written."""
+        reporter = CONTEXT_FIELDS[row.record_type.name][1]
+        row.mentions += self.names.hold(
+            row.record_type.name,
+            row.raw,
+            names,
+            lambda text: self.institution_key(text)[0],
+            reporter_failed=reporter in row.failed,
+        )
 
     # --- values and differences ----------------------------------------------------------
 
@@ -364,7 +404,7 @@ class _Planner:
                 by_type.setdefault(row.record_type.name, []).append(row)
         total, done = len(rows), 0
         rows.clear()  # each row is let go once planned: memory stays bounded by the plan
-        for name in RECORD_TYPES:  # institutions first: later rows may refer to them
+        for name in WRITE_ORDER:  # vocabularies, then institutions: later rows may use them
             rt = RECORD_TYPES[name]
             type_rows = by_type.get(name, [])
             for start in range(0, len(type_rows), CHUNK):
@@ -372,9 +412,7 @@ class _Planner:
                 keys = [row.raw["key"] for row in chunk if isinstance(row.raw["key"], str)]
                 existing = {
                     obj.key: obj
-                    for obj in rt.model.objects.visible_to(self.user)
-                    .filter(key__any=keys)
-                    .select_related(*rt.refs)
+                    for obj in rt.visible(self.user).filter(key__any=keys).select_related(*rt.refs)
                 }
                 hidden = set(
                     rt.model.objects.filter(key__any=set(keys) - set(existing)).values_list(
@@ -384,7 +422,10 @@ class _Planner:
                 waiting = self.waiting_changes(rt, keys)
                 for row in chunk:
                     key = row.raw["key"]
+                    errors_before = len(self.plan.errors)
                     self.plan_row(rt, row, existing.get(key), key in hidden, waiting.get(key, []))
+                    if len(self.plan.errors) == errors_before:
+                        self.plan.mentions.extend(row.mentions)
                 type_rows[start : start + CHUNK] = [None] * len(chunk)
                 done += len(chunk)
                 self.progress("check", done, total)
@@ -409,7 +450,7 @@ class _Planner:
         errors_before = len(self.plan.errors)
         self.resolve_references(row)
         if hidden:
-            self.error(row, row.sheet, "key", _("The key is already used by another record."))
+            self.error(row, row.sheet, "key", key_not_available(row.raw["key"]))
         full = snapshot(rt, instance) if instance is not None else None
         shown = redact(rt, full, self.visible) if full is not None else None
         values = self.validate(row, shown)
@@ -442,13 +483,15 @@ class _Planner:
                 )
                 return
             planned = PlannedRow(row.sheet.name, row.number, rt.name, key, "update", changed)
+            # Links the importer may not see are left out of ``shown`` and kept by the write
+            # path (contributions.rules), as for every other way of writing.
             update = {name: after for name, (_before, after) in changed.items()}
-            for name, after in update.items():  # keep nested rows the importer cannot see
-                if isinstance(after, list) and isinstance(full.get(name), list):
-                    update[name] = after + [x for x in full[name] if x not in shown[name]]
             change = services.ProposedChange(
                 "update", rt.name, key=key, values=update, base_version=instance.version
             )
+        if rt.refusal(self.user):  # vocabularies: rows that change nothing pass (export->import)
+            self.error(row, row.sheet, "key", rt.refusal(self.user))
+            return
         self.plan.rows.append(planned)
         self.plan.changes.append(change)
         self.plan.change_rows.append(planned)
@@ -542,7 +585,14 @@ def submit(user: Any, plan: ImportPlan, name: str, comment: str = "") -> Changes
         "updated": plan.count("update"),
     }
     try:
-        return services.propose(user, plan.changes, comment=comment, origin="import")
+        with transaction.atomic():  # the changeset and its queued names, or neither
+            changeset = services.propose(user, plan.changes, comment=comment, origin="import")
+            rewritten: dict[str, list[str]] = {}
+            for row in plan.change_rows:
+                if row.record_type in RECONCILABLE:
+                    rewritten.setdefault(row.record_type, []).append(row.key)
+            record_mentions(user, plan.mentions, changeset, rewritten)
+            return changeset
     except Invalid as exc:
         for err in exc.errors:
             index = err.get("change")

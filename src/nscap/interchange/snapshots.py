@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 
 from nscap.contributions.record_types import REFERENCE_MODELS, RecordType, snapshot
+from nscap.contributions.redaction import drop_hidden_links
 
 
 class VisibleKeys:
@@ -33,18 +34,9 @@ class VisibleKeys:
 
 
 def redact(record_type: RecordType, values: dict[str, Any], visible: VisibleKeys) -> dict:
-    """``values`` without references to records the viewer may not see."""
-    shown = dict(values)
-    for name, target in record_type.refs.items():
-        if shown.get(name) and shown[name] not in visible(target):
-            shown[name] = None
-    for name, target in record_type.many.items():
-        if name in shown:
-            shown[name] = [key for key in shown[name] if key in visible(target)]
-    if "partners" in shown:
-        institutions = visible("institution")
-        shown["partners"] = [p for p in shown["partners"] if p["institution"] in institutions]
-    return shown
+    """``values`` without references to records the viewer may not see (the one rule of
+    ``contributions.redaction``, with every visible key of a type loaded once for an export)."""
+    return drop_hidden_links(record_type, values, lambda target, key: key in visible(target))
 
 
 def visible_snapshot(record_type: RecordType, instance: Any, visible: VisibleKeys) -> dict:

@@ -22,17 +22,29 @@ LANGUAGES = ("en", "zh-hans")
 FIELDS_SHEET = "fields"
 
 
+VOCABULARIES = ("topic", "target_group")
+
+
+def vocabulary_values(record_type_name: str, user: Any) -> str:
+    """Every term of a vocabulary the viewer may see, as ``key = name`` (key order), so that a
+    person filling in the template can pick one; stewards extend the list through the
+    ``topic`` and ``target_group`` sheets."""
+    model = RECORD_TYPES[record_type_name].model
+    terms = model.objects.visible_to(user).order_by("key").values_list("key", "name")
+    return "; ".join(f"{key} = {name}" for key, name in terms)
+
+
 def _allowed(spec: FieldSpec, user: Any) -> str:
     if spec.choices is not None:
         return "; ".join(f"{choice.value} = {choice.label}" for choice in spec.choices)
-    if spec.kind == "keys" and spec.target:
-        from nscap.interchange.snapshots import VisibleKeys
-
-        return "; ".join(sorted(VisibleKeys(user)(spec.target)))
+    if spec.target in VOCABULARIES:
+        return vocabulary_values(spec.target, user)
     if spec.kind == "partners":
         from nscap.activities.choices import PartnerRole
 
-        return _("roles: %(roles)s") % {"roles": "; ".join(PartnerRole.values)}
+        return _("roles: %(roles)s (leave the role out when the source does not say)") % {
+            "roles": "; ".join(PartnerRole.values)
+        }
     if spec.kind == "labels":
         from nscap.institutions.choices import LabelKind
 

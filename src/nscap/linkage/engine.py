@@ -44,17 +44,37 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.comparison_library import CustomComparison
 
-from nscap.linkage.features import TopicInferrer, feature_table
+from nscap.linkage.clustering import Clusters, constrained_clusters
+from nscap.linkage.features import PARTNER_COLUMNS, TopicInferrer, feature_table
 
-MAX_SPAN_DAYS = 14  # a cluster's exact start dates lie at most this far apart
-LINK_WEIGHT = 3.0  # match weight (bits) from which a pair links automatically
+LINK_WEIGHT = (
+    1.0  # match weight (bits) from which a pair links (chosen on seeds 1-2 of both generators)
+)
 SUGGEST_WEIGHT = -2.0  # from here up to LINK_WEIGHT a pair is only suggested to a steward
-AMBIGUITY_MARGIN = 3.0  # bits: an imprecise report's two best events this close = ambiguous
+
+UNDATED = "(l.start_date IS NULL OR r.start_date IS NULL)"
+
+
+def _partner_rules() -> list[CustomRule]:
+    """A report's *other possible hosts* (a self-named host's partners; the candidates of a
+    label several institutions share, "NSSC") include the other report's host, in one month:
+    both directions, one equi-join per column (each is a hash join)."""
+    return [
+        CustomRule(f"{a}.host_id = {b}.{column} AND {a}.month = {b}.month")
+        for column in PARTNER_COLUMNS
+        for a, b in (("l", "r"), ("r", "l"))
+    ]
+
 
 BLOCKING_RULES = [
     block_on("host_id", "start_date"),
-    block_on("host_id", "month", "topic_primary"),
-    block_on("host_id", "month_shifted", "topic_primary"),
+    # no topic needed: one host's events of one month (a big center runs a handful)
+    block_on("host_id", "month"),
+    block_on("host_id", "month_shifted"),
+    # an undated report: the host's events of the same topic, or of the same folded title
+    CustomRule(f"l.host_id = r.host_id AND l.topic_primary = r.topic_primary AND {UNDATED}"),
+    CustomRule(f"l.host_id = r.host_id AND l.title_norm = r.title_norm AND {UNDATED}"),
+    *_partner_rules(),
     # a report whose host did not resolve: same day, topic and country as any other report
     CustomRule(
         "l.start_date = r.start_date AND l.topic_primary = r.topic_primary"
@@ -83,6 +103,19 @@ def _within_days(days: int, m: float):
     )
 
 
+def _cross_host_sql() -> str:
+    """One report's host is among the partners of the other, which names itself host."""
+    return (
+        "("
+        + " OR ".join(
+            f"host_id_{a} = {column}_{b}"
+            for column in PARTNER_COLUMNS
+            for a, b in (("l", "r"), ("r", "l"))
+        )
+        + ")"
+    )
+
+
 def comparisons() -> list[CustomComparison]:
     """The comparisons and their fixed m probabilities (non-null levels of each sum to 1)."""
     precise = "(precise_l AND precise_r)"
@@ -94,9 +127,14 @@ def comparisons() -> list[CustomComparison]:
                 _level(
                     cll.ExactMatchLevel("host_id"),
                     "same host",
-                    0.99,
+                    0.975,
                     tf_adjustment_column="host_id",
                     tf_adjustment_weight=1.0,
+                ),
+                _level(
+                    cll.CustomLevel(_cross_host_sql()),
+                    "the other's host is a possible host of this one (self-named, shared label)",
+                    0.015,
                 ),
                 _level(cll.ElseLevel(), "other host", 0.01),
             ],
@@ -106,16 +144,16 @@ def comparisons() -> list[CustomComparison]:
             comparison_levels=[
                 cll.NullLevel("start_date"),
                 _level(
-                    cll.CustomLevel(f"{precise} AND start_date_l = start_date_r"), "same day", 0.58
+                    cll.CustomLevel(f"{precise} AND start_date_l = start_date_r"), "same day", 0.47
                 ),
-                _within_days(3, 0.2),
-                _within_days(10, 0.05),
+                _within_days(3, 0.25),
+                _within_days(10, 0.04),
                 _level(
                     cll.CustomLevel(f"NOT {precise} AND month_l = month_r"),
                     "same month (one gives only the month)",
-                    0.14,
+                    0.235,
                 ),
-                _level(cll.ElseLevel(), "dates differ", 0.03),
+                _level(cll.ElseLevel(), "dates differ", 0.005),
             ],
         ),
         CustomComparison(
@@ -125,49 +163,49 @@ def comparisons() -> list[CustomComparison]:
                 _level(
                     cll.ExactMatchLevel("title_norm"),
                     "same title",
-                    0.3,
+                    0.275,
                     tf_adjustment_column="title_norm",
                     tf_adjustment_weight=0.5,
                 ),
-                _level(cll.JaroWinklerLevel("title_norm", 0.88), "similar title", 0.1),
-                _level(cll.JaroWinklerLevel("title_norm", 0.7), "loosely similar title", 0.15),
-                _level(cll.ElseLevel(), "different title", 0.45),
+                _level(cll.JaroWinklerLevel("title_norm", 0.88), "similar title", 0.09),
+                _level(cll.JaroWinklerLevel("title_norm", 0.7), "loosely similar title", 0.125),
+                _level(cll.ElseLevel(), "different title", 0.51),
             ],
         ),
         CustomComparison(
             output_column_name="topics",
             comparison_levels=[
                 cll.NullLevel("topic_primary"),
-                _level(cll.ExactMatchLevel("topics"), "same topics", 0.85),
-                _level(cll.ArrayIntersectLevel("topics", 1), "a shared topic", 0.1),
-                _level(cll.ElseLevel(), "no shared topic", 0.05),
+                _level(cll.ExactMatchLevel("topics"), "same topics", 0.92),
+                _level(cll.ArrayIntersectLevel("topics", 1), "a shared topic", 0.07),
+                _level(cll.ElseLevel(), "no shared topic", 0.01),
             ],
         ),
         CustomComparison(
             output_column_name="place",
             comparison_levels=[
                 cll.NullLevel("country"),
-                _level(cll.ExactMatchLevel("city_norm"), "same city", 0.8),
+                _level(cll.ExactMatchLevel("city_norm"), "same city", 0.78),
                 _level(
                     cll.And(
                         cll.CustomLevel("city_norm_l IS NULL OR city_norm_r IS NULL"),
                         cll.ExactMatchLevel("country"),
                     ),
                     "same country, a city missing",
-                    0.15,
+                    0.2,
                 ),
-                _level(cll.ExactMatchLevel("country"), "same country, other city", 0.03),
-                _level(cll.ElseLevel(), "other country", 0.02),
+                _level(cll.ExactMatchLevel("country"), "same country, other city", 0.01),
+                _level(cll.ElseLevel(), "other country", 0.01),
             ],
         ),
         CustomComparison(
             output_column_name="participants",
             comparison_levels=[
                 cll.NullLevel("participants"),
-                _level(cll.ExactMatchLevel("participants"), "same count", 0.45),
-                _level(cll.PercentageDifferenceLevel("participants", 0.1), "within 10%", 0.3),
-                _level(cll.PercentageDifferenceLevel("participants", 0.3), "within 30%", 0.2),
-                _level(cll.ElseLevel(), "counts differ", 0.05),
+                _level(cll.ExactMatchLevel("participants"), "same count", 0.64),
+                _level(cll.PercentageDifferenceLevel("participants", 0.1), "within 10%", 0.23),
+                _level(cll.PercentageDifferenceLevel("participants", 0.3), "within 30%", 0.11),
+                _level(cll.ElseLevel(), "counts differ", 0.02),
             ],
         ),
     ]
@@ -280,65 +318,6 @@ def _blocked_pair_count(linker: Linker, sample: float = 1.0) -> int:
     return int(records[-1]["cumulative_comparison_count"]) if records else 0
 
 
-class _Clusters:
-    """Union-find over reports with the constraints of the world attached to each cluster."""
-
-    def __init__(self, reporters: list[str], starts: list, precise: list[bool], anchors: list):
-        n = len(reporters)
-        self.parent = list(range(n))
-        self.reporters = [{r} for r in reporters]
-        self.low = [s if p else None for s, p in zip(starts, precise, strict=True)]
-        self.high = list(self.low)
-        self.anchor = list(anchors)
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def blocked_by(self, a: int, b: int) -> str | None:
-        """Why clusters a and b may not join automatically (None: they may)."""
-        if self.reporters[a] & self.reporters[b]:
-            return "kept apart"
-        lows = [d for d in (self.low[a], self.low[b]) if d is not None]
-        highs = [d for d in (self.high[a], self.high[b]) if d is not None]
-        if lows and (max(highs) - min(lows)).days > MAX_SPAN_DAYS:
-            return "kept apart"
-        if self.anchor[a] and self.anchor[b] and self.anchor[a] != self.anchor[b]:
-            return "suggested"
-        return None
-
-    def join(self, a: int, b: int) -> None:
-        self.parent[b] = a
-        self.reporters[a] |= self.reporters[b]
-        for bound, pick in ((self.low, min), (self.high, max)):
-            values = [d for d in (bound[a], bound[b]) if d is not None]
-            bound[a] = pick(values) if values else None
-        self.anchor[a] = self.anchor[a] or self.anchor[b]
-
-
-def _ambiguous(rows: list[tuple], precise: list[bool], starts: list) -> set[int]:
-    """Imprecise reports whose best two candidates are different events of similar weight."""
-    best: dict[int, list[tuple[float, int]]] = {}
-    for left, right, weight, *_ in rows:
-        for me, other in ((left, right), (right, left)):
-            if not precise[me]:
-                best.setdefault(me, []).append((weight, other))
-    out = set()
-    for me, candidates in best.items():
-        candidates.sort(reverse=True)
-        top_weight, top = candidates[0]
-        for weight, other in candidates[1:]:
-            if top_weight - weight > AMBIGUITY_MARGIN:
-                break
-            a, b = starts[top], starts[other]
-            if precise[top] and precise[other] and abs((a - b).days) > MAX_SPAN_DAYS:
-                out.add(me)
-                break
-    return out
-
-
 def link(
     rows: Iterable[dict],
     *,
@@ -373,39 +352,20 @@ def link(
         count_blocked=count_blocked,
     )
     step("clustering")
-    previous = previous or {}
-    clusters = _Clusters(reporters, starts, precise, [previous.get(k) for k in keys])
-    ambiguous = _ambiguous([r for r in scored if r[2] >= link_weight], precise, starts)
-    pairs = []
-    for row in scored:
-        left, right, weight, probability = row[:4]
-        a, b = clusters.find(left), clusters.find(right)
-        if a == b:
-            status = "linked"
-        elif left in ambiguous or right in ambiguous:
-            status = "ambiguous"
-        else:
-            status = clusters.blocked_by(a, b) or (
-                "linked" if weight >= link_weight else "suggested"
-            )
-            if status == "linked":
-                clusters.join(a, b)
-        pairs.append(
-            Pair(
-                keys[left],
-                keys[right],
-                float(weight),
-                float(probability),
-                explain(row, levels),
-                status,
-            )
-        )
+    anchors = [(previous or {}).get(k) for k in keys]
+    clusters, statuses, ambiguous = constrained_clusters(
+        scored, reporters, starts, precise, anchors, link_weight=link_weight
+    )
+    pairs = [
+        Pair(keys[row[0]], keys[row[1]], float(row[2]), float(row[3]), explain(row, levels), status)
+        for row, status in zip(scored, statuses, strict=True)
+    ]
     cluster_of = _cluster_ids(clusters, keys, new_cluster_id)
     return LinkResult(pairs, cluster_of, {keys[i] for i in ambiguous}, blocked)
 
 
 def _cluster_ids(
-    clusters: _Clusters, keys: list[str], new_cluster_id: Callable[[], str] | None
+    clusters: Clusters, keys: list[str], new_cluster_id: Callable[[], str] | None
 ) -> dict[str, str]:
     taken = set(filter(None, clusters.anchor))
     counter = (f"c{n}" for n in range(len(keys) + len(taken)) if f"c{n}" not in taken)

@@ -43,68 +43,174 @@ class HostResolver:
                 ids.append(host_id)
         self._places = places or {}  # institution id -> (country, city)
         self._latin = [t for t in self._exact if t.isascii() and len(t) > 8]
-        self._cache: dict[tuple, str | None] = {}
+        self._cache: dict[tuple, list[str]] = {}
 
     def __call__(
-        self, text: str | None, country: str | None = None, city: str | None = None
+        self,
+        text: str | None,
+        country: str | None = None,
+        city: str | None = None,
+        reporter: str | None = None,
     ) -> str | None:
+        """The institution ``text`` names. A label several institutions share is settled by
+        the country, then by the reporter (a support centre writing "NSSC" as the host of its
+        own report means itself: the commonest report is the host's own), then by the city."""
         if not text:
             return None
-        if (text, country, city) not in self._cache:
-            self._cache[text, country, city] = self._resolve(text, country, city)
-        return self._cache[text, country, city]
-
-    def _pick(self, ids: list[str], country: str | None, city: str | None) -> str | None:
-        for index, value in ((0, country), (1, city)):
-            if len(ids) > 1 and value:
-                folded = normalize_label(value)
-                ids = [
-                    i
-                    for i in ids
-                    if normalize_label(self._places.get(i, ("", ""))[index]) == folded
-                ]
+        if (text, country) not in self._cache:
+            self._cache[text, country] = self._resolve(text, country)
+        ids = self._cache[text, country]
+        if len(ids) > 1 and reporter in ids:
+            return reporter
+        if len(ids) > 1 and city:
+            folded = normalize_label(city)
+            ids = [i for i in ids if normalize_label(self._places.get(i, ("", ""))[1]) == folded]
         return ids[0] if len(ids) == 1 else None
 
-    def _resolve(self, text: str, country: str | None, city: str | None) -> str | None:
+    def candidates(self, text: str | None, country: str | None = None) -> list[str]:
+        """Every institution ``text`` may name (in the report's country when several): what
+        linkage compares a host it could not settle with."""
+        if not text:
+            return []
+        if (text, country) not in self._cache:
+            self._cache[text, country] = self._resolve(text, country)
+        return list(self._cache[text, country])
+
+    def _in_country(self, ids: list[str], country: str | None) -> list[str]:
+        if len(ids) > 1 and country:
+            folded = normalize_label(country)
+            ids = [i for i in ids if normalize_label(self._places.get(i, ("", ""))[0]) == folded]
+        return ids
+
+    def _resolve(self, text: str, country: str | None) -> list[str]:
+        """The candidate institutions (in the country when several), best first."""
         name, _, place = text.partition(",")
         for candidate in (text, name):
             ids = self._exact.get(compact(normalize_label(candidate)))
             if ids:
-                return self._pick(ids, place.strip() or country, city)
-        folded = compact(normalize_label(text))
+                return self._in_country(ids, place.strip() or country)
+        folded = compact(_expand_abbreviations(normalize_label(text)))
         if not folded.isascii() or len(folded) <= 8:
-            return None
-        best = process.extractOne(
-            folded, self._latin, scorer=fuzz.ratio, score_cutoff=HOST_FUZZY_FLOOR
+            return []
+        found = process.extract(
+            folded, self._latin, scorer=fuzz.ratio, score_cutoff=HOST_FUZZY_FLOOR, limit=5
         )
-        return self._pick(self._exact[best[0]], country, city) if best else None
+        if not found:
+            return []
+        # prefer a near name in the report's country over a slightly nearer one elsewhere
+        ranked = sorted(
+            found,
+            key=lambda hit: (
+                not country
+                or country not in {self._places.get(i, ("", ""))[0] for i in self._exact[hit[0]]},
+                -hit[1],
+            ),
+        )
+        return self._in_country(self._exact[ranked[0][0]], country)
+
+
+# Abbreviations of institution-name words, expanded before a sloppy name is compared.
+_ABBREVIATIONS = {
+    "ctr": "center",
+    "cntr": "center",
+    "cent": "center",
+    "nucl": "nuclear",
+    "nuc": "nuclear",
+    "sec": "security",
+    "secur": "security",
+    "supp": "support",
+    "univ": "university",
+    "res": "research",
+    "inst": "institute",
+    "auth": "authority",
+    "natl": "national",
+    "nat": "national",
+    "intl": "international",
+    "dept": "department",
+    "assoc": "association",
+    "tech": "technology",
+    "agcy": "agency",
+    "reg": "regulatory",
+    "hq": "",
+}
+
+
+def _expand_abbreviations(folded: str) -> str:
+    return " ".join(w for w in (_ABBREVIATIONS.get(w, w) for w in folded.split()) if w)
+
+
+_INITIAL_SKIP = frozenset({"to", "a", "an", "against", "at", "by", "with", "from"})
+TOPIC_FUZZY_FLOOR = 90  # rapidfuzz partial_ratio from which a mistyped label still names a topic
 
 
 class TopicInferrer:
     """Topic keys named in a title, from each topic's labels in the region's languages.
 
-    A label matches as a folded substring (CJK titles have no spaces), an English label also by
-    its initials as a whole word ("RTC on PP" names physical protection).
+    - A Latin label (after folding: Vietnamese loses its accents) matches as whole words; a
+      label in another script as a substring of the title without spaces (CJK and Thai titles
+      have none).
+    - Where two matched labels overlap, the longer wins ("Response to Nuclear Security Events"
+      names response, not nuclear security in general).
+    - A *broad* label — one found inside the labels of several other topics, like "nuclear
+      security" — names its topic only when nothing more specific is found.
+    - Initials of each multi-word English label are a word too ("RTC on PP", "NTC on MORC"),
+      unless two topics share them.
+    - A title naming nothing is compared fuzzily (mistyped titles) with the longer Latin labels.
     """
 
     def __init__(self, vocabulary: dict[str, list[str]]):
-        self._labels: list[tuple[str, str]] = []
-        self._initials: dict[str, str] = {}
+        self._latin: list[tuple[str, str]] = []  # (" folded label ", key)
+        self._other: list[tuple[str, str]] = []  # (compact label, key)
+        initials: dict[str, set[str]] = {}
         for key, labels in vocabulary.items():
             for label in labels:
                 folded = normalize_label(label)
-                if folded:
-                    self._labels.append((compact(folded), key))
-            words = [w for w in labels[0].split() if w[:1].isupper()] if labels else []
-            if len(words) > 1:
-                self._initials.setdefault("".join(w[0] for w in words).lower(), key)
+                if not folded:
+                    continue
+                if folded.isascii():
+                    self._latin.append((f" {folded} ", key))
+                    words = [w for w in folded.split() if w not in _INITIAL_SKIP]
+                    if len(words) > 1:
+                        initials.setdefault("".join(w[0] for w in words), set()).add(key)
+                else:
+                    self._other.append((compact(folded), key))
+        self._initials = {k: next(iter(v)) for k, v in initials.items() if len(v) == 1}
+        every = [(label.strip(), key) for label, key in self._latin] + self._other
+        self._broad = {
+            label
+            for label, key in every
+            if len({k for other, k in every if k != key and label in other}) >= 2
+        }
+        self._fuzzy = [(label.strip(), key) for label, key in self._latin if len(label) > 12]
         self.infer = lru_cache(maxsize=200_000)(self._infer)
 
     def _infer(self, title: str) -> tuple[str, ...]:
         folded = normalize_label(title)
-        spaced = compact(folded)
-        found = {key for label, key in self._labels if label in spaced}
+        spaced, packed = f" {folded} ", compact(folded)
+        hits: list[tuple[int, int, str, str]] = []  # (start, end, label, key) in one text
+        for label, key in self._latin:
+            at = spaced.find(label)
+            if at >= 0:
+                hits.append((at, at + len(label), label.strip(), key))
+        for label, key in self._other:
+            at = packed.find(label)
+            if at >= 0:  # other-script spans live in another text: offset them apart
+                hits.append((10_000 + at, 10_000 + at + len(label), label, key))
+        found = {
+            key
+            for start, end, label, key in hits
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _l, _k in hits)
+            and label not in self._broad
+        }
         found |= {self._initials[w] for w in folded.split() if w in self._initials}
+        if not found and folded.isascii() and len(folded) > 12:
+            found = {
+                key
+                for label, key in self._fuzzy
+                if fuzz.partial_ratio(label, folded) >= TOPIC_FUZZY_FLOOR
+            }
+        if not found:
+            found = {key for _s, _e, label, key in hits}  # only broad labels: take them
         return tuple(sorted(found))
 
 
@@ -130,6 +236,8 @@ def title_key(title: str | None) -> str:
     return normalize_label(title or "")
 
 
+PARTNER_COLUMNS = ("other_host_1", "other_host_2", "other_host_3", "other_host_4")
+
 COLUMNS = (
     "unique_id",
     "key",
@@ -145,7 +253,27 @@ COLUMNS = (
     "city_norm",
     "country",
     "participants",
+    *PARTNER_COLUMNS,
 )
+
+
+def _padded(ids: list) -> list[str | None]:
+    ids = [str(i) for i in ids[: len(PARTNER_COLUMNS)]]
+    return ids + [None] * (len(PARTNER_COLUMNS) - len(ids))
+
+
+def _claimed_partners(row: dict, host_id, reporter: str) -> list[str | None]:
+    """Other institutions that may be the true host of the event a report names itself host
+    of: its first partners, padded with None (an unresolved host's candidates take their place).
+
+    A co-organiser or trainer sometimes reports an event as its own and lists the true host
+    as a partner; blocking and the host comparison look for the other report's host here.
+    Only the self-naming side counts: a participant's report lists partners it merely heard of.
+    """
+    partners = [str(p) for p in row.get("partners") or () if p is not None and str(p) != host_id]
+    if host_id is None or str(host_id) != reporter:
+        partners = []
+    return _padded(partners)
 
 
 def feature_table(
@@ -163,7 +291,12 @@ def feature_table(
     for index, row in enumerate(rows):
         host_id = row.get("host_id")
         if host_id is None and resolve_host is not None:
-            host_id = resolve_host(row.get("host_text"), row.get("country"), row.get("city"))
+            host_id = resolve_host(
+                row.get("host_text"),
+                row.get("country"),
+                row.get("city"),
+                reporter=row.get("reporter"),
+            )
         start, precision = parse_partial(row.get("start"), row.get("start_precision"))
         precise = precision == "day"
         row_topics = tuple(sorted(row.get("topics") or ()))
@@ -186,6 +319,12 @@ def feature_table(
         data["country"].append(row.get("country") or None)
         participants = row.get("participants")
         data["participants"].append(None if participants is None else int(participants))
+        if host_id is None and hasattr(resolve_host, "candidates"):
+            partners = _padded(resolve_host.candidates(row.get("host_text"), row.get("country")))
+        else:
+            partners = _claimed_partners(row, host_id, data["reporter_id"][-1])
+        for column, partner in zip(PARTNER_COLUMNS, partners, strict=True):
+            data[column].append(partner)
     schema = pa.schema(
         [
             ("unique_id", pa.int64()),
@@ -202,6 +341,7 @@ def feature_table(
             ("city_norm", pa.string()),
             ("country", pa.string()),
             ("participants", pa.int64()),
+            *((column, pa.string()) for column in PARTNER_COLUMNS),
         ]
     )
     return pa.table(data, schema=schema)

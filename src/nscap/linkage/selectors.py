@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
-from nscap.activities.models import TrainingEvent
+from nscap.activities.models import EventPartner, TrainingEvent
 from nscap.contributions.record_types import PREFETCH
 from nscap.core.partial_dates import PartialDate
 from nscap.linkage.choices import SuggestionStatus
@@ -43,13 +43,24 @@ def event_rows(user: Any) -> Iterator[dict]:
         trainingevent__in=events.values("pk"), topic__in=Topic.objects.visible_to(user)
     ).values_list("trainingevent_id", "topic__key"):
         topics.setdefault(event_id, []).append(key)
+    partners: dict[int, list[str]] = {}
+    for event_id, institution_id in (
+        EventPartner.objects.visible_to(user)
+        .filter(event__in=events.values("pk"))
+        .order_by("pk")
+        .values_list("event_id", "institution_id")
+    ):
+        partners.setdefault(event_id, []).append(str(_canonical(institution_id, same_as)))
     for event in events.order_by("pk").iterator(chunk_size=2000):
         host = _canonical(event.host_id, same_as)
         reporter = _canonical(event.reported_by_id, same_as) or host
         yield {
             "key": event.key,
-            "host_id": str(host),
-            "reporter": str(reporter),
+            # An unreconciled host (issue 14) is no institution: not one shared "None" host
+            # that would block every such report together; its text is kept for the engine.
+            "host_id": str(host) if host is not None else None,
+            "host_text": event.host_text,
+            "reporter": str(reporter) if reporter is not None else None,
             "title": event.title,
             "start": PartialDate(event.start, event.start_precision).isoformat()
             if event.start
@@ -58,6 +69,7 @@ def event_rows(user: Any) -> Iterator[dict]:
             "country": event.country,
             "participants": event.participants,
             "topics": topics.get(event.pk, []),
+            "partners": partners.get(event.pk, []),  # a self-named host's true host is here
         }
 
 

@@ -1,5 +1,6 @@
 """Needs assessments: the demand side, people needing training by place, audience and topic."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,8 @@ class NeedsAssessment(Record):
     published = models.DateField(_("published"), null=True, blank=True)
     published_precision = precision_field()
     method = models.TextField(_("method"), blank=True)
+    # The sources it cites (its ``sources`` when written through the product): deleted with it.
+    source_citations = GenericRelation("sources.Citation")
 
     class Meta:
         ordering = ["-published", "title"]

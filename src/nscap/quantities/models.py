@@ -24,7 +24,7 @@ class Quantity(Record):
     visibility_owner_path = "institution"
 
     measure = models.CharField(_("measure"), max_length=60, db_index=True)
-    description = models.CharField(_("description"), max_length=500)
+    description = models.CharField(_("description"), max_length=500, blank=True)
     value = models.DecimalField(
         _("value"), max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
     )
@@ -62,6 +62,22 @@ class Quantity(Record):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
+        related_name="quantities",
+    )
+    # The cell of a demand figure (issue 14): one needs assessment gives many figures, by
+    # country x target group x topic x year; blank means the assessment's own (or any).
+    target_group = models.ForeignKey(
+        "vocabularies.TargetGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quantities",
+    )
+    topic = models.ForeignKey(
+        "vocabularies.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="quantities",
     )
     country = country_field()

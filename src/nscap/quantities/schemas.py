@@ -40,6 +40,8 @@ class QuantitySchema(RecordSchema):
     network: Ref | None
     aggregate_claim: Ref | None
     needs_assessment: Ref | None
+    target_group: Ref | None = None  # a demand figure's cell (issue 14)
+    topic: Ref | None = None
     country: str
     region: str
     period_start: str | None
@@ -70,12 +72,15 @@ def visible_quantities(user) -> QuerySet:
     from nscap.needs.models import NeedsAssessment
     from nscap.networks.models import Network
     from nscap.quantities.models import Quantity
+    from nscap.vocabularies.models import TargetGroup, Topic
 
     return visible(Quantity, user).prefetch_related(
         Prefetch("institution", queryset=visible(Institution, user)),
         Prefetch("network", queryset=visible(Network, user)),
         Prefetch("aggregate_claim", queryset=visible(AggregateClaim, user)),
         Prefetch("needs_assessment", queryset=visible(NeedsAssessment, user)),
+        Prefetch("target_group", queryset=visible(TargetGroup, user)),
+        Prefetch("topic", queryset=visible(Topic, user)),
     )
 
 
@@ -93,6 +98,8 @@ def quantity_item(quantity, citations: CitationIndex) -> dict:
         "network": ref(related(quantity, "network")),
         "aggregate_claim": ref(related(quantity, "aggregate_claim"), None),
         "needs_assessment": ref(related(quantity, "needs_assessment"), "title"),
+        "target_group": ref(related(quantity, "target_group")),
+        "topic": ref(related(quantity, "topic")),
         "country": quantity.country,
         "region": quantity.region,
         **partial(quantity, "period_start"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Field
 
 from nscap.core.api_support import (
+    POSITIVE_INTEGER_MAX,
     CitationIndex,
     PageQuery,
     RecordSchema,
@@ -46,7 +47,9 @@ class CitationQuery(PageQuery):
     source: str | None = Field(None, description="Source key.")
     record_type: RecordType | None = Field(None, description="Type of the citing record.")
     record: str | None = Field(None, description="Key of the citing record.")
-    footnote: int | None = Field(None, ge=0, description="The source's own note number.")
+    footnote: int | None = Field(
+        None, ge=0, le=POSITIVE_INTEGER_MAX, description="The source's own note number."
+    )
 
 
 def source_item(source, citations: CitationIndex) -> dict:

@@ -23,7 +23,8 @@ def claims():
 
 def spec_of(response, name):
     html = response.content.decode()
-    start = html.index(f'id="chart-{name}-spec">') + len(f'id="chart-{name}-spec">')
+    opening = f'<script id="chart-{name}-spec" type="application/json">'
+    start = html.index(opening) + len(opening)
     return json.loads(html[start : html.index("</script>", start)])
 
 

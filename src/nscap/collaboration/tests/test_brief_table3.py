@@ -9,8 +9,13 @@ from nscap.collaboration.selectors import table_three
 
 pytestmark = pytest.mark.usefixtures("brief")
 
-# Table 3, row by row as the brief prints it (claimant → partner, kind, one- or two-sided).
-# A partner is an institution key, an ISO country code or the source's words.
+# Table 3, row by row as the brief prints it (claimant → partner, kind, and how the other side
+# answers: two-sided, one-sided, or "related": named back only by a parent or child of either
+# side, or at country level). A partner is an institution key, an ISO country code or the
+# source's words. The four "related" claims (ISCN's and INSA's Vietnam, Vietnam's MOUs with JAEA
+# and KINAC) were read two-sided before issue 13: Vietnam names JAEA and KINAC, the parents of
+# ISCN and INSA, which name only the country Vietnam back. No claim of the brief is made back by
+# the partner itself, so none is two-sided (the bug the issue describes).
 TABLE_THREE = {
     "snstc": [
         ("iscn", "network_membership", "two-sided"),
@@ -24,7 +29,7 @@ TABLE_THREE = {
         ("insa", "network_membership", "two-sided"),
         ("insa", "training_participation", "two-sided"),
         ("insa", "personnel_exchange", "two-sided"),
-        ("VN", "seminar", "two-sided"),
+        ("VN", "seminar", "related"),
         ("“Many other” Asian countries", "unspecified", "one-sided"),
     ],
     "insa": [
@@ -37,12 +42,12 @@ TABLE_THREE = {
         ("MM", "unspecified", "one-sided"),
         ("PH", "unspecified", "one-sided"),
         ("TH", "unspecified", "one-sided"),
-        ("VN", "unspecified", "two-sided"),
+        ("VN", "unspecified", "related"),
     ],
     "nssc-malaysia": [],
     "nssc-vietnam": [
-        ("jaea", "mou", "two-sided"),
-        ("kinac", "mou", "two-sided"),
+        ("jaea", "mou", "related"),
+        ("kinac", "mou", "related"),
     ],
 }
 
@@ -53,12 +58,17 @@ def _partner(claim) -> str:
     return claim.partner_country or claim.partner_text
 
 
+def _mark(reading) -> str:
+    if reading.two_sided:
+        return "two-sided"
+    return "related" if reading.answer == "related_back" else "one-sided"
+
+
 def test_table_three_is_reproduced_with_one_sided_claims_marked():
     groups = table_three(None)
     table = {
         group.claimant.key: sorted(
-            (_partner(r.claim), r.claim.type, "two-sided" if r.two_sided else "one-sided")
-            for r in group.readings
+            (_partner(r.claim), r.claim.type, _mark(r)) for r in group.readings
         )
         for group in groups
     }
@@ -72,9 +82,11 @@ def test_one_sided_and_confirmed_claims_are_counted_right():
     evidence = {c.claim.key: c.evidence for c in claims}
     assert len(claims) == 22
     assert sum(1 for e in evidence.values() if e == "one_sided") == 8
-    assert sum(1 for e in evidence.values() if e == "confirmed") == 14
+    assert sum(1 for e in evidence.values() if e == "confirmed") == 10
+    assert sum(1 for e in evidence.values() if e == "related_back") == 4
     assert evidence["iscn-insa-personnel-exchange"] == "confirmed"
     assert evidence["insa-mongolia"] == "one_sided"
+    assert evidence["nssc-vietnam-jaea-mou"] == "related_back"
 
 
 def test_the_brief_as_a_network():
@@ -83,7 +95,9 @@ def test_the_brief_as_a_network():
     # SNSTC, ISCN, INSA (the Asian network) and Vietnam's NSSC with JAEA and KINAC.
     assert (network.institutions, network.links) == (6, 8)
     assert network.density == pytest.approx(8 / 30)
-    assert network.reciprocity_rate == 1.0
+    # Vietnam's MOUs are named back only by JAEA's and KINAC's children, about the country.
+    assert (network.reciprocity_rate, network.related_back_links) == (0.75, 2)
+    assert (network.country_partner_claims, network.unresolved_partner_claims) == (8, 2)
     assert (network.components, network.largest_component) == (2, 3)
     pairs = {
         (picture.nodes[s].key, picture.nodes[t].key): p
@@ -93,7 +107,11 @@ def test_the_brief_as_a_network():
     assert (exchange.claimed, exchange.confirmed, exchange.stated_back) == (3, 3, 1)
     planned = pairs[("snstc", "insa")]
     assert (planned.claimed, planned.planned) == (1, 2)
-    assert pairs[("nssc-vietnam", "jaea")].stated_back == 2  # ISCN's seminar in Vietnam
+    mou = pairs[("nssc-vietnam", "jaea")]  # ISCN's seminar in Vietnam is not JAEA's word
+    assert (mou.confirmed, mou.stated_back, mou.answered, mou.related) == (0, 0, False, True)
     rows = {r.institution.key: r for r in network.by_institution}
-    assert rows["nssc-vietnam"].claimed == 5.0 and rows["nssc-vietnam"].reciprocity == 1.0
+    vietnam = rows["nssc-vietnam"]
+    assert (vietnam.claimed, vietnam.confirmed, vietnam.gap) == (5.0, 0.0, 5.0)
+    assert (vietnam.reciprocity, vietnam.related_back) == (0.0, 2)
     assert rows["iscn"].other_claims == 2 and rows["insa"].other_claims == 7
+    assert rows["iscn"].unresolved_partners == 1 and rows["csca"].unresolved_partners == 1

@@ -92,8 +92,15 @@ def test_claims_naming_a_country_or_words_are_counted_apart():
     reading = depth_for(None)
     assert {c.claim.key for c in reading.unplaced} == {"seminar", "words"}
     assert list(reading.pairs) == [(vietnam.pk, iscn.pk)]
-    # Vietnam's MOU is answered by ISCN's seminar in Vietnam (a country-level claim back).
-    assert by_key()["mou"].evidence == Evidence.NAMED_BACK
+    # ISCN's seminar in Vietnam names only the country: a claim back at country level, not
+    # ISCN answering Vietnam's centre itself. Shown apart, never confirmed.
+    mou = by_key()["mou"]
+    assert (mou.evidence, mou.confirmed_depth, mou.related_by) == (
+        Evidence.RELATED_BACK,
+        0,
+        ("seminar",),
+    )
+    assert [c.claim.key for c in reading.unresolved] == ["words"]
     rows = {r.institution.pk: r for r in collaboration_picture(None).network.by_institution}
     assert rows[iscn.pk].other_claims == 2
 

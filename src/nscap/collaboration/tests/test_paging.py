@@ -89,9 +89,8 @@ def depth_names(response):
 
 def depth_spec(response):
     html = response.content.decode()
-    start = html.index('id="chart-collaboration-depth-spec">') + len(
-        'id="chart-collaboration-depth-spec">'
-    )
+    opening = '<script id="chart-collaboration-depth-spec" type="application/json">'
+    start = html.index(opening) + len(opening)
     return json.loads(html[start : html.index("</script>", start)])
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from nscap.collaboration.choices import Answer
 from nscap.collaboration.models import CollaborationClaim
 from nscap.collaboration.selectors import read_claims
 from nscap.testing.factories import make_claim, make_institution
@@ -39,32 +40,48 @@ def test_a_different_type_back_is_two_sided_but_not_same_type():
     assert reading.two_sided and not reading.same_type_back
 
 
-def test_a_claim_about_the_parent_answers_a_claim_by_the_child():
-    """Vietnam's centre names JAEA; Japan's ISCN (JAEA's child) names Vietnam's centre."""
+def test_a_claim_back_about_the_parent_is_named_back_by_a_related_institution_only():
+    """Vietnam's centre names JAEA; Japan's ISCN (JAEA's child) names Vietnam's centre: neither
+    is two-sided (the partner itself never answers), each is marked as answered by a relative."""
     jaea = make_institution(country="JP", kind="government_agency")
     iscn = make_institution(country="JP", parent=jaea, parent_role="government_agency")
     vietnam = make_institution(country="VN", kind="nssc")
     make_claim(key="vn-jaea", claimant=vietnam, partner=jaea, type="mou")
     make_claim(key="iscn-vn", claimant=iscn, partner=vietnam, type="seminar")
     readings = readings_for()
-    assert readings["vn-jaea"].two_sided
-    assert readings["iscn-vn"].two_sided
+    for key, other in (("vn-jaea", "iscn-vn"), ("iscn-vn", "vn-jaea")):
+        assert not readings[key].two_sided
+        assert readings[key].answering_claims == ()
+        assert [c.key for c in readings[key].related_claims] == [other]
+        assert readings[key].answer == Answer.RELATED_BACK
+    make_claim(key="jaea-vn", claimant=jaea, partner=vietnam, type="network_membership")
+    reading = readings_for()["vn-jaea"]
+    assert reading.two_sided and reading.answer == Answer.NAMED_BACK
+    assert [c.key for c in reading.answering_claims] == ["jaea-vn"]
+    assert [c.key for c in reading.related_claims] == ["iscn-vn"]
 
 
-def test_a_claim_naming_only_a_country_is_answered_by_any_institution_there():
+def test_a_claim_naming_only_a_country_is_named_back_at_country_level_only():
     iscn, vietnam = make_institution(country="JP"), make_institution(country="VN")
     make_claim(key="iscn-vn", claimant=iscn, partner=None, partner_country="VN", type="seminar")
-    assert not readings_for()["iscn-vn"].two_sided
+    assert readings_for()["iscn-vn"].answer == Answer.ONE_SIDED
     make_claim(key="vn-iscn", claimant=vietnam, partner=iscn, type="mou")
-    assert readings_for()["iscn-vn"].two_sided
+    readings = readings_for()
+    # Which Vietnamese institution ISCN meant is unknown: the claim back is not the partner's.
+    assert not readings["iscn-vn"].two_sided
+    assert readings["iscn-vn"].answer == Answer.RELATED_BACK
+    # And ISCN naming only Vietnam is no claim back about Vietnam's centre itself.
+    assert readings["vn-iscn"].answer == Answer.RELATED_BACK
 
 
-def test_a_claim_in_words_only_stays_one_sided():
+def test_a_claim_in_words_only_stays_one_sided_with_an_unresolved_partner():
     cs = make_institution(country="ID")
     make_claim(
         key="cs-x", claimant=cs, partner=None, partner_text="regional partners", type="joint_trial"
     )
-    assert not readings_for()["cs-x"].two_sided
+    reading = readings_for()["cs-x"]
+    assert not reading.two_sided
+    assert (reading.answer, reading.partner_unresolved) == (Answer.ONE_SIDED, True)
 
 
 def test_a_restricted_answer_does_not_show_through_to_a_visitor(steward):

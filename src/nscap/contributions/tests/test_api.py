@@ -378,19 +378,25 @@ def test_422_when_the_body_is_not_a_json_object(body, steward):
     assert response.json()["detail"][0]["field"] is None
 
 
-def test_contributor_cannot_write_for_another_institution(alice, inst_b, auto_a):
+def test_contributor_writing_for_another_institution_waits_for_a_steward(alice, inst_b, auto_a):
+    """The same rule as the web forms and imports (contributions.rules): a report of another
+    institution's event is a proposal, never applied at once."""
     response = api_for(alice).post("/events", {"host": inst_b.key, "title": "Theirs"})
-    assert response.status_code == 422
-    assert fields_of(response) == {"host"}
+    assert response.status_code == 202
+    assert not TrainingEvent.objects.filter(title="Theirs").exists()
 
 
-def test_contributor_cannot_move_a_record_or_change_others_sensitivity(alice, inst_a, inst_b):
+def test_contributor_cannot_move_or_change_the_sensitivity_of_others_records(
+    alice, inst_a, inst_b, auto_a
+):
     mine = make_event(host=inst_a)
     theirs = make_event(host=inst_b)
     api = api_for(alice)
-    assert fields_of(api.patch(f"/events/{mine.key}", {"host": inst_b.key})) == {"host"}
+    assert fields_of(api.patch(f"/events/{theirs.key}", {"host": inst_a.key})) == {"host"}
     response = api.patch(f"/events/{theirs.key}", {"sensitivity": "restricted"})
     assert fields_of(response) == {"sensitivity"}
+    # moving one's own record to another institution is a proposal, never applied at once
+    assert api.patch(f"/events/{mine.key}", {"host": inst_b.key}).status_code == 202
     # a correction to another institution's record is allowed, and waits for a steward
     assert api.patch(f"/events/{theirs.key}", {"city": "Seoul"}).status_code == 202
 

@@ -113,6 +113,10 @@ def test_unknown_references_are_placed_on_their_changes_and_nothing_is_written(c
     )
     with pytest.raises(Invalid) as caught:
         services.propose(steward, changes)
-    assert {(e["change"], e["field"]) for e in caught.value.errors} == {(7, "partner")}
-    assert not HistoryEntry.objects.exists()  # the milestones before it were rolled back
+    # Refused when proposed (contributions.rules), every unknown key at once.
+    assert {(e["change"], e["field"]) for e in caught.value.errors} == {
+        (7, "partner"),
+        (8, "institution"),
+    }
+    assert not HistoryEntry.objects.exists()
     assert not RECORD_TYPES["milestone"].model.objects.exists()

@@ -88,7 +88,7 @@ def test_user_without_institution_is_refused(client, django_user_model, world):
 
 def test_unknown_record_type_form_is_404(client, world):
     client.force_login(world["kim"])
-    assert client.get("/contribute/aggregate_claim/new/").status_code == 404
+    assert client.get("/contribute/milestone/new/").status_code == 404
 
 
 # --- the event form ------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_lists_both_ways():
 @pytest.mark.parametrize(
     ("record_type", "name", "text"),
     [
-        ("training_event", "partners", "INSA"),
+        ("training_event", "partners", "INSA (funder, co_organiser)"),
         ("training_event", "participant_countries", "JP twenty"),
         ("institution", "labels", "SNSTC"),
         ("course", "iaea_endorsed", "perhaps"),

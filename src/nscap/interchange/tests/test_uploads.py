@@ -15,7 +15,7 @@ from django.test import Client
 
 from nscap.contributions.models import Changeset
 from nscap.interchange import uploads
-from nscap.testing.factories import make_institution
+from nscap.testing.factories import make_event
 from nscap.testing.roles import PASSWORD
 
 from .conftest import csv_bytes
@@ -58,7 +58,7 @@ def _age(directory, seconds: float) -> None:
     ("data", "status"),
     [
         ("key,title\nx,Café\n".encode("cp1252"), 400),  # unreadable
-        (csv_bytes([["key", "host", "title"], ["ev-1", "NSSC", "T"]]), 422),  # errors
+        (csv_bytes([["key", "host", "title", "start"], ["ev-1", "NSSC", "T", "2014-13"]]), 422),
         (csv_bytes([["key", "host", "title"]]), 200),  # nothing to import
     ],
     ids=["unreadable", "errors", "nothing-to-import"],
@@ -77,7 +77,7 @@ def test_refused_upload_keeps_its_error_report_but_not_the_file(imports, world):
     response = _upload(client, csv_bytes(bad))
     assert response.status_code == 422 and _files(imports) == []
     report = client.get(f"/data/import/{response.context['token']}/errors.csv")
-    assert report.status_code == 200 and b"ambiguous" in report.content
+    assert report.status_code == 200 and b"not a real date" in report.content
     other = _client(world.steward)
     assert other.get(f"/data/import/{response.context['token']}/errors.csv").status_code == 404
 
@@ -94,10 +94,9 @@ def test_submitted_upload_leaves_no_file(imports, world):
 def test_upload_refused_at_submit_leaves_no_file(imports, world):
     client = _client(world.contributor)
     token = _upload(client, csv_bytes(ROWS)).context["token"]
-    # The registry moves between check and submit: "INSA" now names two institutions.
-    make_institution(
-        key="insa-two", name="Another academy", labels=[("INSA", "en", "Latn", "acronym")]
-    )
+    # The registry moves between check and submit: another institution's restricted event
+    # took the key. (An ambiguous name no longer refuses a file: it is queued, issue 14.)
+    make_event(key="ev-up", host=world.iscn, sensitivity="restricted")
     response = client.post(f"/data/import/{token}/submit/")
     assert response.status_code == 422 and b"import-submit" not in response.content
     assert _files(imports) == [] and Changeset.objects.count() == 0

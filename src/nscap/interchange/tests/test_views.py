@@ -77,11 +77,11 @@ def test_upload_with_errors_shows_them_and_offers_a_report(client, world):
     upload = SimpleUploadedFile("training_event.csv", csv_bytes(bad), "text/csv")
     response = client.post("/data/import/", {"file": upload})
     assert response.status_code == 422
-    assert b"ambiguous" in response.content and b"import-submit" not in response.content
+    assert b"not a real date" in response.content and b"import-submit" not in response.content
     token = response.context["token"]
     report = client.get(f"/data/import/{token}/errors.csv")
     lines = report.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "sheet,row,column,cell,value,message" and len(lines) == 3
+    assert lines[0] == "sheet,row,column,cell,value,message" and len(lines) == 2
     assert Changeset.objects.count() == 0
 
 
@@ -147,7 +147,9 @@ def test_cli_template_import_export(tmp_path, world, capsys):
     call_command("import", str(data), "--user", world.steward.username, "--no-progress")
     assert "Nothing to import" in capsys.readouterr().out
     bad = tmp_path / "bad_training_event.csv"
-    bad.write_bytes(csv_bytes([["key", "host", "title"], ["ev-x", "Nowhere", "T"]]))
+    bad.write_bytes(
+        csv_bytes([["key", "host", "title", "start"], ["ev-x", "Nowhere", "T", "2014-13"]])
+    )
     errors = tmp_path / "errors.csv"
     with pytest.raises(CommandError, match="1 error"):
         call_command(
@@ -159,7 +161,7 @@ def test_cli_template_import_export(tmp_path, world, capsys):
             str(errors),
             "--no-progress",
         )
-    assert "Nowhere" in errors.read_text("utf-8-sig")
+    assert "2014-13" in errors.read_text("utf-8-sig")
     with pytest.raises(CommandError, match="may import"):
         call_command("import", str(data), "--user", world.outsider.username, "--no-progress")
     out = tmp_path / "export.jsonl"

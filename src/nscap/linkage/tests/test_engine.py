@@ -178,3 +178,60 @@ def test_a_month_only_report_between_two_runs_is_left_to_a_steward(background):
     assert len(ids) == 3
     statuses = {p.status for p in result.pairs if "amb-iaea" in (p.left, p.right)}
     assert statuses == {"ambiguous"}
+
+
+def test_a_co_organiser_naming_itself_host_is_compared_with_the_hosts_report(background):
+    # Xi'an (h3) co-organised Daejeon's (h7) course and reports it as its own, Daejeon a
+    # partner: a different host id, so only the reporter-aware rule ever compares the two.
+    reports = [
+        _event("self-host", topics=[], title="Regional Workshop on Physical Protection"),
+        _event("self-coorg", host_text="XNSTC", reporter="h3", partners=["h7"],
+               start="2019-05-14", end=None, topics=[], title="RTC on PP"),
+    ]  # fmt: skip
+    result = _link(background, reports)
+    pair = next(p for p in result.pairs if {p.left, p.right} == {"self-host", "self-coorg"})
+    assert pair.comparisons["host"]["level"].startswith("the other's host is a possible host")
+    assert pair.status == "linked"
+    assert result.cluster_of["self-host"] == result.cluster_of["self-coorg"]
+
+
+def test_a_month_only_report_without_topic_is_compared_and_linked(background):
+    # no topic on either side and only a month on one: the old blocking (exact day, or topic
+    # + month) never compared these two
+    reports = [
+        _event("mo-host", topics=[], title="Seminar for guards"),
+        _event("mo-iaea", reporter="iaea", start="2019-05", end=None, topics=[],
+               title="Seminar for guards", host_text="DNSTC, KR"),
+    ]  # fmt: skip
+    result = _link(background, reports)
+    assert result.cluster_of["mo-host"] == result.cluster_of["mo-iaea"]
+
+
+def test_a_shared_acronym_is_settled_by_the_reporter_then_the_city():
+    resolver = HostResolver(
+        [("NSSC", "a"), ("NSSC", "b"), ("NSSC", "c")],
+        {"a": ("CN", "Beijing"), "b": ("CN", "Shanghai"), "c": ("ID", "Serpong")},
+    )
+    assert resolver("NSSC", "CN", "Beijing", reporter="b") == "b"  # its own report
+    assert resolver("NSSC", "CN", "Beijing", reporter="iaea") == "a"
+    assert resolver("NSSC", "CN", None, reporter="iaea") is None  # not a guess
+    assert resolver.candidates("NSSC", "CN") == ["a", "b"]
+    assert resolver("Shanghai Nucl. Sec. Supp. Ctr", "CN") is None  # no such label at all
+
+
+def test_topic_inference_prefers_the_specific_label_and_reads_initials():
+    topics = TopicInferrer(
+        {
+            "nuclear-security": ["Nuclear security", "nuclear security"],
+            "culture": ["Nuclear security culture", "security culture"],
+            "response": ["Response to nuclear security events", "nuclear security events"],
+            "pp": ["Physical protection", "PP"],
+            "morc": ["Material out of regulatory control"],
+        }
+    )
+    assert topics.infer("Workshop on Response to Nuclear Security Events") == ("response",)
+    assert topics.infer("Nuclear Security Culture Seminar") == ("culture",)
+    assert topics.infer("Basics of nuclear security") == ("nuclear-security",)
+    assert topics.infer("NTC on MORC") == ("morc",)
+    assert topics.infer("Supporting staff meeting") == ()  # "PP" only as a whole word
+    assert topics.infer("Regional Training Course on Phyiscal Protection") == ("pp",)

@@ -141,3 +141,21 @@ def test_link_command_needs_a_steward(data):
     make_user("plain")
     with pytest.raises(CommandError):
         call_command("link", "--as", "plain")
+
+
+def test_accepting_a_suggestion_fuses_the_event_and_undo_unfuses_it(data):
+    from nscap.activities.models import FusedEvent
+
+    steward = make_steward()
+    services.run_linkage(steward)
+    suggestion = MergeSuggestion.objects.filter(strength="linked").first()
+    services.accept(steward, suggestion.pk)
+    fused = FusedEvent.objects.get(event_id=suggestion.kept_id).data
+    duplicate = TrainingEvent.objects.get(pk=suggestion.duplicate_id)
+    assert duplicate.key in fused["reports"]
+    assert not FusedEvent.objects.filter(event_id=suggestion.duplicate_id).exists()
+    services.undo(steward, suggestion.pk)
+    assert duplicate.key not in FusedEvent.objects.get(event_id=suggestion.kept_id).data["reports"]
+    assert FusedEvent.objects.get(event_id=suggestion.duplicate_id).data["reports"] == [
+        duplicate.key
+    ]

@@ -19,6 +19,8 @@ from nscap.analytics.selectors import achievements_report, check_region, gaps_re
 from nscap.core.csv_files import csv_text
 
 RANGE_FIELDS = ("demand", "supply", "gap", "coverage")
+# Counted and estimated supply apart (analytics/estimates.py); last, so old columns stay put.
+ESTIMATE_FIELDS = ("estimated_supply", "supply_with_estimate", "gap_with_estimate")
 GAP_COLUMNS = (
     "cell",
     "year",
@@ -60,13 +62,16 @@ def _viewer(username: str | None) -> Any:
 def gap_csv(report: dict) -> str:
     """The gap rows as CSV (the one formula-escaping writer), ranges as value, low, high."""
     ranges = [f"{name}{suffix}" for name in RANGE_FIELDS for suffix in ("", "_low", "_high")]
-    rows = [[*GAP_COLUMNS, *ranges, "stated_coverage", "stated_coverage_qualifier"]]
+    estimates = [f"{name}{suffix}" for name in ESTIMATE_FIELDS for suffix in ("", "_low", "_high")]
+    rows = [[*GAP_COLUMNS, *ranges, "stated_coverage", "stated_coverage_qualifier", *estimates]]
     for row in report["rows"]:
         values = [row[c] for c in GAP_COLUMNS]
         for name in RANGE_FIELDS:
             values += [row[name]["value"], row[name]["low"], row[name]["high"]]
         stated = row["stated_coverage"]
         values += [stated["value"] if stated else "", row["stated_coverage_qualifier"]]
+        for name in ESTIMATE_FIELDS:
+            values += [row[name]["value"], row[name]["low"], row[name]["high"]]
         rows.append(values)
     return csv_text(rows, lineterminator="\n")
 

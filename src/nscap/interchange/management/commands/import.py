@@ -105,6 +105,17 @@ class Command(BaseCommand):
                 f"{record_type}: {counts['create']} new, {counts['update']} changed, "
                 f"{counts['unchanged']} unchanged, {counts['pending']} already waiting for review"
             )
+        groups = plan.unreconciled()
+        if groups:
+            self.stdout.write(
+                f"Names to reconcile: {sum(g['rows'] for g in groups)} row(s) keep an "
+                f"institution name as written, in {len(groups)} group(s) of name and context:"
+            )
+            for g in groups[:SHOWN_ERRORS]:
+                self.stdout.write(
+                    f"  {g['text']!r} located in {g['country'] or '-'}, reported by "
+                    f"{g['reported_by'] or '-'}: {g['rows']} row(s)"
+                )
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
         elif changeset is None:
