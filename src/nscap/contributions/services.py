@@ -235,6 +235,12 @@ def propose(
     taken = _taken_keys(changes)
     sight = _sight(author, changes)
     preloaded = bulk.current_records(changes, author) if len(changes) > 1 else None
+    if preloaded:  # the links the records have now, looked up at once, not once per change
+        sight.load(
+            (target, key)
+            for (name, _key), (_record, before) in preloaded.items()
+            for _link, target, key in links(RECORD_TYPES[name], before)
+        )
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
