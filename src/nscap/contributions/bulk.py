@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import prefetch_related_objects
@@ -279,9 +279,12 @@ def _given(rt: RecordType, records: list[models.Model]) -> list[dict[str, Any]]:
             many[name][record_id].append(key)
     children: dict[str, dict[int, list[dict]]] = {}
     for name, read in rt.children.items():
+        relation = _child_relation(rt, name)
+        if relation is None:  # not rows of their own (cited sources): read one by one
+            children[name] = {record.pk: read(record) for record in records}
+            continue
         # prefetched only for the records that have such rows: Django's prefetch costs about
         # a tenth of a millisecond per record even when there is nothing to fetch
-        relation = rt.model._meta.get_field(name)
         owner = relation.field.name
         having = set(
             relation.related_model.objects.filter(**{f"{owner}__in": pks})
@@ -300,6 +303,15 @@ def _given(rt: RecordType, records: list[models.Model]) -> list[dict[str, Any]]:
         }
         for r in records
     ]
+
+
+def _child_relation(rt: RecordType, name: str) -> Any:
+    """The reverse foreign key behind a record's child rows (partners, labels), or None."""
+    try:
+        relation = rt.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return relation if relation.one_to_many and relation.auto_created else None
 
 
 def current_versions(keys: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
@@ -331,8 +343,9 @@ def updates_in_place(rt: RecordType, change: PendingChange) -> bool:
         if name in data and sorted(set(data[name] or ())) != sorted(set(before.get(name) or ())):
             return False
     for name in rt.children:
-        if name in data and sorted(data[name] or (), key=CHILD_ORDER[name]) != sorted(
-            before.get(name) or (), key=CHILD_ORDER[name]
+        order = CHILD_ORDER.get(name, str)  # cited sources are plain keys
+        if name in data and sorted(data[name] or (), key=order) != sorted(
+            before.get(name) or (), key=order
         ):
             return False
     return True
