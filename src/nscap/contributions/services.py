@@ -87,12 +87,16 @@ def _record_type(name: str, index: int) -> RecordType:
     return RECORD_TYPES[name]
 
 
-def _current(rt: RecordType, key: str | None, user: Any, index: int):
-    queryset = rt.visible(user)
-    instance = queryset.filter(key=key).first() if key else None
+def _current(rt: RecordType, key: str | None, user: Any, index: int, preloaded=None) -> tuple:
+    """The record a change is about, as ``user`` sees it, and its snapshot."""
+    if preloaded is not None:  # ``bulk.current_records``: read for all the changes at once
+        instance, before = preloaded.get((rt.name, key), (None, {}))
+    else:
+        instance = rt.visible(user).filter(key=key).first() if key else None
+        before = snapshot(rt, instance) if instance is not None else {}
     if instance is None:
         raise NotFound(f"change {index}: no {rt.name.replace('_', ' ')} with key {key!r}")
-    return instance
+    return instance, before
 
 
 def _taken_keys(changes: list[ProposedChange]) -> dict[str, set[str]]:
@@ -153,19 +157,20 @@ def _validated(
     user: Any,
     taken: dict[str, set[str]] | None = None,
     sight: rules.Sight | None = None,
+    preloaded: dict | None = None,
 ) -> tuple:
     """(values to write, before snapshot, instance or None) for one proposed change.
 
     ``taken``: from ``_taken_keys``, so that many creates cost one query, not one each;
     ``sight``: the records ``user`` may see, shared by the changeset's changes. Links to
-    records hidden from ``user`` are kept when the record has them and refused when new.
+    records hidden from ``user`` are kept when the record has them and refused when new;
+    ``preloaded``: from ``bulk.current_records``, the records of many updates read at once.
     """
     sight = sight or rules.Sight(user)
     instance = None
     before: dict[str, Any] = {}
     if change.action != ChangeAction.CREATE:
-        instance = _current(rt, change.key, user, index)
-        before = snapshot(rt, instance)
+        instance, before = _current(rt, change.key, user, index, preloaded)
         if change.base_version is not None and change.base_version != instance.version:
             raise Stale(
                 f"{rt.name} {instance.key} is at version {instance.version}, but the change "
@@ -226,14 +231,22 @@ def propose(
     if not changes:
         raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
     checked, errors = [], []
+    actions = ChangeAction.values  # computed anew on each access: once, not once per change
     taken = _taken_keys(changes)
     sight = _sight(author, changes)
+    preloaded = bulk.current_records(changes, author) if len(changes) > 1 else None
+    if preloaded:  # the links the records have now, looked up at once, not once per change
+        sight.load(
+            (target, key)
+            for (name, _key), (_record, before) in preloaded.items()
+            for _link, target, key in links(RECORD_TYPES[name], before)
+        )
     for index, change in enumerate(changes):
         try:
             rt = _record_type(change.record_type, index)
             if rt.refusal(author):
                 raise NotAllowed(rt.refusal(author))
-            if change.action not in ChangeAction.values:
+            if change.action not in actions:
                 raise Invalid(
                     [
                         {
@@ -243,7 +256,7 @@ def propose(
                         }
                     ]
                 )
-            checked.append((rt, *_validated(rt, change, index, author, taken, sight)))
+            checked.append((rt, *_validated(rt, change, index, author, taken, sight, preloaded)))
         except Invalid as exc:
             errors.extend(exc.errors)
     if errors:
@@ -337,19 +350,23 @@ def _apply(
 
     ``changes``: the changeset's changes in order, when the caller has just written them (read
     back from the database otherwise). Runs of new records of one type go to
-    ``bulk.create_many`` a batch at a time (large imports); everything else is applied one
+    ``bulk.create_many`` a batch at a time (large imports), runs of updates that leave m2m and
+    child rows alone to ``bulk.update_many`` (bulk merges); everything else is applied one
     change at a time, in order.
     """
     author = changeset.author
     user = author if reviewer is None else reviewer
     batch: list[bulk.PendingChange] = []
+    batch_keys: set[str] = set()
     use_bulk = getattr(settings, "NSCAP_BULK_WRITES", True)
 
     def flush() -> None:
         if batch:
             rt = RECORD_TYPES[batch[0].record_type]
-            bulk.create_many(rt, batch, changeset, reviewer or author, user)
+            many = bulk.create_many if batch[0].action == ChangeAction.CREATE else bulk.update_many
+            many(rt, batch, changeset, reviewer or author, user)
             batch.clear()
+            batch_keys.clear()
 
     if changes is None:
         changes = bulk.pending_changes(changeset)
@@ -360,14 +377,19 @@ def _apply(
             created_sources.append(change.record_key)
         if change.record_type in ("training_event", "institution"):
             events.append(change)
-        if (
-            use_bulk
-            and change.action == ChangeAction.CREATE
-            and change.record_type in bulk.BULK_TYPES
+        rt = RECORD_TYPES[change.record_type]
+        if use_bulk and (
+            (change.action == ChangeAction.CREATE and change.record_type in bulk.BULK_TYPES)
+            or bulk.updates_in_place(rt, change)
         ):
-            if batch and (batch[0].record_type != change.record_type or len(batch) >= bulk.BATCH):
+            if batch and (
+                (batch[0].record_type, batch[0].action) != (change.record_type, change.action)
+                or len(batch) >= bulk.BATCH
+                or change.record_key in batch_keys  # a second change of one record waits
+            ):
                 flush()
             batch.append(change)
+            batch_keys.add(change.record_key)
             continue
         flush()
         _apply_one(changeset, change, reviewer)
@@ -544,23 +566,30 @@ def withdraw(author: Any, changeset_id: int) -> Changeset:
     return changeset
 
 
-def _inverse(entry: HistoryEntry, redaction: Redaction) -> ProposedChange:
+def _inverse(
+    entry: HistoryEntry, redaction: Redaction, versions: dict[str, int] | None = None
+) -> ProposedChange:
     """The change that undoes one history entry, with only the links ``redaction``'s viewer may
     see: the write rules keep the record's hidden links, and a revert never names a hidden key
-    (in its changeset or in an error) that its author could not have typed."""
+    (in its changeset or in an error) that its author could not have typed. ``versions``:
+    current versions by key, read at once for a whole changeset."""
     rt = RECORD_TYPES[entry.record_type]
     action = entry.action.rsplit(".", 1)[-1]
     if action == "create":
         return ProposedChange("delete", rt.name, key=entry.record_key)
     if action == "delete":
         return ProposedChange("create", rt.name, values=redaction.links(rt, entry.before))
-    current = rt.model.objects.filter(key=entry.record_key).first()
+    if versions is not None:
+        version = versions.get(entry.record_key)
+    else:
+        current = rt.model.objects.filter(key=entry.record_key).first()
+        version = current.version if current else None
     return ProposedChange(
         "update",
         rt.name,
         key=entry.record_key,
         values=redaction.links(rt, entry.before),
-        base_version=current.version if current else None,
+        base_version=version,
     )
 
 
@@ -596,5 +625,6 @@ def revert_changeset(user: Any, changeset_id: int, comment: str = "") -> Changes
         raise NotFound(f"no applied changeset {changeset_id}")
     entries = list(changeset.history.order_by("-id"))
     redaction = _refuse_hidden_versions(user, entries)
-    changes = [_inverse(entry, redaction) for entry in entries]
+    versions = bulk.current_versions((e.record_type, e.record_key) for e in entries)
+    changes = [_inverse(entry, redaction, versions.get(entry.record_type, {})) for entry in entries]
     return propose(user, changes, comment=comment or f"Revert of changeset {changeset_id}")

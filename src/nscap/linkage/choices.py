@@ -20,3 +20,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class BulkAction(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Reject")

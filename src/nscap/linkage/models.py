@@ -10,7 +10,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from nscap.linkage.choices import RunStatus, SuggestionStatus, SuggestionStrength
+from nscap.linkage.choices import BulkAction, RunStatus, SuggestionStatus, SuggestionStrength
+
+
+def _changeset_link(help_text: str) -> models.ForeignKey:
+    """A decision's link to the changeset that applied (or reverted) it."""
+    return models.ForeignKey(
+        "contributions.Changeset",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=help_text,
+    )
 
 
 class LinkRun(models.Model):
@@ -64,6 +76,42 @@ class ClusterMember(models.Model):
         return f"{self.event_id} in {self.cluster_id}"
 
 
+class BulkDecision(models.Model):
+    """A steward's decision on every pending suggestion in a weight range at once (accept or
+    reject), undone as a unit. An accept is one changeset that folds each cluster it touches to
+    one report kept (no chains); undoing it reverts that changeset and puts the reports back in
+    the clusters they were in."""
+
+    action = models.CharField(_("decision"), max_length=10, choices=BulkAction.choices)
+    min_weight = models.FloatField(_("from match weight"), null=True, blank=True)
+    below_weight = models.FloatField(_("below match weight"), null=True, blank=True)
+    strength = models.CharField(
+        _("strength"), max_length=10, choices=SuggestionStrength.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    decided = models.PositiveIntegerField(_("suggestions decided"), default=0)
+    skipped = models.PositiveIntegerField(_("suggestions skipped"), default=0)
+    reports_folded = models.PositiveIntegerField(_("reports folded"), default=0)
+    changeset = _changeset_link(_("The changeset that applied the merges."))
+    undo_changeset = _changeset_link(_("The changeset that reverted them."))
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    # The clusters the accepted merges changed, as they were: {"members": {event pk: public
+    # id}, "clusters": {public id: first run id}}, so that undo puts them back exactly.
+    clusters_before = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Bulk {self.action} {self.pk} ({self.decided} suggestions)"
+
+
 class MergeSuggestion(models.Model):
     """Two reports that may describe one event, why (match weight and each comparison's share),
     and the steward's decision. Accepting points ``duplicate.same_as`` at ``kept``."""
@@ -88,21 +136,15 @@ class MergeSuggestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    changeset = models.ForeignKey(
-        "contributions.Changeset",
+    changeset = _changeset_link(_("The changeset that applied the merge."))
+    undo_changeset = _changeset_link(_("The changeset that reverted the merge."))
+    bulk_decision = models.ForeignKey(
+        BulkDecision,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The changeset that applied the merge."),
-    )
-    undo_changeset = models.ForeignKey(
-        "contributions.Changeset",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The changeset that reverted the merge."),
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        help_text=_("The bulk decision that decided it last (undone only with it)."),
     )
 
     class Meta:

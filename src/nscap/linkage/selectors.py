@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from nscap.activities.models import EventPartner, TrainingEvent
 from nscap.contributions.record_types import PREFETCH
@@ -71,6 +71,57 @@ def event_rows(user: Any) -> Iterator[dict]:
             "topics": topics.get(event.pk, []),
             "partners": partners.get(event.pk, []),  # a self-named host's true host is here
         }
+
+
+class ReportState(NamedTuple):
+    """What a merge needs to know of one report."""
+
+    key: str
+    same_as_id: int | None
+    version: int
+    reporter: int | None
+
+
+def report_states(user: Any, around: Iterable[int] | None = None) -> dict[int, ReportState]:
+    """Training events ``user`` may see, by primary key, with their ``same_as`` pointer and
+    reporter (``reported_by``, else the host; a merged institution counts as the one it points
+    at, as in ``event_rows``): plain values, for merges of thousands.
+
+    ``around``: only these reports and every report of their events (``same_as`` followed both
+    ways), a few queries for a decision on a few; else all of them in one query.
+    """
+    from nscap.institutions.models import Institution
+
+    same_as = dict(
+        Institution.objects.visible_to(user)
+        .filter(same_as__isnull=False)
+        .values_list("pk", "same_as_id")
+    )
+    visible = TrainingEvent.objects.visible_to(user).order_by()
+    columns = ("pk", "key", "same_as_id", "version", "reported_by_id", "host_id")
+    found: dict[int, ReportState] = {}
+
+    def read(queryset) -> list[int]:
+        rows = list(queryset.values_list(*columns).iterator(chunk_size=5000))
+        for pk, key, same, version, reported_by, host in rows:
+            found[pk] = ReportState(key, same, version, _canonical(reported_by or host, same_as))
+        return [row[0] for row in rows]
+
+    if around is None:
+        read(visible)
+        return found
+    expanded: set[int] = set()
+    frontier = set(around)
+    while frontier:
+        expanded |= frontier
+        ids = sorted(frontier)
+        read(visible.filter(Q(pk__in=ids) | Q(same_as__in=ids)))
+        frontier = {pk for pk in found if pk not in expanded} | {
+            state.same_as_id
+            for state in found.values()
+            if state.same_as_id is not None and state.same_as_id not in expanded
+        }
+    return found
 
 
 def topic_vocabulary(user: Any) -> dict[str, list[str]]:

@@ -18,9 +18,7 @@ from django.utils import timezone
 from nscap.activities.models import TrainingEvent
 from nscap.contributions import services as contributions
 from nscap.contributions.errors import AlreadyReviewed, NotAllowed, NotFound
-from nscap.contributions.models import HistoryEntry
-from nscap.core.visibility import is_steward
-from nscap.linkage import engine
+from nscap.linkage import decisions, engine
 from nscap.linkage.choices import RunStatus, SuggestionStatus, SuggestionStrength
 from nscap.linkage.models import ClusterMember, LinkCluster, LinkRun, MergeSuggestion
 from nscap.linkage.selectors import event_rows, topic_vocabulary
@@ -32,9 +30,7 @@ STRENGTH = {
 }
 
 
-def _require_steward(user: Any) -> None:
-    if not is_steward(user):
-        raise NotAllowed("Only stewards run linkage and decide merges.")
+_require_steward = decisions.require_steward
 
 
 def _new_public_id() -> str:
@@ -150,30 +146,52 @@ def _representatives(cluster_of: dict[str, str], events: dict) -> dict[str, Trai
 
 
 def _save_suggestions(run: LinkRun, result: engine.LinkResult, events: dict) -> int:
-    """Suggestions: each linked report against its cluster's kept report, and each possible or
-    ambiguous pair across clusters; one per pair, its strongest evidence; decided pairs and
-    reports merged already are not suggested again."""
+    """Suggestions: every report of a linked cluster against the cluster's kept report, and
+    each possible or ambiguous pair across clusters; one per pair, its strongest evidence;
+    decided pairs and reports merged already are not suggested again.
+
+    Accepting every "linked" suggestion must give the run's clusters exactly (one report kept
+    per cluster, the others pointing at it). A report may be linked to its cluster through
+    another duplicate only (the kept report and it were never compared): its suggestion
+    against the kept report then carries the strongest pair that linked it. Pending
+    suggestions of earlier runs are brought up to date, or deleted when this run no longer
+    makes them (accepting a stale "linked" one would join two of this run's clusters)."""
     keep = _representatives(result.cluster_of, events)
-    best: dict[tuple[int, int], engine.Pair] = {}
+    best: dict[tuple[int, int], tuple[bool, engine.Pair]] = {}
     for pair in result.pairs:
         if pair.status == "kept apart":
             continue
         a, b = events[pair.left], events[pair.right]
         if pair.status == "linked":
             kept = keep[result.cluster_of[pair.left]]
-            if kept.pk not in (a.pk, b.pk):
-                continue  # evidence between two duplicates: their pairs with the kept one count
-            duplicate = b if kept.pk == a.pk else a
+            direct = kept.pk in (a.pk, b.pk)
+            candidates = [(kept, e, direct) for e in (a, b) if e.pk != kept.pk]
         else:
-            kept, duplicate = sorted((a, b), key=_keep_order)
-        if duplicate.same_as_id is not None:
-            continue  # merged already
-        current = best.get((kept.pk, duplicate.pk))
-        if current is None or pair.match_weight > current.match_weight:
-            best[kept.pk, duplicate.pk] = pair
-    known = set(MergeSuggestion.objects.values_list("kept_id", "duplicate_id"))
-    new = [
-        MergeSuggestion(
+            candidates = [(*sorted((a, b), key=_keep_order), True)]
+        for kept, duplicate, direct in candidates:
+            if duplicate.same_as_id is not None:
+                continue  # merged already
+            current = best.get((kept.pk, duplicate.pk))
+            if current is None or (direct, pair.match_weight) > (
+                current[0],
+                current[1].match_weight,
+            ):
+                best[kept.pk, duplicate.pk] = (direct, pair)
+    decided, pending = set(), {}
+    for pk, kept_id, duplicate_id, status in MergeSuggestion.objects.values_list(
+        "pk", "kept_id", "duplicate_id", "status"
+    ):
+        if status == SuggestionStatus.PENDING:
+            pending[frozenset((kept_id, duplicate_id))] = pk
+        else:
+            decided.add(frozenset((kept_id, duplicate_id)))
+    new, refreshed = [], []
+    for (kept_id, duplicate_id), (_direct, pair) in best.items():
+        both = frozenset((kept_id, duplicate_id))
+        if both in decided:
+            continue
+        suggestion = MergeSuggestion(
+            pk=pending.pop(both, None),
             run=run,
             kept_id=kept_id,
             duplicate_id=duplicate_id,
@@ -182,9 +200,23 @@ def _save_suggestions(run: LinkRun, result: engine.LinkResult, events: dict) -> 
             comparisons=pair.comparisons,
             strength=STRENGTH[pair.status],
         )
-        for (kept_id, duplicate_id), pair in best.items()
-        if (kept_id, duplicate_id) not in known and (duplicate_id, kept_id) not in known
-    ]
+        (refreshed if suggestion.pk else new).append(suggestion)
+    stale = list(pending.values())
+    for start in range(0, len(stale), 5000):
+        MergeSuggestion.objects.filter(pk__in=stale[start : start + 5000]).delete()
+    MergeSuggestion.objects.bulk_update(
+        refreshed,
+        [
+            "run",
+            "kept",
+            "duplicate",
+            "match_weight",
+            "match_probability",
+            "comparisons",
+            "strength",
+        ],
+        batch_size=500,
+    )
     MergeSuggestion.objects.bulk_create(new, batch_size=2000)
     return len(new)
 
@@ -213,40 +245,19 @@ def _decided(suggestion: MergeSuggestion, user: Any, status: str) -> MergeSugges
 
 
 def accept(user: Any, suggestion_id: int, comment: str = "") -> MergeSuggestion:
-    """Merge: a changeset pointing the duplicate at the report kept (applied: stewards' own
-    changes are); the duplicate's cluster joins the kept report's cluster."""
+    """Merge: a changeset pointing the duplicate (and any report merged into it) at the kept
+    report's event (applied: stewards' own changes are); the duplicate's cluster joins the kept
+    report's cluster. Refused when the event would hold two reports of one reporter
+    (``decisions``: the same rules as a bulk decision)."""
     with transaction.atomic():
         suggestion = _pending(user, suggestion_id)
-        kept = suggestion.kept
-        while kept.same_as_id:  # the kept report was itself merged meanwhile: point at its root
-            kept = kept.same_as
-        changeset = contributions.propose(
+        suggestion.changeset = decisions.accept_one(
             user,
-            [
-                contributions.ProposedChange(
-                    "update",
-                    "training_event",
-                    key=suggestion.duplicate.key,
-                    values={"same_as": kept.key},
-                    base_version=suggestion.duplicate.version,
-                )
-            ],
-            comment=comment or f"Merge: {suggestion.duplicate.key} reports {kept.key}",
-            origin="linkage",
+            suggestion,
+            comment or f"Merge: {suggestion.duplicate.key} reports {suggestion.kept.key}",
         )
-        suggestion.changeset = changeset
-        _move_to_cluster(suggestion.duplicate, kept)
+        suggestion.bulk_decision = None
         return _decided(suggestion, user, SuggestionStatus.ACCEPTED)
-
-
-def _move_to_cluster(duplicate: TrainingEvent, kept: TrainingEvent) -> None:
-    target = ClusterMember.objects.filter(event=kept).first()
-    source = ClusterMember.objects.filter(event=duplicate).first()
-    if target is None or source is None or source.cluster_id == target.cluster_id:
-        return
-    old = source.cluster_id
-    ClusterMember.objects.filter(cluster_id=old).update(cluster_id=target.cluster_id)
-    LinkCluster.objects.filter(pk=old).delete()
 
 
 def reject(user: Any, suggestion_id: int) -> MergeSuggestion:
@@ -260,12 +271,16 @@ def undo(user: Any, suggestion_id: int, comment: str = "") -> MergeSuggestion:
     again, so a steward may decide it anew."""
     with transaction.atomic():
         suggestion = _pending(user, suggestion_id, SuggestionStatus.ACCEPTED)
-        entry = HistoryEntry.objects.filter(changeset=suggestion.changeset).first()
-        if entry is None:
-            raise NotFound(f"merge suggestion {suggestion_id} has no applied change to undo")
-        suggestion.undo_changeset = contributions.revert(
-            user, entry, comment or f"Undo merge suggestion {suggestion_id}"
-        )
+        if suggestion.bulk_decision_id is not None:
+            raise NotAllowed(
+                f"merge suggestion {suggestion_id} was accepted in bulk decision "
+                f"{suggestion.bulk_decision_id}: undo that decision as a whole"
+            )
+        if suggestion.changeset_id is not None:
+            decisions.check_unchanged_since(suggestion.changeset_id)
+            suggestion.undo_changeset = contributions.revert_changeset(
+                user, suggestion.changeset_id, comment or f"Undo merge suggestion {suggestion_id}"
+            )
         suggestion.status, suggestion.decided_by = SuggestionStatus.PENDING, user
         suggestion.decided_at = timezone.now()
         suggestion.save()

@@ -7,7 +7,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,10 +19,11 @@ from nscap.contributions.errors import ContributionError
 from nscap.contributions.record_types import RECORD_TYPES, snapshot
 from nscap.core.charts import MISSING
 from nscap.core.templatetags.nscap_ui import country_name, format_partial_date, localized
-from nscap.core.visibility import is_steward
 from nscap.linkage import services
+from nscap.linkage.bulk_views import BulkDecisionForm
+from nscap.linkage.bulk_views import require_steward as _require_steward
 from nscap.linkage.choices import SuggestionStatus
-from nscap.linkage.models import LinkRun
+from nscap.linkage.models import BulkDecision, LinkRun
 from nscap.linkage.selectors import suggestion_queue
 
 SHOWN_FIELDS = (
@@ -86,11 +86,6 @@ LEVEL_LABELS = {
     "counts differ": gettext_lazy("counts differ"),
 }
 WITHIN_DAYS = re.compile(r"within (\d+) days")
-
-
-def _require_steward(request: HttpRequest) -> None:
-    if not is_steward(request.user):
-        raise PermissionDenied(_("Only stewards decide merges."))
 
 
 def _side_by_side(suggestion) -> list[tuple[str, str, str, bool]]:
@@ -180,6 +175,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": SuggestionStatus.choices,
             "last_run": LinkRun.objects.first(),
+            "bulk_form": BulkDecisionForm(initial={"action": "accept", "strength": "linked"}),
+            "bulk_decisions": BulkDecision.objects.select_related("decided_by")[:5],
         },
     )
 
