@@ -1,5 +1,6 @@
 """Charts about courses and events, each over what the viewer may see."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count
@@ -76,8 +77,15 @@ def courses_by_provider_chart(user: Any) -> Chart:
     )
 
 
+def _month_after(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s: where a bar for that month ends."""
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def overlaps_chart(report: OverlapReport) -> Chart:
-    """Overlap clusters on a time line: one row per cluster, a point per offering by provider."""
+    """Overlap groups on a time line: one bar per group, from its first offering's month to the
+    end of its last offering's month (so a group within one month still shows), never a band
+    across years: each group lies within the report's window."""
     labels = {
         id(c): f"{n}. {c.topic_name} · {c.target_group_name} · {c.region_name}"
         for n, c in enumerate(report.clusters, start=1)
@@ -85,29 +93,34 @@ def overlaps_chart(report: OverlapReport) -> Chart:
     values = [
         {
             "cluster": labels[id(c)],
-            "start": o.start.isoformat(),
-            "provider": o.provider,
-            "title": o.title,
-            "participants": o.participants or 0,
+            "start": c.start.isoformat(),
+            "end": c.end.isoformat(),
+            "until": _month_after(c.end).isoformat(),
+            "providers": ", ".join(c.providers),
+            "offerings": len(c.offerings),
+            "participants": c.participants,
         }
         for c in report.clusters
-        for o in c.offerings
     ]
     title = _("Where providers repeat each other's courses")
-    cluster, start, provider = _("Overlap cluster"), _("Start"), _("Provider")
+    cluster, start, provider = _("Overlap cluster"), _("Start"), _("Providers")
     spec = vega_lite(
         title=title,
         values=values,
-        mark={"type": "circle", "tooltip": True, "opacity": 0.8},
+        mark={"type": "bar", "tooltip": True, "cornerRadius": 2},
         encoding={
             "y": {"field": "cluster", "type": "nominal", "sort": None, "title": cluster},
             "x": {"field": "start", "type": "temporal", "title": start},
-            "color": {"field": "provider", "type": "nominal", "title": provider},
-            "size": {
-                "field": "participants",
-                "type": "quantitative",
-                "title": _("Participants"),
-            },
+            "x2": {"field": "until"},
+            "color": {"field": "participants", "type": "quantitative", "title": _("Participants")},
+            "tooltip": [
+                {"field": "cluster", "title": cluster},
+                {"field": "providers", "title": provider},
+                {"field": "start", "type": "temporal", "title": start},
+                {"field": "end", "type": "temporal", "title": _("Last start")},
+                {"field": "offerings", "title": _("Offerings")},
+                {"field": "participants", "title": _("Combined participants")},
+            ],
         },
     )
     rows = [
@@ -116,7 +129,7 @@ def overlaps_chart(report: OverlapReport) -> Chart:
             "topic": c.topic_name,
             "target_group": c.target_group_name,
             "region": c.region_name,
-            "period": f"{c.first:%Y-%m} – {c.last:%Y-%m}",
+            "period": f"{c.start:%Y-%m} – {c.end:%Y-%m}",
             "providers": ", ".join(c.providers),
             "offerings": len(c.offerings),
             "participants": c.participants,
@@ -142,8 +155,8 @@ def overlaps_chart(report: OverlapReport) -> Chart:
         columns=columns,
         rows=rows,
         description=_(
-            "Each row is a group of offerings of one topic for one audience in one region, by "
-            "different providers, each starting within %(window)d months of another's."
+            "Each bar is a group of offerings of one topic for one audience in one region, by "
+            "two or more providers, all starting within %(window)d months of the group's first."
         )
         % {"window": report.window},
     )

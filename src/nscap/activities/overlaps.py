@@ -13,11 +13,16 @@ Rules (documented in ``docs/analytics.md``):
   country when the event has none. Events with neither are left out (counted as unplaced).
 - Its *month* is its start date's month; events without a start date, or known only to the
   year, are left out (counted as undated): a year is too coarse to say two runs overlap.
-- Two offerings *overlap* when they share a topic, a target group and a region, have different
-  providers, and start at most ``window`` months apart. An *overlap cluster* is a connected
-  group of overlapping offerings for one (topic, target group, region); its combined
-  participants add the offerings' participant counts (offerings without a count add nothing and
-  are counted apart). An offering with several topics or groups can sit in several clusters.
+- An *overlap group* is a set of offerings for one (topic, target group, region) that all start
+  within ``window`` months of the group's first offering (start month minus first start month
+  at most ``window``), by at least two different providers. Groups are bounded in time, not
+  chained: a window opens at the earliest offering not yet grouped; if it holds two providers
+  or more it becomes a group and the next window opens at the first offering after it,
+  otherwise the window slides to the next offering (``_windows``). Groups of one (topic, group,
+  region) are therefore disjoint and none spans more than ``window`` months. Its combined
+  participants add the offerings' participant counts as whole numbers (offerings without a
+  count add nothing and are counted apart). An offering with several topics or groups can sit
+  in several groups.
 """
 
 from __future__ import annotations
@@ -82,11 +87,13 @@ class OverlapCluster:
         return sum(1 for o in self.offerings if o.participants is None)
 
     @property
-    def first(self) -> dt.date:
+    def start(self) -> dt.date:
+        """The first offering's start: where the group's window opens."""
         return min(o.start for o in self.offerings)
 
     @property
-    def last(self) -> dt.date:
+    def end(self) -> dt.date:
+        """The last offering's start, at most ``window`` months after ``start``."""
         return max(o.start for o in self.offerings)
 
 
@@ -141,10 +148,22 @@ def _offerings(user: Any) -> tuple[list[Offering], int, int]:
             continue
         offerings.append(
             Offering(
-                pk, key, title, host_key, host, start, region_of(country or host_country), count
+                pk,
+                key,
+                title,
+                host_key,
+                host,
+                start,
+                region_of(country or host_country),
+                _whole(count),
             )
         )
     return offerings, undated, unplaced
+
+
+def _whole(count: Any) -> int | None:
+    """A participant count as a whole number of people (fused figures may arrive as floats)."""
+    return None if count is None else round(float(count))
 
 
 def _fused_values(data: dict, start: Any, precision: str, country: str, count: Any) -> tuple:
@@ -231,27 +250,26 @@ def _fused_labels(user: Any, events: list[int]) -> dict[int, tuple]:
     return result
 
 
-def _components(offerings: list[Offering], window: int) -> list[list[Offering]]:
-    """Connected groups of offerings, each within ``window`` months of another provider's."""
+def _windows(offerings: list[Offering], window: int) -> list[list[Offering]]:
+    """Disjoint groups, each inside one window: a window of ``window`` months opens at the
+    earliest offering not yet grouped and takes every later one starting within it. If it holds
+    two providers or more it is a group and the next window opens after it; if it holds one
+    provider only, it is no duplicated effort: the window slides to the next offering (those
+    offerings may still join a later window). Greedy from the earliest, so a run of offerings
+    every two months over years gives one group per window, never one chain across years."""
     ordered = sorted(offerings, key=lambda o: (o.start, o.key))
-    parent = list(range(len(ordered)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, offering in enumerate(ordered):
-        for j in range(i + 1, len(ordered)):
-            if ordered[j].month - offering.month > window:
-                break
-            if ordered[j].provider_key != offering.provider_key:
-                parent[find(j)] = find(i)
-    groups: dict[int, list[Offering]] = defaultdict(list)
-    for i, offering in enumerate(ordered):
-        groups[find(i)].append(offering)
-    return [group for group in groups.values() if len({o.provider_key for o in group}) > 1]
+    groups, first = [], 0
+    while first < len(ordered):
+        last = first
+        while last + 1 < len(ordered) and ordered[last + 1].month - ordered[first].month <= window:
+            last += 1
+        members = ordered[first : last + 1]
+        if len({o.provider_key for o in members}) > 1:
+            groups.append(members)
+            first = last + 1
+        else:
+            first += 1
+    return groups
 
 
 def _labels(model: type[Topic] | type[TargetGroup], user: Any):
@@ -283,7 +301,7 @@ def find_overlaps(
     for (topic, group, place), members in by_key.items():
         if len({o.provider_key for o in members}) < 2:
             continue
-        for component in _components(members, window):
+        for component in _windows(members, window):
             clusters.append(
                 OverlapCluster(
                     topic=topics[topic][0],
@@ -314,4 +332,4 @@ def cached_overlaps(
     from nscap.analytics.cache import cached
 
     params = {"window": window, "region": region}
-    return cached("overlaps", user, params, lambda: find_overlaps(user, window, region))
+    return cached("overlap-groups", user, params, lambda: find_overlaps(user, window, region))

@@ -1,4 +1,5 @@
-"""Duplicated-effort API (``/api/analytics/overlaps``): overlap clusters of offerings.
+"""Duplicated-effort API (``/api/analytics/overlaps``): overlap groups of offerings, each bounded
+by one time window.
 
 The same function as the page (``overlaps.find_overlaps``), over what the caller may see.
 """
@@ -38,15 +39,18 @@ class OfferingSchema(Schema):
 
 
 class OverlapClusterSchema(Schema):
-    """Offerings of one topic for one target group in one region, by different providers."""
+    """Offerings of one topic for one target group in one region, by different providers, all
+    starting within ``window`` months of the group's first offering."""
 
     topic: Ref
     target_group: Ref
     region: str
     region_name: str
-    first: str
-    last: str
-    providers: list[str]
+    start: str = Field(description="The first offering's start (the group's window opens).")
+    end: str = Field(description="The last offering's start: at most `window` months later.")
+    first: str = Field(description="Same as `start` (kept for existing clients).")
+    last: str = Field(description="Same as `end` (kept for existing clients).")
+    providers: list[str] = Field(description="The group's providers, two or more, by name.")
     participants: int = Field(description="Combined participants of the offerings with a count.")
     without_count: int
     offerings: list[OfferingSchema]
@@ -59,6 +63,7 @@ class OverlapReportSchema(Schema):
     undated: int
     unplaced: int
     unclassified: int
+    groups: int = Field(description="How many overlap groups: the length of `clusters`.")
     clusters: list[OverlapClusterSchema]
 
 
@@ -78,14 +83,17 @@ def overlaps(request: HttpRequest, query: Query[OverlapQuery]):
         "undated": report.undated,
         "unplaced": report.unplaced,
         "unclassified": report.unclassified,
+        "groups": len(report.clusters),
         "clusters": [
             {
                 "topic": {"key": c.topic, "name": c.topic_name},
                 "target_group": {"key": c.target_group, "name": c.target_group_name},
                 "region": c.region,
                 "region_name": c.region_name,
-                "first": c.first.isoformat(),
-                "last": c.last.isoformat(),
+                "start": c.start.isoformat(),
+                "end": c.end.isoformat(),
+                "first": c.start.isoformat(),
+                "last": c.end.isoformat(),
                 "providers": c.providers,
                 "participants": c.participants,
                 "without_count": c.without_count,

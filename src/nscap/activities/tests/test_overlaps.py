@@ -1,4 +1,4 @@
-"""Overlap clusters on hand-made cases: what pools together and what does not."""
+"""Overlap groups on hand-made cases: what pools together and what does not."""
 
 import datetime as dt
 
@@ -56,14 +56,16 @@ def test_regions_are_m49_subregions():
 def test_same_topic_group_region_window_different_providers_is_one_cluster(providers, vocab):
     offering(providers["insa"], dt.date(2016, 3, 1), vocab, key="a", participants=30)
     offering(providers["iscn"], dt.date(2016, 7, 1), vocab, key="b", participants=25)
-    offering(providers["snstc"], dt.date(2016, 12, 15), vocab, key="c")
+    offering(providers["snstc"], dt.date(2016, 9, 15), vocab, key="c")
+    offering(providers["snstc"], dt.date(2016, 12, 15), vocab, key="d")
     report = find_overlaps(None, window=6)
-    assert keys(report) == [["a", "b", "c"]]  # a–b 4 months, b–c 5 months: one chain
+    # a–b 4 months, a–c 6: one window; d is 9 months after a (a chain would take it in).
+    assert keys(report) == [["a", "b", "c"]]
     (cluster,) = report.clusters
     assert (cluster.topic, cluster.target_group, cluster.region) == ("pp", "reg", "eastern-asia")
     assert cluster.providers == ["INSA", "ISCN", "SNSTC"]
     assert (cluster.participants, cluster.without_count) == (55, 1)
-    assert (cluster.first, cluster.last) == (dt.date(2016, 3, 1), dt.date(2016, 12, 15))
+    assert (cluster.start, cluster.end) == (dt.date(2016, 3, 1), dt.date(2016, 9, 15))
 
 
 def test_same_provider_is_no_overlap(providers, vocab):
