@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from nscap.core.api_support import ErrorSchema
 from nscap.institutions.models import Institution
 from nscap.institutions.resolution import EXACT_ACRONYM, resolve_label
 
@@ -102,13 +103,13 @@ def _service(request: HttpRequest) -> JsonResponse:
     )
 
 
-@router.get("/reconciliation/w3c", response={200: dict, 400: dict})
+@router.get("/reconciliation/w3c", response={200: dict, 400: dict, 401: ErrorSchema})
 def service_get(request: HttpRequest):
     """The W3C reconciliation service (manifest, or candidates for ``queries``)."""
     return _service(request)
 
 
-@router.post("/reconciliation/w3c", response={200: dict, 400: dict})
+@router.post("/reconciliation/w3c", response={200: dict, 400: dict, 401: ErrorSchema})
 def service_post(request: HttpRequest):
     """The same, with ``queries`` as a form field (how OpenRefine sends them)."""
     return _service(request)
