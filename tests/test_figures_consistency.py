@@ -36,7 +36,14 @@ from nscap.testing.roles import make_steward, make_user
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ("core:home", "collaboration:index", "analytics:index", "analytics:gaps")
+PAGES = (
+    "core:home",
+    "collaboration:index",
+    "collaboration:graph",
+    "collaboration:depth",
+    "analytics:index",
+    "analytics:gaps",
+)
 NUMBER = r"(-?[\d,]+)"
 
 

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from nscap.analytics.claims import people_json
@@ -70,7 +69,9 @@ class Figure:
 
 
 def _whole(value: int) -> str:
-    return number_format(value, decimal_pos=0, use_l10n=False, force_grouping=True)
+    """A whole number with thousands separated by commas, the same in every language (the API
+    and the CLI print it as is)."""
+    return f"{value:,}"
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,12 @@ def collaboration_graph(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict:
         picture = cached_picture(user)
-        return {"network": picture.network, "chart": graph_chart(picture), "scale": _scale()}
+        return {
+            "network": picture.network,
+            "reciprocity": figures(user, ["reciprocity_rate"])["reciprocity_rate"],
+            "chart": graph_chart(picture),
+            "scale": _scale(),
+        }
 
     content = cached_content(
         request, "collaboration-graph", "collaboration/_graph_content.html", build
@@ -161,6 +166,7 @@ def collaboration_depth(request: HttpRequest) -> HttpResponse:
         page, page_link = paginate(request, picture.network.by_institution, DEPTH_PER_PAGE)
         return {
             "network": picture.network,
+            "reciprocity": figures(user, ["reciprocity_rate"])["reciprocity_rate"],
             "chart": depth_chart(picture, table_rows=page.object_list),
             "page": page,
             "page_link": page_link,
