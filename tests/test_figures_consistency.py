@@ -242,3 +242,25 @@ def test_no_claim_is_counted_twice_or_lost(brief_world):
     backed = sum(1 for r in readings if r.answer in BACKED)
     assert tally["total"] == len(readings) == backed + tally["one_sided"]
     assert tally["related_back"] + tally["disputed"] <= tally["one_sided"]
+
+
+def summary_counts(html: str) -> tuple[int, int]:
+    found = re.search(r"(\d+) claims, (\d+) of them one-sided", html)
+    assert found, "no claim summary on the page"
+    return int(found[1]), int(found[2])
+
+
+def test_a_filtered_table_counts_one_sided_claims_as_the_catalogue_does(brief_world, client):
+    """The filtered Table 3 once counted a claim the partner confirmed as one-sided (it asked
+    "is there a claim back?", the catalogue asks "does the partner itself answer?")."""
+    # Confirmed by a new partner, who makes no claim back.
+    make_claim(claimant=visible_centers(None).first(), confirmation="confirmed")
+    bump_data_version()
+    url = reverse("collaboration:index")
+    every_claimant_is_a_center = client.get(url, {"center": "on"}).content.decode()
+    api = {f["id"]: f["value"] for f in client.get("/api/figures").json()["figures"]}
+    assert api["claims_confirmed"] > 0
+    assert summary_counts(every_claimant_is_a_center) == (
+        api["claims_total"],
+        api["claims_one_sided"],
+    )
