@@ -264,3 +264,12 @@ def test_a_filtered_table_counts_one_sided_claims_as_the_catalogue_does(brief_wo
         api["claims_total"],
         api["claims_one_sided"],
     )
+
+
+def test_cli_text_lists_every_figure_with_its_unit(brief_world):
+    out = io.StringIO()
+    call_command("figures", stdout=out)
+    lines = [line.split("\t") for line in out.getvalue().splitlines()]
+    assert [line[0] for line in lines] == [d.id for d in CATALOGUE]
+    assert ["centers", "7", "institutions", "centers"] in lines
+    assert ["countries_with_center", "6", "countries", "countries with a center"] in lines
