@@ -64,3 +64,35 @@ def achievements(request: HttpRequest, query: Query[AchievementsQuery]):
         params,
         lambda: json_body(AchievementsSchema, achievements_report(request.user, **params)),
     )
+
+
+class FigureSchema(Schema):
+    """One catalogue figure (``analytics.figures``) for the viewer: value, bounds, unit and the
+    section of ``docs/figures.md`` that defines it."""
+
+    id: str
+    label: str
+    unit: str
+    value: int | None
+    low: int | None
+    high: int | None
+    definition: str
+
+
+class FiguresSchema(Schema):
+    figures: list[FigureSchema]
+
+
+def figures_body(user: Any) -> dict:
+    """Every catalogue figure for ``user``: the API's body, and the CLI's ``--format json``."""
+    from nscap.analytics.figures import figures
+
+    return {"figures": [figure.as_json() for figure in figures(user).values()]}
+
+
+@router.get("/figures", response={200: FiguresSchema, 400: QueryErrorSchema, 401: ErrorSchema})
+def figure_catalogue(request: HttpRequest):
+    """Every headline figure the pages show, as the viewer may see it, with its unit and the id
+    of its definition in docs/figures.md: the pages, this endpoint and ``nscap figures`` agree."""
+    check_query(request, ())
+    return figures_body(request.user)

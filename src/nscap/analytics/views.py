@@ -15,6 +15,7 @@ from nscap.analytics.charts import (
     share_of_plan_chart,
     supply_by_year_chart,
 )
+from nscap.analytics.figures import figures
 from nscap.analytics.gaps import AXES, BadCell, Cell, cell_detail, needs_with_citations
 from nscap.analytics.regions import REGIONS
 from nscap.analytics.selectors import achievements_report, gap_method, gaps_report
@@ -27,6 +28,9 @@ RANKED_ROWS = 100
 # The achievements page charts and lists the centers with most participants (and every center
 # with a plan) unless one center is chosen; the API and the CLI give them all.
 TOP_CENTERS = 15
+# The catalogue figures the analytics index and the gaps page show (docs/figures.md).
+SUPPLY_FIGURES = ("people_trained", "people_estimated", "people_unitemised")
+GAP_FIGURES = ("demand_total", "gap_total")
 
 
 class GapFilterForm(forms.Form):
@@ -90,6 +94,7 @@ def analytics_index(request: HttpRequest) -> HttpResponse:
             "headline": report["headline"],
             "totals": report["totals"],
             "supply_chart": supply_by_year_chart(report["supply_by_year"]),
+            "figures": list(figures(request.user, SUPPLY_FIGURES).values()),
         },
     )
 
@@ -119,6 +124,8 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
             "heatmap": gap_heatmap_chart(report["rows"], axis),
             "ranked": report["rows"][:RANKED_ROWS],
             "more_rows": max(len(report["rows"]) - RANKED_ROWS, 0),
+            # Totals over every row: shown only when no filter narrows the table.
+            "figures": [] if request.GET else list(figures(user, GAP_FIGURES).values()),
         }
 
     # The content (report, heatmap, table, filter form) per viewer class, data version and

@@ -299,3 +299,25 @@ def table_three(user) -> list[ClaimantGroup]:
         groups.setdefault(reading.claim.claimant_id, []).append(reading)
     ordered = sorted(claimants.values(), key=lambda i: (i.country or "~", i.name))
     return [ClaimantGroup(claimant=c, readings=tuple(groups.get(c.pk, ()))) for c in ordered]
+
+
+def answer_tally(readings: Iterable[ClaimReading]) -> dict[str, int]:
+    """Claims counted by the other side's answer: the one reading of "confirmed", "disputed",
+    "one-sided" and "named back only by a related institution" that the figures catalogue
+    (``analytics.figures``), the collaboration page and its filtered views all use.
+
+    One-sided: the partner itself neither confirms, reciprocates nor names it back (a disputed
+    claim is one-sided too: nobody backs it); related-back claims are one-sided as well.
+    """
+    tally = dict.fromkeys(("total", "confirmed", "disputed", "one_sided", "related_back"), 0)
+    for reading in readings:
+        tally["total"] += 1
+        if reading.answer == Answer.CONFIRMED:
+            tally["confirmed"] += 1
+        elif reading.answer == Answer.DISPUTED:
+            tally["disputed"] += 1
+        elif reading.answer == Answer.RELATED_BACK:
+            tally["related_back"] += 1
+        if reading.answer not in BACKED:
+            tally["one_sided"] += 1
+    return tally

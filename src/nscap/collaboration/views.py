@@ -4,12 +4,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nscap.analytics.cache import cached
+from nscap.analytics.figures import figures
 from nscap.collaboration.charts import depth_chart, graph_chart
-from nscap.collaboration.choices import Answer
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
 from nscap.collaboration.filters import ClaimFilterForm, ClaimFilters, filtered_groups
 from nscap.collaboration.metrics import cached_picture
-from nscap.collaboration.selectors import BACKED, table_three
+from nscap.collaboration.selectors import answer_tally, table_three
 from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.selectors import citations_for
@@ -36,15 +36,28 @@ def _table_three(user) -> dict:
         cached("table-three-page", user, {"page": number}, lambda content=content: content)
     return {
         "group_count": len(groups),
-        "claim_count": sum(len(group.readings) for group in groups),
-        # One-sided: the partner itself neither confirms nor names it back.
-        "one_sided_count": sum(1 for g in groups for r in g.readings if r.answer not in BACKED),
-        # Of those, the ones a related institution or a country-level claim names back, and
-        # the ones whose partner is only words: counted, never shown as two-sided.
-        "related_count": sum(
-            1 for g in groups for r in g.readings if r.answer == Answer.RELATED_BACK
-        ),
+        # Claims whose partner is only words: counted, never shown as two-sided.
         "unresolved_count": sum(1 for g in groups for r in g.readings if r.partner_unresolved),
+    }
+
+
+# The catalogue figures the collaboration page shows (docs/figures.md).
+TABLE_FIGURES = (
+    "claims_total",
+    "claims_confirmed",
+    "claims_disputed",
+    "claims_one_sided",
+    "claims_related_back",
+    "reciprocity_rate",
+)
+
+
+def _counts(tally: dict[str, int]) -> dict[str, int]:
+    """The summary line's counts, from an ``answer_tally`` (or the catalogue's claim figures)."""
+    return {
+        "claim_count": tally["total"],
+        "one_sided_count": tally["one_sided"],
+        "related_count": tally["related_back"],
     }
 
 
@@ -62,6 +75,8 @@ def collaboration_index(request: HttpRequest) -> HttpResponse:
     if filters:  # a filtered table is not cached: it is small, and queries vary without end
         return _filtered_index(request, form, filters)
     table = cached("table-three", user, {}, lambda: _table_three(user))
+    shown = figures(user, TABLE_FIGURES)
+    tally = {name: shown[f"claims_{name}"].value for name in ("total", "one_sided", "related_back")}
     page, page_link = paginate(request, range(table["group_count"]), GROUPS_PER_PAGE)
     content = cached(
         "table-three-page",
@@ -75,6 +90,8 @@ def collaboration_index(request: HttpRequest) -> HttpResponse:
         {
             "section": "collaboration",
             **table,
+            **_counts(tally),
+            "figures": list(shown.values()),
             **content,
             "page": page,
             "page_link": page_link,
@@ -96,8 +113,7 @@ def _filtered_index(request: HttpRequest, form, filters: ClaimFilters) -> HttpRe
             "section": "collaboration",
             **_table_three_page(user, groups, page.number),
             "group_count": len(groups),
-            "claim_count": sum(len(g.readings) for g in groups),
-            "one_sided_count": sum(1 for g in groups for r in g.readings if not r.two_sided),
+            **_counts(answer_tally(r for g in groups for r in g.readings)),
             "page": page,
             "page_link": page_link,
             "form": form,
@@ -125,7 +141,12 @@ def collaboration_graph(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict:
         picture = cached_picture(user)
-        return {"network": picture.network, "chart": graph_chart(picture), "scale": _scale()}
+        return {
+            "network": picture.network,
+            "reciprocity": figures(user, ["reciprocity_rate"])["reciprocity_rate"],
+            "chart": graph_chart(picture),
+            "scale": _scale(),
+        }
 
     content = cached_content(
         request, "collaboration-graph", "collaboration/_graph_content.html", build
@@ -145,6 +166,7 @@ def collaboration_depth(request: HttpRequest) -> HttpResponse:
         page, page_link = paginate(request, picture.network.by_institution, DEPTH_PER_PAGE)
         return {
             "network": picture.network,
+            "reciprocity": figures(user, ["reciprocity_rate"])["reciprocity_rate"],
             "chart": depth_chart(picture, table_rows=page.object_list),
             "page": page,
             "page_link": page_link,

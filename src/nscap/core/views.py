@@ -4,8 +4,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nscap.activities.charts import courses_by_provider_chart, provider_course_counts
+from nscap.analytics.figures import figures
 from nscap.core.page_cache import cached_content
 from nscap.core.selectors import citations_for, headline_counts, headline_quantities
+
+# The catalogue figures the home page shows (docs/figures.md).
+HOME_FIGURES = ("centers", "countries_with_center", "claims_total")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         quantities = headline_quantities(user)
         return {
             "counts": headline_counts(user),
+            "figures": figures(user, HOME_FIGURES),
             "courses_chart": courses_by_provider_chart(user),
             "quantities": quantities,
             "citations": citations_for(quantities, user),
