@@ -56,6 +56,8 @@ NOT_PAGES = {
     "contributions:review": "POST only",
     "contributions:revert": "POST only",
     "linkage:decide": "POST only",
+    "linkage:bulk_undo": "POST only (a button shown once a bulk decision exists)",
+    "linkage:bulk_apply": "POST only, after a preview",
     "interchange:submit": "POST only, after an upload",
     "interchange:cancel": "POST only, after an upload",
     "interchange:errors": "CSV, after an upload",

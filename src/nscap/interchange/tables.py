@@ -142,7 +142,9 @@ def tables() -> list[Table]:
     """Every table, record types first (in ``RECORD_TYPES`` order), then the other records by
     name, then citations. Read at each call, so record types added later join."""
     found = [_record_type_table(rt) for rt in RECORD_TYPES.values()]
-    typed = {rt.model_label for rt in RECORD_TYPES.values()}
+    # A record type with a ``limit`` (needs figures: the demand quantities) covers part of its
+    # model; the model keeps a read-only table of its own, so the other rows are exported too.
+    typed = {rt.model_label for rt in RECORD_TYPES.values() if not rt.limit}
     others = [
         Table(table_name(model), model, None, model_columns(model, frozenset({"key"})))
         for model in apps.get_models()
