@@ -19,6 +19,11 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$|^[a-z0-9]$"
 _KEY = re.compile(KEY_PATTERN)  # compiled once: imports check a key per row and reference
 
 
+def is_key(text: str) -> bool:
+    """Could ``text`` be a record's key? (What is not can name no record: no query needed.)"""
+    return isinstance(text, str) and _KEY.match(text) is not None
+
+
 def _partial_date(value: str) -> str:
     return PartialDate.parse(value).isoformat()
 

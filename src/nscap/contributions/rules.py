@@ -36,6 +36,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 
 from nscap.contributions.choices import ChangeAction
+from nscap.contributions.fields import is_key
 from nscap.contributions.record_types import (
     REFERENCE_MODELS,
     RecordType,
@@ -70,8 +71,12 @@ class Sight:
         """Look up every (record type, key) not looked up yet."""
         by_type: dict[str, set[str]] = {}
         for target, key in wanted:
-            if key not in self._known.get(target, {}):
+            if key in self._known.get(target, {}):
+                continue
+            if is_key(key):
                 by_type.setdefault(target, set()).add(key)
+            else:  # raw text no key can be (a NUL byte, say): the schema names the field
+                self._known.setdefault(target, {})[key] = False
         for target, keys in by_type.items():
             model = apps.get_model(REFERENCE_MODELS[target])
             known = self._known.setdefault(target, {})

@@ -37,6 +37,7 @@ from nscap.contributions.errors import (
     NotFound,
     Stale,
 )
+from nscap.contributions.fields import is_key
 from nscap.contributions.models import Change, Changeset, HistoryEntry
 from nscap.contributions.record_types import (
     RECORD_TYPES,
@@ -105,7 +106,7 @@ def _taken_keys(changes: list[ProposedChange]) -> dict[str, set[str]]:
     for change in changes:
         if change.action == ChangeAction.CREATE and change.record_type in RECORD_TYPES:
             key = change.values.get("key")
-            if isinstance(key, str) and key:
+            if is_key(key):  # anything else is the schema's to refuse, by field
                 wanted.setdefault(change.record_type, set()).add(key)
     taken: dict[str, set[str]] = {}
     for name, keys in wanted.items():

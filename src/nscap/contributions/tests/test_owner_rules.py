@@ -541,3 +541,22 @@ def test_the_reporter_of_an_unreconciled_event_settles_its_host_and_it_waits(
         changeset = services.propose(scene.cast.user(author), [change])
         assert changeset.status == ChangesetStatus.PENDING
     assert TrainingEvent.objects.get(key="unhosted").host_id is None
+
+
+def test_raw_text_that_no_key_can_be_is_a_field_error_not_a_database_error(scene: Scene):
+    """Links and keys are looked up before the schema has checked them: text no key can be (a
+    NUL byte, which PostgreSQL refuses in a query) is answered by the schema, by field."""
+    client = Client()
+    client.force_login(scene.attacker)
+    body = {
+        "key": "bad\u0000key",
+        "title": "An event",
+        "host": "inst-a",
+        "course": "no\u0000course",
+        "partners": [{"institution": "\u00f7\u0000", "role": "funder"}],
+    }
+    response = client.post("/api/events", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    fields = {error["field"] for error in response.json()["detail"]}
+    assert "key" in fields
+    assert not TrainingEvent.objects.filter(title="An event").exists()
