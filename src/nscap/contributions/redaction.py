@@ -31,7 +31,7 @@ from typing import Any
 
 from django.apps import apps
 
-from nscap.contributions.record_types import RECORD_TYPES, REFERENCE_MODELS, RecordType
+from nscap.contributions.record_types import RECORD_TYPES, REFERENCE_MODELS, RecordType, links
 from nscap.core.choices import Sensitivity
 from nscap.core.visibility import is_steward, viewer_institutions
 
@@ -66,19 +66,8 @@ def drop_hidden_links(
 
 
 def _linked_keys(record_type: RecordType, values: dict[str, Any]) -> Iterable[tuple[str, str]]:
-    """(record type, key) of every record ``values`` names."""
-    for name, target in record_type.refs.items():
-        if values.get(name):
-            yield target, values[name]
-    for name, target in record_type.many.items():
-        for key in values.get(name) or ():
-            yield target, key
-    if "sources" in record_type.children:
-        for key in values.get("sources") or ():
-            yield "source", key
-    for partner in values.get("partners") or ():
-        if isinstance(partner, dict) and partner.get("institution"):
-            yield "institution", partner["institution"]
+    """(record type, key) of every record ``values`` names (``record_types.links``)."""
+    return ((target, key) for _field, target, key in links(record_type, values))
 
 
 class Redaction:
