@@ -54,6 +54,18 @@ SUGGEST_WEIGHT = -2.0  # from here up to LINK_WEIGHT a pair is only suggested to
 
 UNDATED = "(l.start_date IS NULL OR r.start_date IS NULL)"
 
+# Fixed m probabilities of the comparisons fitted on labelled pairs (``fit_m``): the level
+# shares among true pairs of seeds 1 and 2 of *both* generators, averaged with equal weight,
+# each level floored at 0.005 (nothing the world can do is impossible).
+M = {
+    # first: 0.755, 0.018, 0.171, 0.056, 0.000, 0.000; second: 0.535, 0.316, 0.000, 0.124,
+    # 0.024, 0.000 (the first generator's exact counts differ a little, the second's never)
+    "participants": (0.642, 0.166, 0.085, 0.089, 0.012, 0.005),
+    # both generators: reports of one event always give the same length. Real end dates are
+    # surely noisier: the floor is 0.03, not 0.005, so a wrong end date costs ~5 bits, not 8
+    "length": (0.94, 0.03, 0.03),
+}
+
 
 def _partner_rules() -> list[CustomRule]:
     """A report's *other possible hosts* (a self-named host's partners; the candidates of a
@@ -79,6 +91,16 @@ BLOCKING_RULES = [
     CustomRule(
         "l.start_date = r.start_date AND l.topic_primary = r.topic_primary"
         " AND l.country = r.country AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    ),
+    # ... or same month (one side gives only the month), topic and city
+    CustomRule(
+        "l.month = r.month AND l.topic_primary = r.topic_primary"
+        " AND l.city_norm = r.city_norm AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    ),
+    # ... or undated: same topic and city
+    CustomRule(
+        f"l.topic_primary = r.topic_primary AND l.city_norm = r.city_norm AND {UNDATED}"
+        " AND (l.host_id IS NULL OR r.host_id IS NULL)"
     ),
 ]
 
@@ -198,17 +220,66 @@ def comparisons() -> list[CustomComparison]:
                 _level(cll.ElseLevel(), "other country", 0.01),
             ],
         ),
+        participants_comparison(),
         CustomComparison(
-            output_column_name="participants",
+            output_column_name="length",
             comparison_levels=[
-                cll.NullLevel("participants"),
-                _level(cll.ExactMatchLevel("participants"), "same count", 0.64),
-                _level(cll.PercentageDifferenceLevel("participants", 0.1), "within 10%", 0.23),
-                _level(cll.PercentageDifferenceLevel("participants", 0.3), "within 30%", 0.11),
-                _level(cll.ElseLevel(), "counts differ", 0.02),
+                cll.NullLevel("days"),
+                _level(cll.ExactMatchLevel("days"), "same length", M["length"][0]),
+                _level(
+                    cll.AbsoluteDifferenceLevel("days", 1), "lengths a day apart", M["length"][1]
+                ),
+                _level(cll.ElseLevel(), "lengths differ", M["length"][2]),
             ],
         ),
     ]
+
+
+def participants_comparison() -> CustomComparison:
+    """Counts, read with their qualifiers: the bounds each count allows (``count_bounds``)
+    must overlap, so "more than 60" against exactly 60 is *incompatible*, not "the same
+    count"; two exact counts that differ a little are their own level (reporters count their
+    own people; weak evidence either way)."""
+    compatible = "(count_low_l <= count_high_r AND count_low_r <= count_high_l)"
+    both_exact = "(count_low_l = count_high_l AND count_low_r = count_high_r)"
+    m = M["participants"]
+    return CustomComparison(
+        output_column_name="participants",
+        comparison_levels=[
+            cll.NullLevel("participants"),
+            _level(
+                cll.CustomLevel(f"participants_l = participants_r AND {compatible}"),
+                "same count",
+                m[0],
+            ),
+            _level(
+                cll.And(
+                    cll.CustomLevel(compatible),
+                    cll.PercentageDifferenceLevel("participants", 0.1),
+                ),
+                "compatible counts within 10%",
+                m[1],
+            ),
+            _level(
+                cll.And(
+                    cll.CustomLevel(both_exact),
+                    cll.PercentageDifferenceLevel("participants", 0.1),
+                ),
+                "two exact counts within 10%",
+                m[2],
+            ),
+            _level(
+                cll.And(
+                    cll.CustomLevel(f"{compatible} OR {both_exact}"),
+                    cll.PercentageDifferenceLevel("participants", 0.3),
+                ),
+                "counts within 30%",
+                m[3],
+            ),
+            _level(cll.CustomLevel(compatible), "compatible counts, far apart", m[4]),
+            _level(cll.ElseLevel(), "counts exclude each other", m[5]),
+        ],
+    )
 
 
 def settings(n_records: int) -> SettingsCreator:
