@@ -51,7 +51,21 @@ def length_level(a: dict, b: dict) -> int | None:
     return 0 if a["days"] == b["days"] else (1 if abs(a["days"] - b["days"]) <= 1 else 2)
 
 
-LEVELS = {"participants": (participants_level, 6), "length": (length_level, 3)}
+def partners_level(a: dict, b: dict) -> int | None:
+    """The engine's ``partners`` level of two feature rows (0 = top)."""
+    left, right = set(a["partners"] or ()), set(b["partners"] or ())
+    if not left and not right:
+        return None
+    if b["reporter_id"] in left or a["reporter_id"] in right:
+        return 0
+    return 1 if left & right else 2
+
+
+LEVELS = {
+    "participants": (participants_level, 6),
+    "length": (length_level, 3),
+    "partners": (partners_level, 3),
+}
 
 
 def level_shares(gen, comparisons: list[str]) -> dict[str, list[float]]:
@@ -89,7 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--comparisons", nargs="+", default=["participants", "length"])
+    parser.add_argument("--comparisons", nargs="+", default=["participants", "length", "partners"])
     args = parser.parse_args()
     per_generator = []
     for make in (evaluation.from_first, evaluation.from_world):

@@ -64,6 +64,8 @@ M = {
     # both generators: reports of one event always give the same length. Real end dates are
     # surely noisier: the floor is 0.03, not 0.005, so a wrong end date costs ~5 bits, not 8
     "length": (0.94, 0.03, 0.03),
+    # only the second generator names partners (the first: every pair null)
+    "partners": (0.601, 0.126, 0.273),
 }
 
 
@@ -221,6 +223,7 @@ def comparisons() -> list[CustomComparison]:
             ],
         ),
         participants_comparison(),
+        partners_comparison(),
         CustomComparison(
             output_column_name="length",
             comparison_levels=[
@@ -233,6 +236,26 @@ def comparisons() -> list[CustomComparison]:
             ],
         ),
     ]
+
+
+def partners_comparison() -> CustomComparison:
+    """Who reported, against whom the other report names as partners: a co-organiser,
+    funder or trainer reports the event it took part in, so one report's reporter among the
+    other's partners is evidence of one event (reporter-role-aware); a shared partner is
+    weaker evidence. A report naming no partner says nothing (null)."""
+    m = M["partners"]
+    named = "(list_contains(partners_l, reporter_id_r) OR list_contains(partners_r, reporter_id_l))"
+    return CustomComparison(
+        output_column_name="partners",
+        comparison_levels=[
+            cll.CustomLevel("partners_l IS NULL AND partners_r IS NULL").configure(
+                is_null_level=True, label_for_charts="no partners named"
+            ),
+            _level(cll.CustomLevel(named), "a reporter is the other's partner", m[0]),
+            _level(cll.ArrayIntersectLevel("partners", 1), "a shared partner", m[1]),
+            _level(cll.ElseLevel(), "no partner in common", m[2]),
+        ],
+    )
 
 
 def participants_comparison() -> CustomComparison:

@@ -256,6 +256,7 @@ COLUMNS = (
     "count_low",
     "count_high",
     "days",
+    "partners",
     *PARTNER_COLUMNS,
 )
 
@@ -360,6 +361,8 @@ def feature_table(
         data["count_high"].append(high)
         end, end_precision = parse_partial(row.get("end"), row.get("end_precision"))
         data["days"].append(duration_days(start, precision, end, end_precision))
+        named = sorted({str(p) for p in row.get("partners") or () if p is not None})
+        data["partners"].append(named or None)
         if host_id is None and hasattr(resolve_host, "candidates"):
             partners = _padded(resolve_host.candidates(row.get("host_text"), row.get("country")))
         else:
@@ -385,6 +388,7 @@ def feature_table(
             ("count_low", pa.int64()),
             ("count_high", pa.int64()),
             ("days", pa.int64()),
+            ("partners", pa.list_(pa.string())),
             *((column, pa.string()) for column in PARTNER_COLUMNS),
         ]
     )
