@@ -1,9 +1,9 @@
 """Fit the engine's fixed m probabilities on labelled pairs of *both* generators.
 
-    .venv/bin/python bench/linkage_fit_m.py --events 5000 --seeds 1 2 [--comparisons participants length]
+    .venv/bin/python bench/linkage_fit_m.py --events 5000 --seeds 1 2 [--comparisons length]
 
-For each generator and seed, every blocked pair is scored (Splink, the engine's settings); among
-the *true* pairs each comparison's level shares are counted (null levels left out). Each
+For each generator and seed, every *true* pair (all of them, blocked or not) is put at the
+level the engine's comparison gives it (the rules mirrored below; null levels left out). Each
 generator's shares are averaged over its seeds, then the two generators are averaged with equal
 weight (so neither dominates by its number of pairs), and every level is floored at 0.005.
 Print the result as the engine's ``M`` entries. Seeds 1 and 2 only: seed 3 and up are the
@@ -90,9 +90,7 @@ def level_shares(gen, comparisons: list[str]) -> dict[str, list[float]]:
                     if level is not None:
                         counts[name][level] += 1
     return {
-        name: [
-            counts[name][i] / max(1, sum(counts[name].values())) for i in range(LEVELS[name][1])
-        ]
+        name: [counts[name][i] / max(1, sum(counts[name].values())) for i in range(LEVELS[name][1])]
         for name in comparisons
     }
 
@@ -113,7 +111,8 @@ def main() -> None:
              for n in args.comparisons}
         )  # fmt: skip
     for name in args.comparisons:
-        mean = [sum(g[name][i] for g in per_generator) / 2 for i in range(len(per_generator[0][name]))]
+        levels = range(len(per_generator[0][name]))
+        mean = [sum(g[name][i] for g in per_generator) / 2 for i in levels]
         floored = [max(FLOOR, share) for share in mean]
         total = sum(floored)
         print(f'    "{name}": ({", ".join(f"{share / total:.3f}" for share in floored)}),')
