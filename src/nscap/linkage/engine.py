@@ -99,10 +99,15 @@ BLOCKING_RULES = [
         "l.month = r.month AND l.topic_primary = r.topic_primary"
         " AND l.city_norm = r.city_norm AND (l.host_id IS NULL OR r.host_id IS NULL)"
     ),
-    # ... or undated: same topic and city
-    CustomRule(
-        f"l.topic_primary = r.topic_primary AND l.city_norm = r.city_norm AND {UNDATED}"
-        " AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    # ... or undated: same topic and city. One rule per side, so that the condition on one
+    # side filters before the join (an OR of both sides would join every report of a city
+    # and topic with every other: quadratic in a big center's city)
+    *(
+        CustomRule(
+            f"l.topic_primary = r.topic_primary AND l.city_norm = r.city_norm"
+            f" AND {side}.start_date IS NULL AND {side}.host_id IS NULL"
+        )
+        for side in ("l", "r")
     ),
 ]
 
