@@ -5,25 +5,31 @@ registry's events, synthetic data in tests and a million rows in the bench.
 
 The model (Fellegi-Sunter, match weights in bits):
 
-- **Blocking** (which pairs are scored): host + exact start date; host + month + topic;
-  host + shifted month + topic; start date + topic + country where one host did not resolve.
-  Each block is bounded by one host's courses of one topic in one month, so the pair count grows
-  linearly with the data even when a few big centers host most events (``blocking_report``).
+- **Blocking** (which pairs are scored): host + exact start date; host + month; host +
+  shifted month; an undated report with the host's reports of its topic or folded title; a
+  self-named host's partners (or a shared label's candidates) + month; where one host did not
+  resolve: day + topic + country, month + topic + city, and an undated report + topic + city.
+  Each block is bounded by one host's (or one city's) courses of one month or topic, so the pair
+  count grows linearly with the data even when a few big centers host most events.
 - **Comparisons**: host (term-frequency adjusted: agreeing on a big center is weaker evidence),
   start date (exact, within 3 days, within 10, same month when one report gives only a month),
   title (weak: Jaro-Winkler on the folded title), topics (inferred from the title when missing),
-  place, participants (within 10% / 30%).
+  place, participants *with their qualifiers* ("more than 60" excludes exactly 60), partners
+  (one report's reporter among the other's partners: a co-organiser reports the event it
+  co-organised), length (days from start to end: a shifted report keeps its length).
 - **Weights**: u (chance agreement) is estimated from random pairs; m (agreement among true
   duplicates) is *fixed*, not learnt by EM, because EM on blocked pairs learns "same institution"
-  rather than "same event" and weakens the date evidence (DESIGN.md). The m values were set by
-  hand and checked against the labelled synthetic pairs (``quality``).
+  rather than "same event" and weakens the date evidence (DESIGN.md). The m values are fitted
+  on labelled true pairs of seeds 1 and 2 of both generators (``bench/linkage_fit_m.py``, ``M``).
 - **Clustering**: not connected components (which chain a center's runs of a course into one
   blob). Pairs join clusters greedily, strongest first, and a join is refused when the two
-  clusters share a reporter (one reporter does not report one event twice) or their exact start
-  dates lie more than ``MAX_SPAN_DAYS`` apart (runs of a series are weeks apart). A report dated
-  only to the month (or undated) whose two best candidates are different events of similar weight
-  is left for a steward (``ambiguous``). Clusters carrying different earlier ids never merge
-  automatically: that pair becomes a suggestion (stable ids for incremental runs).
+  clusters share a reporter (one reporter does not report one event twice), their exact start
+  dates lie more than ``MAX_SPAN_DAYS`` apart (runs of a series are weeks apart), or the pairs
+  across them weigh less than the link weight on average. Undated reports are placed after the
+  dated ones, into the best *event*. A report dated only to the month (or undated) whose two best
+  candidates are different events of similar weight is left for a steward (``ambiguous``).
+  Clusters carrying different earlier ids never merge automatically: that pair becomes a
+  suggestion (stable ids for incremental runs). See ``clustering``.
 
 Big data: the same settings run on Splink's Spark backend (``splink.SparkAPI(spark_session=...)``
 instead of ``DuckDBAPI``; every comparison level and blocking rule here is built from Splink's
@@ -54,6 +60,20 @@ SUGGEST_WEIGHT = -2.0  # from here up to LINK_WEIGHT a pair is only suggested to
 
 UNDATED = "(l.start_date IS NULL OR r.start_date IS NULL)"
 
+# Fixed m probabilities of the comparisons fitted on labelled pairs (``fit_m``): the level
+# shares among true pairs of seeds 1 and 2 of *both* generators, averaged with equal weight,
+# each level floored at 0.005 (nothing the world can do is impossible).
+M = {
+    # first: 0.755, 0.018, 0.171, 0.056, 0.000, 0.000; second: 0.535, 0.316, 0.000, 0.124,
+    # 0.024, 0.000 (the first generator's exact counts differ a little, the second's never)
+    "participants": (0.642, 0.166, 0.085, 0.089, 0.012, 0.005),
+    # both generators: reports of one event always give the same length. Real end dates are
+    # surely noisier: the floor is 0.03, not 0.005, so a wrong end date costs ~5 bits, not 8
+    "length": (0.94, 0.03, 0.03),
+    # only the second generator names partners (the first: every pair null)
+    "partners": (0.601, 0.126, 0.273),
+}
+
 
 def _partner_rules() -> list[CustomRule]:
     """A report's *other possible hosts* (a self-named host's partners; the candidates of a
@@ -79,6 +99,21 @@ BLOCKING_RULES = [
     CustomRule(
         "l.start_date = r.start_date AND l.topic_primary = r.topic_primary"
         " AND l.country = r.country AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    ),
+    # ... or same month (one side gives only the month), topic and city
+    CustomRule(
+        "l.month = r.month AND l.topic_primary = r.topic_primary"
+        " AND l.city_norm = r.city_norm AND (l.host_id IS NULL OR r.host_id IS NULL)"
+    ),
+    # ... or undated: same topic and city. One rule per side, so that the condition on one
+    # side filters before the join (an OR of both sides would join every report of a city
+    # and topic with every other: quadratic in a big center's city)
+    *(
+        CustomRule(
+            f"l.topic_primary = r.topic_primary AND l.city_norm = r.city_norm"
+            f" AND {side}.start_date IS NULL AND {side}.host_id IS NULL"
+        )
+        for side in ("l", "r")
     ),
 ]
 
@@ -198,17 +233,87 @@ def comparisons() -> list[CustomComparison]:
                 _level(cll.ElseLevel(), "other country", 0.01),
             ],
         ),
+        participants_comparison(),
+        partners_comparison(),
         CustomComparison(
-            output_column_name="participants",
+            output_column_name="length",
             comparison_levels=[
-                cll.NullLevel("participants"),
-                _level(cll.ExactMatchLevel("participants"), "same count", 0.64),
-                _level(cll.PercentageDifferenceLevel("participants", 0.1), "within 10%", 0.23),
-                _level(cll.PercentageDifferenceLevel("participants", 0.3), "within 30%", 0.11),
-                _level(cll.ElseLevel(), "counts differ", 0.02),
+                cll.NullLevel("days"),
+                _level(cll.ExactMatchLevel("days"), "same length", M["length"][0]),
+                _level(
+                    cll.AbsoluteDifferenceLevel("days", 1), "lengths a day apart", M["length"][1]
+                ),
+                _level(cll.ElseLevel(), "lengths differ", M["length"][2]),
             ],
         ),
     ]
+
+
+def partners_comparison() -> CustomComparison:
+    """Who reported, against whom the other report names as partners: a co-organiser,
+    funder or trainer reports the event it took part in, so one report's reporter among the
+    other's partners is evidence of one event (reporter-role-aware); a shared partner is
+    weaker evidence. A report naming no partner says nothing (null)."""
+    m = M["partners"]
+    named = "(list_contains(partners_l, reporter_id_r) OR list_contains(partners_r, reporter_id_l))"
+    return CustomComparison(
+        output_column_name="partners",
+        comparison_levels=[
+            cll.CustomLevel("partners_l IS NULL AND partners_r IS NULL").configure(
+                is_null_level=True, label_for_charts="no partners named"
+            ),
+            _level(cll.CustomLevel(named), "a reporter is the other's partner", m[0]),
+            _level(cll.ArrayIntersectLevel("partners", 1), "a shared partner", m[1]),
+            _level(cll.ElseLevel(), "no partner in common", m[2]),
+        ],
+    )
+
+
+def participants_comparison() -> CustomComparison:
+    """Counts, read with their qualifiers: the bounds each count allows (``count_bounds``)
+    must overlap, so "more than 60" against exactly 60 is *incompatible*, not "the same
+    count"; two exact counts that differ a little are their own level (reporters count their
+    own people; weak evidence either way)."""
+    compatible = "(count_low_l <= count_high_r AND count_low_r <= count_high_l)"
+    both_exact = "(count_low_l = count_high_l AND count_low_r = count_high_r)"
+    m = M["participants"]
+    return CustomComparison(
+        output_column_name="participants",
+        comparison_levels=[
+            cll.NullLevel("participants"),
+            _level(
+                cll.CustomLevel(f"participants_l = participants_r AND {compatible}"),
+                "same count",
+                m[0],
+            ),
+            _level(
+                cll.And(
+                    cll.CustomLevel(compatible),
+                    cll.PercentageDifferenceLevel("participants", 0.1),
+                ),
+                "compatible counts within 10%",
+                m[1],
+            ),
+            _level(
+                cll.And(
+                    cll.CustomLevel(both_exact),
+                    cll.PercentageDifferenceLevel("participants", 0.1),
+                ),
+                "two exact counts within 10%",
+                m[2],
+            ),
+            _level(
+                cll.And(
+                    cll.CustomLevel(f"{compatible} OR {both_exact}"),
+                    cll.PercentageDifferenceLevel("participants", 0.3),
+                ),
+                "counts within 30%",
+                m[3],
+            ),
+            _level(cll.CustomLevel(compatible), "compatible counts, far apart", m[4]),
+            _level(cll.ElseLevel(), "counts exclude each other", m[5]),
+        ],
+    )
 
 
 def settings(n_records: int) -> SettingsCreator:

@@ -253,8 +253,43 @@ COLUMNS = (
     "city_norm",
     "country",
     "participants",
+    "count_low",
+    "count_high",
+    "days",
+    "partners",
     *PARTNER_COLUMNS,
 )
+
+COUNT_CEILING = 1_000_000  # "more than N": no upper bound, as an integer SQL compares
+
+# How a qualifier bounds the true count (None: no bound on that side). A rounded or
+# "approximately" count bounds nothing: only its distance from the other count says anything.
+_COUNT_BOUNDS: dict[str, tuple[int, int]] = {
+    "exact": (0, 0),
+    "more_than": (1, COUNT_CEILING),
+    "just_over": (1, COUNT_CEILING),
+    "at_least": (0, COUNT_CEILING),
+    "almost": (-COUNT_CEILING, -1),
+}
+
+
+def count_bounds(participants: int | None, qualifier: str | None) -> tuple[int | None, int | None]:
+    """The true counts a reported count allows: exactly 30 is [30, 30], "more than 30" is
+    [31, ∞), "almost 30" is [0, 29]; an approximate or unqualified (often rounded) count allows
+    any. Two reports of one event must allow a common count: "more than 60" and exactly 60
+    cannot be one event (``engine`` compares the bounds)."""
+    if participants is None:
+        return None, None
+    low, high = _COUNT_BOUNDS.get(qualifier or "", (-COUNT_CEILING, COUNT_CEILING))
+    return max(0, participants + low), min(COUNT_CEILING, participants + high)
+
+
+def duration_days(start, start_precision, end, end_precision) -> int | None:
+    """Days from start to end when both are day dates (an event's length: a report that
+    shifts the dates of an event by a day or two keeps its length)."""
+    if start_precision != "day" or end_precision != "day" or end < start:
+        return None
+    return (end - start).days
 
 
 def _padded(ids: list) -> list[str | None]:
@@ -319,6 +354,15 @@ def feature_table(
         data["country"].append(row.get("country") or None)
         participants = row.get("participants")
         data["participants"].append(None if participants is None else int(participants))
+        low, high = count_bounds(
+            None if participants is None else int(participants), row.get("participants_qualifier")
+        )
+        data["count_low"].append(low)
+        data["count_high"].append(high)
+        end, end_precision = parse_partial(row.get("end"), row.get("end_precision"))
+        data["days"].append(duration_days(start, precision, end, end_precision))
+        named = sorted({str(p) for p in row.get("partners") or () if p is not None})
+        data["partners"].append(named or None)
         if host_id is None and hasattr(resolve_host, "candidates"):
             partners = _padded(resolve_host.candidates(row.get("host_text"), row.get("country")))
         else:
@@ -341,6 +385,10 @@ def feature_table(
             ("city_norm", pa.string()),
             ("country", pa.string()),
             ("participants", pa.int64()),
+            ("count_low", pa.int64()),
+            ("count_high", pa.int64()),
+            ("days", pa.int64()),
+            ("partners", pa.list_(pa.string())),
             *((column, pa.string()) for column in PARTNER_COLUMNS),
         ]
     )

@@ -65,9 +65,13 @@ def event_rows(user: Any) -> Iterator[dict]:
             "start": PartialDate(event.start, event.start_precision).isoformat()
             if event.start
             else None,
+            # the end and the count's qualifier: an event's length, and counts that exclude
+            # each other ("more than 60" and exactly 60), are evidence too
+            "end": PartialDate(event.end, event.end_precision).isoformat() if event.end else None,
             "city": event.city,
             "country": event.country,
             "participants": event.participants,
+            "participants_qualifier": event.participants_qualifier,
             "topics": topics.get(event.pk, []),
             "partners": partners.get(event.pk, []),  # a self-named host's true host is here
         }

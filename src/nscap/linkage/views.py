@@ -62,6 +62,8 @@ COMPARISON_LABELS = {
     "topics": gettext_lazy("Topics"),
     "place": gettext_lazy("Place"),
     "participants": gettext_lazy("Participants"),
+    "partners": gettext_lazy("Partners"),
+    "length": gettext_lazy("Length"),
 }
 LEVEL_LABELS = {
     "same host": gettext_lazy("same host"),
@@ -84,6 +86,17 @@ LEVEL_LABELS = {
     "within 10%": gettext_lazy("within 10%"),
     "within 30%": gettext_lazy("within 30%"),
     "counts differ": gettext_lazy("counts differ"),
+    "compatible counts within 10%": gettext_lazy("compatible counts within 10%"),
+    "two exact counts within 10%": gettext_lazy("two exact counts within 10%"),
+    "counts within 30%": gettext_lazy("counts within 30%"),
+    "compatible counts, far apart": gettext_lazy("compatible counts, far apart"),
+    "counts exclude each other": gettext_lazy("counts exclude each other"),
+    "a reporter is the other's partner": gettext_lazy("a reporter is the other's partner"),
+    "a shared partner": gettext_lazy("a shared partner"),
+    "no partner in common": gettext_lazy("no partner in common"),
+    "same length": gettext_lazy("same length"),
+    "lengths a day apart": gettext_lazy("lengths a day apart"),
+    "lengths differ": gettext_lazy("lengths differ"),
 }
 WITHIN_DAYS = re.compile(r"within (\d+) days")
 

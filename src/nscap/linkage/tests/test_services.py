@@ -56,6 +56,8 @@ def test_a_run_links_known_duplicates_and_queues_suggestions(data):
         "topics",
         "place",
         "participants",
+        "partners",
+        "length",
     }
     assert suggestion.comparisons["host"]["level"] == "same host"
 
