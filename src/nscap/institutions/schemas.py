@@ -70,7 +70,7 @@ class MilestoneSchema(RecordSchema):
     institution: Ref | None
     institution_text: str = Field(
         "",
-        description="The institution as written while it is unreconciled (institution is then null).",
+        description="The institution as written while it is unreconciled (then null).",
     )
     kind: str
     status: str
