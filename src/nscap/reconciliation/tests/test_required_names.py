@@ -32,7 +32,7 @@ REQUIRED: dict[str, tuple[Any, str, str, dict[str, Any]]] = {
         AggregateClaim,
         "claimant",
         "claimant_text",
-        {"description": "20 courses", "country": "MY"},
+        {"description": "20 courses", "country": "MY", "people": 30, "period_start": "2019"},
     ),
     "milestone": (Milestone, "institution", "institution_text", {"kind": "inaugurated"}),
     "source": (Source, "owner", "owner_text", {"title": "Report", "kind": "report"}),
