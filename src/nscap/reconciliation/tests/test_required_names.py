@@ -255,3 +255,13 @@ def test_claims_of_unknown_claimants_are_counted_whole_and_apart(world):
     assert claims["u2"]["overlaps"] == [] and claims["u2"]["logged"] == 0
     page = Client().get("/analytics/")
     assert "2 aggregate claims have a claimant not reconciled yet" in page.content.decode()
+
+
+def test_courses_of_unreconciled_providers_are_a_row_of_their_own_in_the_home_chart(world):
+    from nscap.activities.charts import provider_course_counts
+
+    run_import(world.steward, "messy.xlsx", _xlsx(_sheets("reporter-x")))
+    rows = {row["provider"]: row for row in provider_course_counts(world.steward)}
+    assert rows["Provider not reconciled yet"]["courses"] == 3
+    assert rows["International Nuclear Nonproliferation and Security Academy"]["courses"] == 1
+    assert Client().get("/").status_code == 200
