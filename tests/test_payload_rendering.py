@@ -21,8 +21,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from nscap.activities.models import AggregateClaim
 from nscap.analytics.tests.helpers import event, need
 from nscap.contributions import services
+from nscap.institutions.models import Milestone
 from nscap.testing.factories import (
     cite,
     make_claim,
@@ -102,6 +104,7 @@ def world():
         event(iscn, 2016, 5, {"KR": 5}, groups=(group,), topics=(topic,)),
     ]
     make_claim(claimant=insa, partner=iscn, type="personnel_exchange")
+    _held_names(insa, topic, group)
     make_claim(claimant=iscn, partner=insa, type="personnel_exchange")
     need(100, 2016, country="JP", group=group, topic=topic)
     make_quantity(key="qty")
@@ -161,6 +164,21 @@ def world():
         "steward": steward,
         "extra": ["/accounts/institutions/insa/members/", "/contribute/confirmations/to-confirm/"],
     }
+
+
+def _held_names(reporter, topic, group) -> None:
+    """Records whose required institution is held as written (issue 14): every page that
+    shows them must cope with the empty reference."""
+    held = make_course(key="held-course", provider=None, provider_text="Held Provider")
+    held.topics.set([topic])
+    held.target_groups.set([group])
+    event(reporter, 2017, 8, {"JP": 8}, groups=(group,), topics=(topic,), course=held)
+    AggregateClaim.objects.create(
+        key="held-claim", claimant_text="Held Claimant", description="20 courses", people=50
+    )
+    Milestone.objects.create(key="held-milestone", institution_text="Held", kind="other")
+    make_source(key="held-source", owner_text="Held Owner", reported_by=reporter)
+    make_institution(key="held-child", parent_text="Held Parent", parent_role="regulator")
 
 
 def _page_names() -> dict[str, bool]:

@@ -36,6 +36,14 @@ def provider_course_counts(user: Any) -> list[dict]:
                 "courses": row["courses"],
                 "url": reverse("institutions:detail", args=[row["provider__key"]]),
             }
+            if row["provider__key"]
+            # Courses whose provider is held as written (issue 14): one row of their own,
+            # counted, not dropped, and not given to a guessed provider.
+            else {
+                "provider": str(_("Provider not reconciled yet")),
+                "courses": row["courses"],
+                "url": reverse("activities:list"),
+            }
             for row in counts
         ]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from nscap.activities.choices import CourseKind, CourseLevel, DeliveryMode, PartnerRole
 from nscap.core.choices import Qualifier
 from nscap.core.countries import country_constraint, country_field
-from nscap.core.models import Record
+from nscap.core.models import Record, held_as_written, named_or_held, reported_by_field
 from nscap.core.partial_dates import precision_constraint, precision_field
 from nscap.core.visibility import OwnedRowManager
 
@@ -19,10 +19,19 @@ class Course(Record):
     """
 
     visibility_owner_path = "provider"
+    # A provider no institution answers to yet (issue 14) is held as written; the course then
+    # belongs to whoever reported it, as an event with an unreconciled host does.
+    visibility_owner_fallback = "reported_by"
 
     provider = models.ForeignKey(
-        "institutions.Institution", on_delete=models.PROTECT, related_name="courses"
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
     )
+    provider_text = held_as_written(_("provider (as written, unreconciled)"))
+    reported_by = reported_by_field("reported_courses")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(
@@ -47,7 +56,10 @@ class Course(Record):
 
     class Meta:
         ordering = ["provider", "title"]
-        constraints = [precision_constraint("first_offered", "course_first_offered_precision")]
+        constraints = [
+            precision_constraint("first_offered", "course_first_offered_precision"),
+            named_or_held("provider", "course_provider_or_provider_text"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -225,10 +237,17 @@ class AggregateClaim(Record):
     """
 
     visibility_owner_path = "claimant"
+    visibility_owner_fallback = "reported_by"  # while the claimant is held as written
 
     claimant = models.ForeignKey(
-        "institutions.Institution", on_delete=models.PROTECT, related_name="aggregate_claims"
+        "institutions.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aggregate_claims",
     )
+    claimant_text = held_as_written(_("claimant (as written, unreconciled)"))
+    reported_by = reported_by_field("reported_aggregate_claims")
     description = models.TextField(_("description"))
     quote = models.TextField(_("quote"), blank=True)
     period_start = models.DateField(_("period start"), null=True, blank=True)
@@ -264,6 +283,7 @@ class AggregateClaim(Record):
                 name="aggregate_end_not_before_start",
             ),
             country_constraint("country", "aggregate_country_iso_alpha2"),
+            named_or_held("claimant", "aggregate_claimant_or_claimant_text"),
         ]
 
     def __str__(self) -> str:

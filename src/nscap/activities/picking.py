@@ -39,7 +39,10 @@ def pick_course(text: str, user: Viewer) -> Course:
             )
             % {
                 "text": text,
-                "courses": "; ".join(f"{c.provider.name} ({c.key})" for c in same_title),
+                "courses": "; ".join(
+                    f"{c.provider.name if c.provider else c.provider_text} ({c.key})"
+                    for c in same_title
+                ),
             }
         )
     raise NotOneRecord(_("No course you can see is called “%(text)s”.") % {"text": text})

@@ -32,6 +32,9 @@ class CourseSchema(RecordSchema):
     """A repeatable offering of a provider; ``*_text`` fields keep the source's words."""
 
     provider: Ref | None
+    provider_text: str = Field(
+        "", description="The provider as written while it is unreconciled (provider is then null)."
+    )
     title: str
     description: str
     kind: str
@@ -92,6 +95,9 @@ class AggregateClaimSchema(RecordSchema):
     """What an institution reports for a period without event detail, with its numbers."""
 
     claimant: Ref | None
+    claimant_text: str = Field(
+        "", description="The claimant as written while it is unreconciled (claimant is then null)."
+    )
     description: str
     quote: str
     period_start: str | None
@@ -143,6 +149,7 @@ def course_item(course, citations: CitationIndex) -> dict:
     return {
         **record_fields(course, citations),
         "provider": ref(related(course, "provider")),
+        "provider_text": course.provider_text if course.provider_id is None else "",
         "title": course.title,
         "description": course.description,
         "kind": course.kind,
@@ -191,6 +198,7 @@ def aggregate_claim_item(claim, citations: CitationIndex) -> dict:
     return {
         **record_fields(claim, citations),
         "claimant": ref(related(claim, "claimant")),
+        "claimant_text": claim.claimant_text if claim.claimant_id is None else "",
         "description": claim.description,
         "quote": claim.quote,
         **partial(claim, "period_start"),

@@ -71,7 +71,7 @@ class ClaimExtra:
     claim_id: int
     key: str
     description: str
-    claimant_id: int
+    claimant_id: int | None  # None: the claimant is held as written (issue 14)
     period_start: dt.date | None  # None: no period, or cumulative (``cumulative``)
     period_end: dt.date | None
     measure: str = ""
@@ -88,6 +88,7 @@ class ClaimExtra:
     reason: str = ""  # why nothing (or nothing per year) was added
     country: str = ""  # the claim's scope, when it names one country
     courses: int | None = None
+    claimant_text: str = ""  # the claimant as written, while it is unreconciled
     courses_qualifier: str = Qualifier.EXACT
     source: str = "aggregate_claim"  # or "quantity": a figure stated on its own
     cumulative: bool = False
@@ -177,6 +178,7 @@ def _aggregate(user: Any) -> list[ClaimExtra]:
             ),
             country=claim.country,
             courses=claim.courses,
+            claimant_text=claim.claimant_text if claim.claimant_id is None else "",
             courses_qualifier=claim.courses_qualifier,
         )
         people = sorted(
@@ -237,10 +239,12 @@ def _stated_alone(user: Any) -> list[ClaimExtra]:
 def _group_overlaps(claims: list[ClaimExtra]) -> None:
     """Mark, per claimant, overlapping claims (rule 2): ``overlaps``, ``counts_with`` and the
     counting claim's ``claimed_high``."""
-    by_claimant: dict[int, list[ClaimExtra]] = defaultdict(list)
+    by_claimant: dict[int | str, list[ClaimExtra]] = defaultdict(list)
     for claim in claims:
         if claim._window is not None and claim.measure:
-            by_claimant[claim.claimant_id].append(claim)
+            # A claimant held as written is nobody known yet: its claim overlaps no other.
+            party = claim.claimant_id if claim.claimant_id is not None else claim.key
+            by_claimant[party].append(claim)
     for own in by_claimant.values():
         for claim in own:
             start, end = claim._window
@@ -289,10 +293,12 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
     claimant (the module's rule); supply, gaps and achievements call this and nothing else."""
     claims = _aggregate(user) + _stated_alone(user)
     _group_overlaps(claims)
-    windows = [c._window for c in claims if c._window is not None and c.measure]
+    # A claimant held as written (issue 14) has no events to set against its claims.
+    known = [c for c in claims if c.claimant_id is not None]
+    windows = [c._window for c in known if c._window is not None and c.measure]
     by_party = (
         logged_by(
-            {c.claimant_id for c in claims if c._window is not None and c.measure},
+            {c.claimant_id for c in known if c._window is not None and c.measure},
             min(start for start, _ in windows),
             max(end for _, end in windows),
         )
@@ -307,9 +313,13 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
             claim.reason = NO_PERIOD
             continue
         start, end = claim._window
+        # No event can be set against a claimant held as written (events with an
+        # unreconciled host are nobody's either): the claim is counted whole.
         logged = [
             (key, people)
-            for key, when, people in by_party.get(claim.claimant_id, ())
+            for key, when, people in (
+                by_party.get(claim.claimant_id, ()) if claim.claimant_id is not None else ()
+            )
             if when and start <= when <= end
         ]
         claim.logged = sum(people for _, people in logged)
@@ -324,6 +334,7 @@ def reconcile_claims(user: Any, logged_by: LoggedBy) -> list[ClaimExtra]:
                 other
                 for other in claims
                 if other.claimant_id == claim.claimant_id
+                and claim.claimant_id is not None
                 and not other.cumulative
                 and other.counted
                 and other.measure
@@ -360,6 +371,7 @@ def claim_json(c: ClaimExtra, claimants: dict[int, str]) -> dict:
         "claim": c.key,
         "source": c.source,
         "claimant": claimants.get(c.claimant_id, ""),
+        "claimant_text": c.claimant_text,
         "description": c.description,
         "measure": c.measure,
         "claimed": {**people_json(c.claimed), "qualifier": c.qualifier},
@@ -381,6 +393,12 @@ def claim_json(c: ClaimExtra, claimants: dict[int, str]) -> dict:
         "courses": c.courses,
         "courses_qualifier": c.courses_qualifier,
     }
+
+
+def unreconciled_claims(claims: list[ClaimExtra]) -> int:
+    """Aggregate claims whose claimant is held as written (issue 14): counted whole, with
+    no logged event set against them, and shown apart so the reader knows."""
+    return sum(1 for c in claims if c.source == "aggregate_claim" and c.claimant_id is None)
 
 
 def claimant_keys(user: Any, claims: list[ClaimExtra]) -> dict[int, str]:

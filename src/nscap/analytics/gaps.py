@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from nscap.analytics.cache import cached
-from nscap.analytics.claims import ClaimExtra, claim_json, claimant_keys, people_json
+from nscap.analytics.claims import (
+    ClaimExtra,
+    claim_json,
+    claimant_keys,
+    people_json,
+    unreconciled_claims,
+)
 from nscap.analytics.estimates import EstimateCube, with_estimate
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.regions import WORLD_NAMES, canonical_region, countries_of, region_slug
@@ -315,6 +321,7 @@ def _compute(user: Any) -> dict:
             "uncounted_events": data.uncounted_events,
             "unreconciled_events": data.unreconciled_events,
             "unreconciled_people": data.unreconciled_people,
+            "unreconciled_claims": unreconciled_claims(data.claims),
             "people": round(data.people),
             "unitemised_people": sum(cube.unitemised.values()),
             "estimated_people": data.estimated_people,

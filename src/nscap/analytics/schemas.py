@@ -78,7 +78,10 @@ class ClaimReconciliationSchema(Schema):
 
     claim: str
     source: str = Field(description="aggregate_claim, or quantity: a figure stated alone.")
-    claimant: str = Field(description="Institution key.")
+    claimant: str = Field(description="Institution key (empty while it is unreconciled).")
+    claimant_text: str = Field(
+        "", description="The claimant as written while it is unreconciled (claimant is empty)."
+    )
     description: str
     measure: str
     claimed: QualifiedPeopleSchema
@@ -123,6 +126,10 @@ class GapTotalsSchema(Schema):
         0, description="Counted events whose host is not reconciled yet (held as written)."
     )
     unreconciled_people: int = Field(0, description="Participants of those events.")
+    unreconciled_claims: int = Field(
+        0,
+        description="Aggregate claims whose claimant is not reconciled yet: counted whole.",
+    )
     people: int
     unitemised_people: int = Field(
         0, description="People aggregate claims add beyond logged events, placed in a year."

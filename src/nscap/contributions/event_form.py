@@ -180,9 +180,18 @@ class EventExtras:
             "create", "source", values={**values, "key": self._source_key}
         )
 
+    @property
+    def source_key(self) -> str:
+        """The key chosen for the new source (after ``source_change``)."""
+        return self._source_key
+
+    def locator(self) -> str:
+        """Where in the new source the facts are: the event's citation of it carries it."""
+        return (self.new_source.cleaned_data.get("locator") or "").strip()
+
     def locator_note(self) -> str:
-        """Where in the new source the facts are: kept in the changeset's comment (a changeset
-        cites whole sources; a citation with a locator belongs to one record)."""
+        """The locator, also said in the changeset's comment for the steward who reviews it
+        (the event's citation carries it: ``citing``)."""
         data = self.new_source.cleaned_data
         if not (data.get("title") and data.get("locator")):
             return ""

@@ -37,6 +37,24 @@ from nscap.sources.choices import SourceKind
 MAX_COUNT = 10_000_000_000
 
 
+REPORTED_BY = (
+    "Whose report this is (institution key); it owns the record while the institution named "
+    "in it is held as written"
+)
+
+
+def held_or_named(name: str):
+    """A validator: the required institution ``name`` is given by key, or held as written in
+    ``<name>_text`` while it is unreconciled (issue 14); declare the text field first."""
+
+    def check(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not (value or info.data.get(f"{name}_text")):
+            raise ValueError("Field required")
+        return value
+
+    return field_validator(name)(classmethod(check))
+
+
 class RecordInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -82,6 +100,9 @@ class InstitutionInput(RecordInput):
     name: Text = Field(min_length=1, max_length=300)
     kind: InstitutionKind
     country: Country = ""
+    parent_text: Text = Field(
+        "", max_length=300, description="The parent as written, while it is unreconciled"
+    )
     parent: Key | None = None
     parent_role: ParentRole | None = None
     parent_relation: Text = Field("", max_length=300)
@@ -94,7 +115,7 @@ class InstitutionInput(RecordInput):
 
     @model_validator(mode="after")
     def _role_needs_parent(self):
-        if self.parent_role and not self.parent:
+        if self.parent_role and not (self.parent or self.parent_text):
             raise ValueError("parent_role is given but parent is not")
         if self.same_as and self.same_as == self.key:
             raise ValueError("same_as names the institution itself")
@@ -102,16 +123,26 @@ class InstitutionInput(RecordInput):
 
 
 class MilestoneInput(RecordInput):
-    institution: Key
+    institution_text: Text = Field(
+        "", max_length=300, description="The institution as written, while it is unreconciled"
+    )
+    institution: Key | None = Field(None, validate_default=True)
+    reported_by: Key | None = Field(None, description=REPORTED_BY)
     kind: MilestoneKind
     status: MilestoneStatus = MilestoneStatus.ACTUAL
     date: PartialDateText | None = None
     date_text: Text = Field("", max_length=100)
     description: Text = Field("", max_length=500)
 
+    _institution_named = held_or_named("institution")
+
 
 class CourseInput(RecordInput):
-    provider: Key
+    provider_text: Text = Field(
+        "", max_length=300, description="The provider as written, while it is unreconciled"
+    )
+    provider: Key | None = Field(None, validate_default=True)
+    reported_by: Key | None = Field(None, description=REPORTED_BY)
     title: Text = Field(min_length=1, max_length=300)
     description: Text = ""
     kind: CourseKind = CourseKind.TRAINING
@@ -122,6 +153,8 @@ class CourseInput(RecordInput):
     iaea_endorsed: bool | None = None
     guidance: Text = Field("", max_length=300)
     first_offered: PartialDateText | None = None
+
+    _provider_named = held_or_named("provider")
 
 
 def _given_once(values: list[str], what: str) -> None:
@@ -240,7 +273,11 @@ class CollaborationClaimInput(RecordInput):
 class AggregateClaimInput(RecordInput):
     """ "N courses for M people in P": the figures with how exact each is, period and scope."""
 
-    claimant: Key
+    claimant_text: Text = Field(
+        "", max_length=300, description="The claimant as written, while it is unreconciled"
+    )
+    claimant: Key | None = Field(None, validate_default=True)
+    reported_by: Key | None = Field(None, description=REPORTED_BY)
     description: Text = Field(min_length=1)
     quote: Text = ""
     period_start: PartialDateText | None = None
@@ -251,6 +288,8 @@ class AggregateClaimInput(RecordInput):
     people_qualifier: Qualifier = Qualifier.EXACT
     country: Country = ""
     region: Text = Field("", max_length=100)
+
+    _claimant_named = held_or_named("claimant")
 
     @model_validator(mode="after")
     def _checks(self):
@@ -267,7 +306,11 @@ class SourceInput(RecordInput):
     published: PartialDateText | None = None
     url: WebAddress = ""
     language: Text = Field("en", max_length=35)
+    owner_text: Text = Field(
+        "", max_length=300, description="The submitter as written, while it is unreconciled"
+    )
     owner: Key | None = None
+    reported_by: Key | None = Field(None, description=REPORTED_BY)
 
 
 # --- demand and vocabularies (issue 14) --------------------------------------------------------

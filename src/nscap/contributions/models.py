@@ -54,6 +54,9 @@ class Changeset(models.Model):
     # Every fact should cite a source: a changeset that writes records and cites none is
     # accepted but flagged, and the stewards' queue counts and filters them (issue 14).
     unsourced = models.BooleanField(_("cites no source"), default=False, db_index=True)
+    # Citations the changeset makes once applied, each {record_type, record_key, source,
+    # locator}: a form's new source cited by the record with where in it (``citing``).
+    citations = models.JSONField(_("citations to make"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -62,7 +62,28 @@ def drop_hidden_links(
             for partner in shown["partners"]
             if not partner.get("institution") or is_visible("institution", partner["institution"])
         ]
+    if shown.get("labels") and "labels" in record_type.children:
+        shown["labels"] = [_label_seen(label, is_visible) for label in shown["labels"]]
     return shown
+
+
+def _label_seen(label: dict[str, Any], is_visible: Callable[[str, str], bool]) -> dict[str, Any]:
+    """A learned alias as the viewer may see it: its context names the institution that
+    reported the rows it was learned from, and a hidden reporter is left out (the alias and
+    its country stay: they say nothing of who reported)."""
+    reporter = label.get("context_reporter")
+    if not reporter or is_visible("institution", reporter):
+        return label
+    return {name: value for name, value in label.items() if name != "context_reporter"}
+
+
+def label_reporters(record_type: RecordType, values: dict[str, Any]) -> Iterable[str]:
+    """The reporter keys named by the contexts of ``values``' learned aliases."""
+    if "labels" not in record_type.children:
+        return ()
+    return (
+        lb["context_reporter"] for lb in values.get("labels") or () if lb.get("context_reporter")
+    )
 
 
 def _linked_keys(record_type: RecordType, values: dict[str, Any]) -> Iterable[tuple[str, str]]:
@@ -93,6 +114,8 @@ class Redaction:
         for values in snapshots:
             for target, key in _linked_keys(record_type, values or {}):
                 wanted.setdefault(target, set()).add(key)
+            for key in label_reporters(record_type, values or {}):
+                wanted.setdefault("institution", set()).add(key)
         self._ask(wanted)
 
     def _ask(self, wanted: dict[str, set[str]]) -> None:
@@ -141,6 +164,9 @@ class Redaction:
         sensitivity = values.get("sensitivity") or Sensitivity.PUBLIC
         if sensitivity != Sensitivity.PUBLIC:
             owner = values.get("key") if record_type.owner == "" else values.get(record_type.owner)
+            fallback = getattr(record_type.model, "visibility_owner_fallback", "")
+            if owner is None and fallback:  # an owner held as written: its reporter's, as now
+                owner = values.get(fallback)
             own, peers = self._own_and_peer_keys()
             allowed = own if sensitivity == Sensitivity.RESTRICTED else peers
             if sensitivity not in (Sensitivity.NETWORK, Sensitivity.RESTRICTED):

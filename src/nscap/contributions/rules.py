@@ -115,6 +115,14 @@ def keep_hidden_links(
         hidden = [key for key in before.get(name) or () if not sight.sees(target, key)]
         if hidden and isinstance(raw.get(name), list):
             raw[name] = [*raw[name], *(key for key in hidden if key not in raw[name])]
+    if "labels" in record_type.children and isinstance(raw.get("labels"), list):
+        # A learned alias shown without its hidden reporter (``redaction._label_seen``) and
+        # sent back so keeps its context.
+        for label in before.get("labels") or ():
+            reporter = label.get("context_reporter")
+            if reporter and not sight.sees("institution", reporter):
+                seen = {k: v for k, v in label.items() if k != "context_reporter"}
+                raw["labels"] = [label if given == seen else given for given in raw["labels"]]
     if "partners" in record_type.children:
         hidden = [
             partner

@@ -27,7 +27,7 @@ from pydantic import ValidationError as PydanticError
 
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.analytics.cache import bump_data_version
-from nscap.contributions import bulk, rules
+from nscap.contributions import bulk, citing, rules
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.errors import (
     AlreadyReviewed,
@@ -220,9 +220,12 @@ def propose(
     sources: list[Any] = (),
     origin: str = "web",
     idempotency_key: str = "",
+    citations: list[dict[str, str]] = (),
 ) -> Changeset:
     """Validate ``changes`` all at once and record them as one changeset (applied at once when
-    the policy allows). Raises Invalid (every problem), NotFound, Stale or NotAllowed."""
+    the policy allows). Raises Invalid (every problem), NotFound, Stale or NotAllowed.
+    ``citations``: records of the changeset that cite a source at a locator once applied
+    (``citing.planned``)."""
     if not can_contribute(author):
         raise NotAllowed("Only stewards and members of an institution may propose changes.")
     if idempotency_key:
@@ -288,6 +291,7 @@ def propose(
                 origin=origin,
                 idempotency_key=idempotency_key[:200],
                 unsourced=is_unsourced(changes, sources),
+                citations=citing.check(list(citations)),
             )
             changeset.sources.set(sources)
             pending = [
@@ -401,6 +405,7 @@ def _apply(
         from nscap.sources.models import Source
 
         changeset.sources.add(*Source.objects.filter(key__in=created_sources))
+    citing.cite_applied(changeset)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
@@ -434,6 +439,7 @@ def _apply_one(changeset: Changeset, change: bulk.PendingChange, reviewer: Any) 
     try:
         if change.action == ChangeAction.DELETE:
             _history(reviewer or author, rt, "delete", instance, changeset, change.before, {})
+            citing.uncite(instance)
             instance.delete()
             return
         if instance.pk:

@@ -22,11 +22,12 @@ from nscap.accounts.audit import record_event
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.contributions import confirmation, services
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
+from nscap.contributions.citing import planned
 from nscap.contributions.errors import ContributionError, Invalid, Stale
 from nscap.contributions.event_form import EventExtras, unchanged
 from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
 from nscap.contributions.models import Changeset, HistoryEntry
-from nscap.contributions.record_types import RECORD_TYPES, snapshot
+from nscap.contributions.record_types import RECORD_TYPES, new_key, snapshot
 from nscap.contributions.redaction import Redaction, redact_changes, redact_pairs
 from nscap.core.labels import field_label, record_type_label, value_label
 from nscap.core.visibility import is_steward
@@ -257,14 +258,26 @@ def _propose_from_form(
     sources = _visible_sources(request.user, form.cleaned_data["sources"])
     comment = form.cleaned_data["changeset_comment"]
     changes: list[services.ProposedChange] = []
+    citations: list[dict[str, str]] = []
     source_index = None
     deleting = instance is not None and bool(request.POST.get("delete"))
     if extras is not None:
         values.update(extras.values())
+        # The event itself cites its sources, the new one at its locator (issue 14): its key
+        # is chosen here so that the citation can name it before the changeset is applied.
+        record_key = key or values.get("key") or new_key(RECORD_TYPES[record_type], values)
+        if instance is None:
+            values["key"] = record_key
+        citations = [planned(record_type, record_key, source.key) for source in sources]
         if not deleting and (new_source := extras.source_change()) is not None:
-            source_index = 1
+            # First, so that undoing the changeset deletes the event (and its citation)
+            # before the source it cites.
+            source_index = 0
             changes.append(new_source)
+            citations.append(planned(record_type, record_key, extras.source_key, extras.locator()))
             comment = "\n".join(filter(None, [comment, extras.locator_note()]))
+        if deleting:
+            citations = []
     if instance is None:
         change = services.ProposedChange("create", record_type, values=values)
     elif deleting:
@@ -285,10 +298,15 @@ def _propose_from_form(
             values=values,
             base_version=form.cleaned_data["base_version"],
         )
-    changes.insert(0, change)
+    changes.append(change)
     try:
         changeset = services.propose(
-            request.user, changes, comment=comment, sources=sources, origin="web"
+            request.user,
+            changes,
+            comment=comment,
+            sources=sources,
+            origin="web",
+            citations=citations,
         )
     except Invalid as exc:
         if extras is not None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nscap.core.choices import Sensitivity
 from nscap.core.countries import country_field
-from nscap.core.models import Record
+from nscap.core.models import Record, held_as_written, named_or_held, reported_by_field
 from nscap.core.partial_dates import precision_constraint, precision_field
 from nscap.core.visibility import OwnedRowManager
 from nscap.institutions.choices import (
@@ -47,6 +47,9 @@ class Institution(Record):
         _("parent's role"), max_length=30, choices=ParentRole.choices, blank=True
     )
     parent_relation = models.CharField(_("relation to parent"), max_length=300, blank=True)
+    # A parent named by text no institution answers to yet (issue 14): held as written until
+    # the reconciliation queue decides; its role is kept meanwhile.
+    parent_text = held_as_written(_("parent (as written, unreconciled)"))
     website = models.URLField(_("web site"), blank=True)
     description = models.TextField(_("description"), blank=True)
     # Set by a steward's merge: this record names the same organisation as ``same_as``.
@@ -67,7 +70,7 @@ class Institution(Record):
                 condition=~Q(same_as=F("pk")), name="institution_not_same_as_self"
             ),
             models.CheckConstraint(
-                condition=Q(parent__isnull=False) | Q(parent_role=""),
+                condition=Q(parent__isnull=False) | Q(parent_role="") | ~Q(parent_text=""),
                 name="institution_parent_role_needs_parent",
             ),
             models.CheckConstraint(
@@ -186,10 +189,13 @@ class Milestone(Record):
     """
 
     visibility_owner_path = "institution"
+    visibility_owner_fallback = "reported_by"  # while the institution is held as written
 
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="milestones"
+        Institution, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"
     )
+    institution_text = held_as_written(_("institution (as written, unreconciled)"))
+    reported_by = reported_by_field("reported_milestones")
     kind = models.CharField(_("kind"), max_length=30, choices=MilestoneKind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.ACTUAL
@@ -212,7 +218,10 @@ class Milestone(Record):
 
     class Meta:
         ordering = ["institution", "date", "id"]
-        constraints = [precision_constraint("date", "milestone_date_precision")]
+        constraints = [
+            precision_constraint("date", "milestone_date_precision"),
+            named_or_held("institution", "milestone_institution_or_institution_text"),
+        ]
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self) -> str:

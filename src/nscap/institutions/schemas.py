@@ -41,6 +41,9 @@ class InstitutionSchema(RecordSchema):
     kind: str
     country: str = Field(description="ISO 3166-1 alpha-2; empty for international bodies.")
     parent: Ref | None
+    parent_text: str = Field(
+        "", description="The parent as written while it is unreconciled (parent is then null)."
+    )
     parent_role: str
     parent_relation: str
     website: str
@@ -65,6 +68,10 @@ class MilestoneSchema(RecordSchema):
     """A dated step in a center's life; ``date`` is EDTF text at its precision."""
 
     institution: Ref | None
+    institution_text: str = Field(
+        "",
+        description="The institution as written while it is unreconciled (then null).",
+    )
     kind: str
     status: str
     date: str | None
@@ -138,6 +145,7 @@ def institution_item(institution, citations: CitationIndex) -> dict:
         "kind": institution.kind,
         "country": institution.country,
         "parent": ref(related(institution, "parent")),
+        "parent_text": institution.parent_text if institution.parent_id is None else "",
         "parent_role": institution.parent_role,
         "parent_relation": institution.parent_relation,
         "website": institution.website,
@@ -164,6 +172,7 @@ def milestone_item(milestone, citations: CitationIndex) -> dict:
     return {
         **record_fields(milestone, citations),
         "institution": ref(related(milestone, "institution")),
+        "institution_text": milestone.institution_text if milestone.institution_id is None else "",
         "kind": milestone.kind,
         "status": milestone.status,
         **partial(milestone, "date"),

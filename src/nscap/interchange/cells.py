@@ -152,7 +152,10 @@ def write_cell(spec: FieldSpec, value: Any) -> Any:
             return "; ".join(f"{row['institution']} ({row['role']})" for row in value)
         return json.dumps(value, ensure_ascii=False)
     if spec.kind == "labels":
-        if _plain([row["text"] for row in value]):
+        # A learned alias's context (issue 14) has no place in "text (language, script,
+        # kind)": such labels are written as JSON, so that export -> import keeps it.
+        in_context = any(row.get("context_country") or row.get("context_reporter") for row in value)
+        if _plain([row["text"] for row in value]) and not in_context:
             return "; ".join(
                 f"{row['text']} ({row['language']}, {row['script']}, {row['kind']})"
                 for row in value

@@ -63,6 +63,15 @@ def _ref(kind: str, key: str | None) -> dict | None:
     return {"@id": f"{_base_url()}/id/{kind}/{key}"} if key else None
 
 
+def _held(values: dict, field: str) -> dict | None:
+    """An institution link, or the name held as written while it is unreconciled (issue 14):
+    an Organization by name, never a guessed one."""
+    text = values.get(f"{field}_text")
+    if values.get(field) or not text:
+        return _ref("institution", values.get(field))
+    return {"@type": "Organization", "name": text}
+
+
 def node_of(name: str, values: dict, targets: dict[str, str] | None = None) -> dict:
     """A record as a schema.org node where schema.org has a type for it, else nscap terms.
 
@@ -82,14 +91,14 @@ def node_of(name: str, values: dict, targets: dict[str, str] | None = None) -> d
             "address": {"@type": "PostalAddress", "addressCountry": values["country"]}
             if values["country"]
             else None,
-            "parentOrganization": _ref("institution", values["parent"]),
+            "parentOrganization": _held(values, "parent"),
         }
     elif name == "course":
         node |= {
             "@type": "Course",
             "name": values["title"],
             "description": values["description"] or None,
-            "provider": _ref("institution", values["provider"]),
+            "provider": _held(values, "provider"),
             "educationalLevel": values["level"],
             "inLanguage": values["language"] or None,
             "about": [_ref("topic", key) for key in values["topics"]],
@@ -102,12 +111,7 @@ def node_of(name: str, values: dict, targets: dict[str, str] | None = None) -> d
             "@type": "CourseInstance",
             "name": values["title"],
             # An unreconciled host is named as written, never guessed (issue 14).
-            "organizer": _ref("institution", values["host"])
-            or (
-                {"@type": "Organization", "name": values["host_text"]}
-                if values.get("host_text")
-                else None
-            ),
+            "organizer": _held(values, "host"),
             "contributor": [_ref("institution", p["institution"]) for p in values["partners"]],
             "startDate": values["start"],
             "endDate": values["end"],

@@ -37,11 +37,24 @@ from nscap.reconciliation.models import NameMention
 RECONCILABLE: dict[str, dict[str, str]] = {
     "training_event": {"host": "host_text", "partners": ""},
     "collaboration_claim": {"partner": "partner_text"},
+    # Required institutions: the record is kept with the reference empty, owned meanwhile by
+    # its ``reported_by`` (the models' ``visibility_owner_fallback``).
+    "course": {"provider": "provider_text"},
+    "aggregate_claim": {"claimant": "claimant_text"},
+    "milestone": {"institution": "institution_text"},
+    "source": {"owner": "owner_text"},
+    "institution": {"parent": "parent_text"},
 }
-# Record type -> (the field giving the row's location country, the field naming its reporter).
+# Record type -> (the field giving the row's location country, the field naming its reporter;
+# "" where the record has none: the context is then the importer's institution, as the owner).
 CONTEXT_FIELDS: dict[str, tuple[str, str]] = {
     "training_event": ("country", "reported_by"),
     "collaboration_claim": ("partner_country", "claimant"),
+    "course": ("", "reported_by"),
+    "aggregate_claim": ("country", "reported_by"),
+    "milestone": ("", "reported_by"),
+    "source": ("", "reported_by"),
+    "institution": ("country", ""),
 }
 ALL_CANDIDATES = 1000  # "all of them": more than any name has ever matched
 

@@ -215,10 +215,12 @@ def decide(
             user,
             changes,
             comment=comment
+            # The comment is shown with the history to whoever sees the records: it names the
+            # country of the context, never its reporter (who may be hidden from them).
             or _("Reconciliation: “%(text)s” (%(context)s) is %(key)s, %(rows)d rows.")
             % {
                 "text": text,
-                "context": " / ".join(p for p in (key.country, key.reporter) if p) or "-",
+                "context": key.country or "-",
                 "key": chosen,
                 "rows": len(mentions),
             },

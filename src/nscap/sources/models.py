@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.choices import DatePrecision
-from nscap.core.models import Record
+from nscap.core.models import Record, held_as_written, reported_by_field
 from nscap.core.partial_dates import precision_constraint, precision_field
 from nscap.core.visibility import is_steward, visibility_q
 from nscap.sources.choices import SourceKind
@@ -19,6 +19,9 @@ class Source(Record):
     """A document: a policy brief, a report, a web page, a center's own submission."""
 
     visibility_owner_path = "owner"
+    # A submitter named by text no institution answers to yet (issue 14) is held as written in
+    # ``owner_text``; the source then belongs to whoever reported it.
+    visibility_owner_fallback = "reported_by"
 
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
@@ -39,6 +42,8 @@ class Source(Record):
             "The institution that submitted a non-public source; blank for published ones."
         ),
     )
+    owner_text = held_as_written(_("submitted by (as written, unreconciled)"))
+    reported_by = reported_by_field("reported_sources")
 
     class Meta:
         ordering = ["title"]

@@ -13,7 +13,7 @@ from nscap.activities.models import EventParticipantCountry, EventPartner, Train
 from nscap.contributions import services
 from nscap.contributions.models import Changeset, HistoryEntry
 from nscap.core.visibility import STEWARDS_GROUP
-from nscap.sources.models import Source
+from nscap.sources.models import Citation, Source
 from nscap.testing.factories import make_event, make_institution, make_source
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +101,17 @@ def test_create_with_countries_partners_and_a_new_source_is_one_changeset(client
     assert response.status_code == 302, response.content.decode()[:2000]
     changeset = Changeset.objects.get()
     assert not changeset.unsourced and "In “Course report”: p. 4" in changeset.comment
-    event_change, source_change = changeset.changes.order_by("position")
+    # The source first: undoing the changeset deletes the event (and its citation) before it.
+    source_change, event_change = changeset.changes.order_by("position")
     assert (event_change.record_type, source_change.record_type) == ("training_event", "source")
+    assert changeset.citations == [
+        {
+            "record_type": "training_event",
+            "record_key": event_change.record_key,
+            "source": source_change.record_key,
+            "locator": "p. 4",
+        }
+    ]
     assert event_change.data["participant_countries"] == [
         {"country": "VN", "count": 12},
         {"country": "TH", "count": 8},  # two letters in any case, kept as ISO 3166-1
@@ -128,6 +137,19 @@ def test_create_with_countries_partners_and_a_new_source_is_one_changeset(client
         ("activities.training_event.create", created.key),
         ("sources.source.create", source.key),
     }
+    # The event itself cites the new source, at the locator given (issue 14): on its page,
+    # in the API and in the export of citations.
+    [citation] = Citation.objects.filter(object_id=created.pk, source=source)
+    assert citation.record == created and citation.locator == "p. 4"
+    client.force_login(world["stew"])
+    assert "p. 4" in client.get(f"/courses/events/{created.key}/").content.decode()
+    cited = client.get(f"/api/events/{created.key}").json()["citations"]
+    assert [(c["source"], c["locator"]) for c in cited] == [(source.key, "p. 4")]
+    # Undone whole: the event, its citation and the source.
+    services.revert_changeset(world["stew"], changeset.pk)
+    assert not TrainingEvent.objects.filter(key=created.key).exists()
+    assert not Source.objects.filter(key=source.key).exists()
+    assert not Citation.objects.filter(object_id=created.pk, source_id=source.pk).exists()
 
 
 def test_a_picked_source_is_cited_by_the_changeset(client, world):
@@ -136,6 +158,11 @@ def test_a_picked_source_is_cited_by_the_changeset(client, world):
     changeset = Changeset.objects.get()
     assert list(changeset.sources.values_list("key", flat=True)) == ["report-2024"]
     assert not changeset.unsourced
+    services.approve(world["stew"], changeset.pk)
+    event_key = changeset.changes.get().record_key
+    assert list(
+        Citation.objects.filter(source__key="report-2024").values_list("object_id", "locator")
+    ) == [(TrainingEvent.objects.get(key=event_key).pk, "")]
 
 
 @pytest.mark.parametrize("partner", ["No Such Centre", "secret-lab", "Secret Lab"])
