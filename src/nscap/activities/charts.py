@@ -39,15 +39,16 @@ def provider_course_counts(user: Any) -> list[dict]:
             if row["provider__key"]
             # Courses whose provider is held as written (issue 14): one row of their own,
             # counted, not dropped, and not given to a guessed provider.
-            else {
-                "provider": str(_("Provider not reconciled yet")),
-                "courses": row["courses"],
-                "url": reverse("activities:list"),
-            }
+            # The label is put in at read time: the cache is shared by viewers of every language.
+            else {"provider": None, "courses": row["courses"], "url": reverse("activities:list")}
             for row in counts
         ]
 
-    return cached("provider-course-counts", user, {}, compute)
+    rows = cached("provider-course-counts", user, {}, compute)
+    unreconciled = str(_("Provider not reconciled yet"))
+    return [
+        row if row["provider"] is not None else {**row, "provider": unreconciled} for row in rows
+    ]
 
 
 def courses_by_provider_chart(user: Any) -> Chart:
