@@ -1,4 +1,4 @@
-.PHONY: install test test-pg lint format serve demo messages bench vendor-vega
+.PHONY: install test test-pg lint format serve demo messages untranslated bench vendor-vega
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]'
@@ -10,7 +10,7 @@ test-pg:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest
 
 lint:
-	.venv/bin/ruff check src tests bench conftest.py && .venv/bin/ruff format --check src tests bench conftest.py
+	.venv/bin/ruff check src tests bench tools conftest.py && .venv/bin/ruff format --check src tests bench tools conftest.py
 	DJANGO_SETTINGS_MODULE=nscap.test_settings .venv/bin/django-admin makemigrations --check --dry-run
 
 format:
@@ -22,8 +22,14 @@ demo:
 serve:
 	.venv/bin/nscap serve
 
+# Refresh the catalogues from the source (dropping messages the source no longer has) and
+# compile them; `make untranslated` then lists what is left to translate (docs/user-guide.md,
+# "Translating").
 messages:
-	cd src/nscap && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin makemessages -l zh_Hans && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin compilemessages
+	cd src/nscap && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin makemessages -l zh_Hans --no-obsolete && DJANGO_SETTINGS_MODULE=nscap.test_settings ../../.venv/bin/django-admin compilemessages
+
+untranslated:
+	.venv/bin/python tools/untranslated.py --where
 
 # Every benchmark, on demand (never in the test suite); each appends its rows to docs/benchmarks.md.
 bench:
