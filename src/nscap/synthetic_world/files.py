@@ -10,16 +10,17 @@ Three files, imported in this order with ``nscap import FILE --user STEWARD``:
 - ``needs.zip``: ``needs_assessment.csv`` (one assessment) and ``needs_figure.csv`` (one figure
   per demand cell: country, target group, topic and year).
 
-Two files because the import resolves a host written as a label only against institutions
-already in the registry. A report's host cell keeps the reporter's own wording when that wording
+Institutions come in a file of their own because the import resolves a host written as a label
+only against institutions already in the registry. A report's host cell keeps the reporter's own wording when that wording
 is a label of exactly one institution (the import resolves it); otherwise (a sloppy unlisted
 variant, an acronym that twenty institutions share, "INSA, KR") the cell holds the key of the
 institution the report means — what a steward writes when the import asks "did you mean" — and
 the reporter's wording goes to ``note``. Noise that survives import: self-named hosts, titles,
-dates, counts, missing topics and breakdowns. ``write(..., true_clusters=True)`` also fills the
-``duplicates.zip``: the reports each true event does not keep, with ``same_as`` its kept report
-(the host's own, else the first): the registry as a steward who merged every duplicate rightly
-would have it, to score counting apart from linkage.
+dates, counts, missing topics and breakdowns. ``write(..., true_clusters=True)`` keeps only the
+kept reports in ``reports.zip`` and writes ``duplicates.zip`` (imported after it): the other
+reports, each with ``same_as`` its true event's kept report (the host's own, else the first),
+the registry as a steward who merged every duplicate rightly would have it, to score counting
+apart from linkage.
 """
 
 from __future__ import annotations
