@@ -39,6 +39,7 @@ bench:
 	.venv/bin/python bench/resolution.py
 	.venv/bin/python bench/pages.py
 	.venv/bin/python bench/collaboration.py
+	.venv/bin/python bench/count_quality.py --events 5000 --record
 	.venv/bin/python bench/analytics.py
 	nice .venv/bin/python bench/linkage.py --reports 10000 100000
 	.venv/bin/python bench/import_speed.py

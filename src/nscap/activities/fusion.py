@@ -13,7 +13,9 @@ rules. The rules (docs/analytics.md, "Fused events"):
   end from the same report.
 - **Participants**: the most exact figure: a report with a breakdown by country (its total is
   a count of names), then ``exact``, then "approximately"/rounded-like qualifiers, then bounds
-  ("more than", "at least", "almost"...); first among equals.
+  ("more than", "at least", "almost"...); among equals a figure that is not a multiple of 5
+  before a round one (a bare figure is stored as ``exact``, and a round one is the likelier
+  rounding), then first.
 - **Breakdown by country**: the first report that has one, the host's preferred; never merged
   across reports (two breakdowns of one event count the same people).
 - **Place, city, delivery mode**: first stated.
@@ -199,10 +201,7 @@ def fuse(
         put["breakdown"] = FusedField(tuple(sorted(source.breakdown)), source.key)
     counted = [r for r in ordered if r.participants is not None or r.breakdown]
     if counted:
-        best = min(
-            counted,
-            key=lambda r: 0 if r.breakdown else QUALIFIER_RANK.get(r.qualifier or "", 2),
-        )
+        best = min(counted, key=_count_rank)
         figure = best.participants
         qualifier = best.qualifier or "exact"
         if best.breakdown:
@@ -219,6 +218,18 @@ def fuse(
         fused.unplaced, location or "", _listed_countries(ordered, fused, country_of)
     )
     return fused
+
+
+def _count_rank(report: ReportFacts) -> tuple[int, bool]:
+    """A report's figure, most exact first: a breakdown's count of names, then by qualifier;
+    among equals, a figure that is not a multiple of 5 before one that is. A bare figure is
+    stored as ``exact`` by the import, so a rounded "25" and a counted "23" look alike; the
+    round one is the likelier rounding (issue 13: a host's rounded figure won over a
+    co-organiser's exact one). Equal figures tie and keep the preference order."""
+    if report.breakdown:
+        return (0, False)
+    rank = QUALIFIER_RANK.get(report.qualifier or "", 2)
+    return (rank, report.participants is not None and report.participants % 5 == 0)
 
 
 def _labels(

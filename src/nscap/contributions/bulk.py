@@ -134,7 +134,18 @@ def create_many(
     taken = sorted(rt.model.objects.filter(key__any=keys).values_list("key", flat=True))
     if taken:
         raise Stale(f"a {rt.name} with key {taken[0]!r} was created meanwhile")
-    pks, related = _resolver(rt, changes, user)
+    pks, resolve = _resolver(rt, changes, user)
+    # A reference to a record of this batch (a report's ``same_as`` naming another row of the
+    # same file) has no primary key before the batch is written: it is set right after.
+    in_batch = set(keys) - set(pks.get(rt.name, ()))
+    deferred: list[tuple[int, str, str]] = []  # (index in batch, field, key)
+
+    def related(target: str, key: str, name: str) -> int | None:
+        if target == rt.name and key in in_batch and name in rt.refs:
+            deferred.append((len(instances), name, key))
+            return None
+        return resolve(target, key, name)
+
     instances, errors = [], []
     limits = _lengths(rt)
     for change in changes:
@@ -144,8 +155,26 @@ def create_many(
     if errors:
         raise Invalid(errors)
     insert(rt.model, instances, pks=True)
+    _link_within_batch(rt, instances, deferred)
     _write_related(rt, changes, instances, pks)
     _history_rows(rt, "create", changes, instances, changeset, actor)
+
+
+def _link_within_batch(
+    rt: RecordType, instances: list[models.Model], deferred: list[tuple[int, str, str]]
+) -> None:
+    """Set the references to records of the same batch, now that they have primary keys."""
+    if not deferred:
+        return
+    pk_of = {instance.key: instance.pk for instance in instances}
+    for index, name, key in deferred:
+        setattr(instances[index], f"{name}_id", pk_of[key])
+    fields = sorted({name for _index, name, _key in deferred})
+    rt.model.objects.bulk_update(
+        [instances[index] for index in sorted({i for i, _n, _k in deferred})],
+        fields,
+        batch_size=BATCH,
+    )
 
 
 def _resolver(rt: RecordType, changes: list[PendingChange], user: Any) -> tuple[dict, Callable]:

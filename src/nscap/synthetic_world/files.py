@@ -1,31 +1,41 @@
 """A generated world as nscap's import files (the CSV template, zipped) and a truth file.
 
-Two files, imported in this order with ``nscap import FILE --user STEWARD``:
+Three files, imported in this order with ``nscap import FILE --user STEWARD``:
 
-- ``institutions.zip``: ``institution.csv`` (names, kinds, countries, parents, labels in several
-  scripts) and ``course.csv``;
+- ``institutions.zip``: ``topic.csv`` and ``target_group.csv`` (the registry's vocabularies,
+  ``vocabularies/data/*.toml``, for a registry that has none yet), ``institution.csv`` (names,
+  kinds, countries, parents, labels in several scripts) and ``course.csv``;
 - ``reports.zip``: ``training_event.csv`` (one row per crowd report) and
-  ``collaboration_claim.csv``.
+  ``collaboration_claim.csv``;
+- ``needs.zip``: ``needs_assessment.csv`` (one assessment) and ``needs_figure.csv`` (one figure
+  per demand cell: country, target group, topic and year).
 
-Two files because the import resolves a host written as a label only against institutions
-already in the registry. A report's host cell keeps the reporter's own wording when that wording
+Institutions come in a file of their own because the import resolves a host written as a label
+only against institutions already in the registry. A report's host cell keeps the reporter's own wording when that wording
 is a label of exactly one institution (the import resolves it); otherwise (a sloppy unlisted
 variant, an acronym that twenty institutions share, "INSA, KR") the cell holds the key of the
 institution the report means — what a steward writes when the import asks "did you mean" — and
 the reporter's wording goes to ``note``. Noise that survives import: self-named hosts, titles,
-dates, counts, missing topics and breakdowns. Needs (demand cells) have no import sheet; they are
-in the truth file only.
+dates, counts, missing topics and breakdowns. ``write(..., true_clusters=True)`` keeps only the
+kept reports in ``reports.zip`` and writes ``duplicates.zip`` (imported after it): the other
+reports, each with ``same_as`` its true event's kept report (the host's own, else the first),
+the registry as a steward who merged every duplicate rightly would have it, to score counting
+apart from linkage.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import tomllib
 import zipfile
 from pathlib import Path
 
 from nscap.institutions.normalize import compact, normalize_label
-from nscap.synthetic_world.world import World, true_supply
+from nscap.synthetic_world.world import World, true_supply, true_supply_by_year
+
+VOCABULARIES = Path(__file__).resolve().parent.parent / "vocabularies" / "data"
+NEEDS_ASSESSMENT = "w2-needs"
 
 
 def _zip(sheets: dict[str, list[list]]) -> bytes:
@@ -45,6 +55,32 @@ def unique_labels(world: World) -> dict[str, str]:
         for text in (inst.name, *(label[0] for label in inst.labels)):
             seen.setdefault(compact(normalize_label(text)), set()).add(inst.key)
     return {text: next(iter(keys)) for text, keys in seen.items() if len(keys) == 1}
+
+
+def _list(values) -> str:
+    """A list cell: JSON, since a vocabulary's words may hold ``;`` or parentheses."""
+    return json.dumps(list(values), ensure_ascii=False) if values else ""
+
+
+def vocabulary_sheets() -> dict[str, list[list]]:
+    """The topic and target group sheets, from the registry's own vocabulary files."""
+    sheets: dict[str, list[list]] = {}
+    for name, file in (("topic", "topics.toml"), ("target_group", "target_groups.toml")):
+        terms = tomllib.loads((VOCABULARIES / file).read_text(encoding="utf-8"))[name]
+        header = ["key", "name", "name_zh", "description", "aliases"]
+        if name == "topic":
+            header += ["nss_references", "parent"]
+        rows = [header]
+        for t in terms:
+            row = [t["key"], t["name"], t.get("name_zh", ""), t.get("description", "")]
+            row.append(_list(t.get("aliases", ())))
+            if name == "topic":
+                row += [_list(t.get("nss_references", ())), t.get("parent", "")]
+            rows.append(row)
+        # A parent topic is written before its children.
+        rows[1:] = sorted(rows[1:], key=lambda r: bool(name == "topic" and r[-1]))
+        sheets[name] = rows
+    return sheets
 
 
 def institution_sheets(world: World) -> dict[str, list[list]]:
@@ -86,39 +122,101 @@ EVENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def report_sheets(world: World) -> dict[str, list[list]]:
-    """The training event (one row per report) and collaboration claim sheets."""
-    labels = unique_labels(world)
-    events = [list(EVENT_COLUMNS)]
+def kept_by_truth(world: World) -> dict[str, str]:
+    """Report key -> the key of its true event's kept report (the host's own, else the first
+    report in arrival order); kept reports map to themselves."""
+    kept: dict[str, tuple[str, str]] = {}  # event -> (report key, role)
     for r in world.reports:
-        resolves = labels.get(compact(normalize_label(r.host_text))) == r.host
-        events.append(
-            [
-                r.key,
-                r.host_text if resolves else r.host,
-                r.title,
-                r.start or "",
-                r.end or "",
-                r.city or "",
-                r.country or "",
-                "" if r.participants is None else r.participants,
-                r.qualifier or "",
-                "; ".join(r.topics),
-                "; ".join(r.target_groups),
-                "; ".join(f"{key} ({role})" for key, role in r.partners),
-                "; ".join(f"{c}:{n}" for c, n in sorted(r.breakdown.items())),
-                "" if r.reporter == r.host else r.reporter,
-                "" if resolves else f"host as reported: {r.host_text}",
-            ]
-        )
+        current = kept.get(r.event)
+        if current is None or (r.role == "host" and current[1] != "host"):
+            kept[r.event] = (r.key, r.role)
+    return {r.key: kept[r.event][0] for r in world.reports}
+
+
+def _event_row(r, labels: dict[str, str]) -> list:
+    """One report as a training event row (``EVENT_COLUMNS``)."""
+    resolves = labels.get(compact(normalize_label(r.host_text))) == r.host
+    return [
+        r.key,
+        r.host_text if resolves else r.host,
+        r.title,
+        r.start or "",
+        r.end or "",
+        r.city or "",
+        r.country or "",
+        "" if r.participants is None else r.participants,
+        r.qualifier or "",
+        "; ".join(r.topics),
+        "; ".join(r.target_groups),
+        "; ".join(f"{key} ({role})" for key, role in r.partners),
+        "; ".join(f"{c}:{n}" for c, n in sorted(r.breakdown.items())),
+        "" if r.reporter == r.host else r.reporter,
+        "" if resolves else f"host as reported: {r.host_text}",
+    ]
+
+
+def report_sheets(world: World, true_clusters: bool = False) -> dict[str, list[list]]:
+    """The training event (one row per report) and collaboration claim sheets; with
+    ``true_clusters`` only the reports each true event keeps (``duplicate_sheets`` has the
+    others)."""
+    labels = unique_labels(world)
+    kept = kept_by_truth(world) if true_clusters else {}
+    events = [list(EVENT_COLUMNS)]
+    events += [_event_row(r, labels) for r in world.reports if kept.get(r.key, r.key) == r.key]
     claims = [["key", "claimant", "partner", "partner_text", "type", "status"]]
     for c in world.claims:
         claims.append([c.key, c.claimant, c.partner or "", c.partner_text or "", c.type, "done"])
     return {"training_event": events, "collaboration_claim": claims}
 
 
+def duplicate_sheets(world: World) -> dict[str, list[list]]:
+    """The reports no true event keeps, each with ``same_as`` its event's kept report: a file
+    of its own, imported after ``reports.zip`` (the import resolves a ``same_as`` only to a
+    report already in the registry, not to a row of the same file)."""
+    labels = unique_labels(world)
+    kept = kept_by_truth(world)
+    rows = [[*EVENT_COLUMNS, "same_as"]]
+    rows += [[*_event_row(r, labels), kept[r.key]] for r in world.reports if kept[r.key] != r.key]
+    return {"training_event": rows}
+
+
+def needs_sheets(world: World) -> dict[str, list[list]]:
+    """One needs assessment and a figure per demand cell (country, group, topic, year)."""
+    assessment = [
+        ["key", "title", "method"],
+        [NEEDS_ASSESSMENT, "Synthetic world: people needing training", "generated with the world"],
+    ]
+    figures = [["key", "needs_assessment", "country", "target_group", "topic", "year", "people"]]
+    for n, ((country, group, topic, year), people) in enumerate(sorted(world.demand.items())):
+        figures.append([f"w2-need{n:05d}", NEEDS_ASSESSMENT, country, group, topic, year, people])
+    return {"needs_assessment": assessment, "needs_figure": figures}
+
+
+def _stated(world: World) -> dict[str, tuple[set[str], set[str]]]:
+    """True event -> (topics, target groups) any of its reports states."""
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for r in world.reports:
+        topics, groups = out.setdefault(r.event, (set(), set()))
+        topics.update(r.topics)
+        groups.update(r.target_groups)
+    return out
+
+
+def knowable_labels(world: World, event: str, stated: dict) -> dict[str, list[str]]:
+    """The topics and target groups the reports of ``event`` can tell: those any report
+    states; with no stated topic, the one its titles name (its course's first; a course's
+    other topics are in no title); with no stated group, none (no title names one)."""
+    topics, groups = stated.get(event, (set(), set()))
+    course = world.courses[world.events[event].course]
+    return {
+        "knowable_topics": sorted(topics or {course.topics[0]}),
+        "knowable_target_groups": sorted(groups),
+    }
+
+
 def truth(world: World) -> dict:
     """The truth as plain data: report -> event, the events, supply, demand, pair status."""
+    stated = _stated(world)
     return {
         "generator": "nscap.synthetic_world",
         "seed": world.seed,
@@ -138,6 +236,7 @@ def truth(world: World) -> dict:
                 "topics": list(e.topics),
                 "target_groups": list(e.target_groups),
                 "partners": [list(p) for p in e.partners],
+                **knowable_labels(world, e.id, stated),
             }
             for e in world.events.values()
         },
@@ -145,23 +244,34 @@ def truth(world: World) -> dict:
             {"country": c, "target_group": g, "topic": t, "people": n}
             for (c, g, t), n in sorted(true_supply(world).items())
         ],
+        "supply_by_year": [
+            {"country": c, "target_group": g, "topic": t, "year": y, "people": n}
+            for (c, g, t, y), n in sorted(true_supply_by_year(world).items())
+        ],
         "demand": [
-            {"country": c, "target_group": g, "topic": t, "people": n}
-            for (c, g, t), n in sorted(world.demand.items())
+            {"country": c, "target_group": g, "topic": t, "year": y, "people": n}
+            for (c, g, t, y), n in sorted(world.demand.items())
         ],
         "collaboration_pairs": [
-            {"a": a, "b": b, "status": status}
+            {"a": a, "b": b, "status": status, "parent_answered": (a, b) in world.parent_answered}
             for (a, b), status in sorted(world.pair_status.items())
+        ],
+        "claims": [
+            {"key": c.key, "claimant": c.claimant, "partner": c.partner, "type": c.type}
+            for c in world.claims
         ],
     }
 
 
-def write(world: World, directory: Path) -> list[Path]:
-    """Write institutions.zip, reports.zip and truth.json into ``directory``."""
+def write(world: World, directory: Path, true_clusters: bool = False) -> list[Path]:
+    """Write institutions.zip, reports.zip (with ``true_clusters``: and duplicates.zip),
+    needs.zip and truth.json into ``directory``, in the order they are imported."""
     directory.mkdir(parents=True, exist_ok=True)
     out = {
-        "institutions.zip": _zip(institution_sheets(world)),
-        "reports.zip": _zip(report_sheets(world)),
+        "institutions.zip": _zip({**vocabulary_sheets(), **institution_sheets(world)}),
+        "reports.zip": _zip(report_sheets(world, true_clusters)),
+        **({"duplicates.zip": _zip(duplicate_sheets(world))} if true_clusters else {}),
+        "needs.zip": _zip(needs_sheets(world)),
         "truth.json": json.dumps(truth(world), ensure_ascii=False, indent=1).encode(),
     }
     for name, data in out.items():

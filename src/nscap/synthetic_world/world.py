@@ -139,7 +139,12 @@ class World:
     reports: list[Report]
     claims: list[Claim]
     pair_status: dict[tuple[str, str], str]  # (a, b) sorted -> confirmed | one-sided
-    demand: dict[tuple[str, str, str], int]  # (country, target group, topic) -> people needed
+    # (country, target group, topic, year) -> people needed: a registry's demand figure is
+    # for one year (``needs_figure.year``), so the truth's cells are too.
+    demand: dict[tuple[str, str, str, int], int]
+    # One-sided pairs (a, b sorted) that a parent or child of either side names back:
+    # "confirmed by the parent organisation", never confirmed (issue 13, item 5).
+    parent_answered: set[tuple[str, str]] = field(default_factory=set)
 
     def truth(self) -> dict[str, str]:
         """Report key -> true event id."""
@@ -396,6 +401,7 @@ def _claims(rng: random.Random, world: World, rates: Rates) -> None:
     rng.shuffle(pairs)
     wanted = max(1, round(len(world.events) * rates.claims_per_event / 2))
     types = ("training_participation", "materials_exchange", "seminar", "joint_delivery")
+    chosen = set(pairs[:wanted])
     for a, b in pairs[:wanted]:
         kind = rng.choice(types)
         confirmed = rng.random() < rates.confirmed_claims
@@ -403,12 +409,46 @@ def _claims(rng: random.Random, world: World, rates: Rates) -> None:
         claimant, partner = (a, b) if rng.random() < 0.5 else (b, a)
         sides = [(claimant, partner), (partner, claimant)] if confirmed else [(claimant, partner)]
         parent = world.institutions[partner].parent
-        if not confirmed and parent and rng.random() < 0.3:
+        # A parent's claim back must not be a claim of another pair of the truth.
+        if (
+            not confirmed
+            and parent
+            and rng.random() < 0.3
+            and parent != claimant
+            and tuple(sorted((parent, claimant))) not in chosen
+        ):
             sides.append((parent, claimant))
         for who, other in sides:
             world.claims.append(
                 Claim(f"w2-k{len(world.claims):05d}", who, other, None, kind),
             )
+    world.parent_answered = parent_answered(world)
+
+
+def _lineage(world: World, key: str) -> set[str]:
+    """The institution, its parent and its children (parents here are one level deep)."""
+    parent = world.institutions[key].parent
+    children = {i.key for i in world.institutions.values() if i.parent == key}
+    return {key, *children, *([parent] if parent else [])}
+
+
+def parent_answered(world: World) -> set[tuple[str, str]]:
+    """One-sided pairs that a parent or child of either side names back (the generated parent
+    claims, and any other claim between the two lineages): "confirmed by the parent
+    organisation", the documented rule (``collaboration.selectors.answering_index``)."""
+    claims = {(c.claimant, c.partner) for c in world.claims}
+    out = set()
+    for c in world.claims:
+        pair = tuple(sorted((c.claimant, c.partner)))
+        if world.pair_status.get(pair) != "one-sided":
+            continue
+        claimant_side, partner_side = _lineage(world, c.claimant), _lineage(world, c.partner)
+        if any(
+            who in partner_side and whom in claimant_side and who != c.claimant
+            for who, whom in claims
+        ):
+            out.add(pair)
+    return out
 
 
 def generate(n_events: int, seed: int = 1, rates: Rates | None = None) -> World:
@@ -426,8 +466,8 @@ def generate(n_events: int, seed: int = 1, rates: Rates | None = None) -> World:
             world.reports.append(_report(rng, len(world.reports), event, reporter, role, state))
     rng.shuffle(world.reports)  # reports arrive in no particular order
     _claims(rng, world, rates)
-    for (country, group, topic), people in true_supply(world).items():
-        world.demand[country, group, topic] = round(people * rng.uniform(0.5, 2.0))
+    for cell, people in true_supply_by_year(world).items():
+        world.demand[cell] = round(people * rng.uniform(0.5, 2.0))
     return world
 
 
@@ -441,4 +481,17 @@ def true_supply(world: World) -> dict[tuple[str, str, str], int]:
             for group in event.target_groups:
                 for topic in event.topics:
                     out[country, group, topic] = out.get((country, group, topic), 0) + people
+    return out
+
+
+def true_supply_by_year(world: World) -> dict[tuple[str, str, str, int], int]:
+    """``true_supply`` per year of the event's true start: the cells of ``world.demand``."""
+    out: dict[tuple[str, str, str, int], int] = {}
+    for event in world.events.values():
+        year = event.start.year
+        for country, people in event.breakdown.items():
+            for group in event.target_groups:
+                for topic in event.topics:
+                    cell = (country, group, topic, year)
+                    out[cell] = out.get(cell, 0) + people
     return out

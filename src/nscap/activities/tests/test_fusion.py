@@ -35,6 +35,20 @@ def test_exact_beats_approximately_beats_more_than_whatever_the_order():
     assert (fused.value("participants"), fused.fields["participants"].source) == (33, "r2")
 
 
+def test_a_counted_figure_beats_the_hosts_round_one_of_the_same_rank():
+    """The import stores a bare (rounded) figure as exact: 25 from the host and 23 from a
+    co-organiser are both "exact", and 23 is the count (issue 13)."""
+    hosts = report(1, participants=25, qualifier="exact")
+    other = report(2, reported_by=COORG, participants=23, qualifier="exact")
+    for kept in (1, 2):
+        fused = fuse([hosts, other], kept=kept)
+        assert (fused.value("participants"), fused.fields["participants"].source) == (23, "r2")
+    agreeing = fuse([hosts, report(2, reported_by=COORG, participants=25)], kept=2)
+    assert agreeing.fields["participants"].source == "r1"  # equal figures: the host's own
+    rounded_only = fuse([hosts, report(2, reported_by=COORG, participants=30)], kept=1)
+    assert rounded_only.value("participants") == 25
+
+
 def test_a_day_date_beats_a_month_and_the_end_comes_with_it():
     month = report(1, start=dt.date(2017, 3, 1), start_precision="month")
     day = report(2, reported_by=COORG, start=dt.date(2017, 3, 14), end=dt.date(2017, 3, 17))

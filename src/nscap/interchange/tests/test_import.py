@@ -249,3 +249,39 @@ def test_columns_left_out_keep_their_values(world):
     event = TrainingEvent.objects.get(key="ev-1")
     assert event.title == "Renamed" and event.participants == 20
     assert event.partners.count() == 1
+
+
+def test_a_same_as_may_name_a_report_of_the_same_file_before_or_after_it(world):
+    """A file of reports with their merges (an export of a linked registry, a steward's
+    reconciled sheet) imports whole: the bulk path wrote the rows before it could resolve a
+    ``same_as`` to one of them, and refused the file (issue 13)."""
+    header = [*EVENT_HEADER, "reported_by", "same_as"]
+    data = csv_bytes(
+        [
+            header,
+            ["dup-1", "INSA", "PP course", "2024-05", "", "20", "", "", "iscn", "kept"],
+            ["kept", *GOOD[1:], "", ""],
+            ["dup-2", "INSA", "PP course", "2024-05", "", "22", "", "", "iscn", "kept"],
+            ["alone", "INSA", "Insider threat", "2024", "", "", "", "", "", "no-such-key"],
+        ]
+    )
+    refused = run_import(world.steward, "training_event.csv", data)
+    assert not refused.plan.ok
+    assert any("no-such-key" in e.message for e in refused.plan.errors), refused.plan.errors
+    assert not TrainingEvent.objects.exists()
+
+    ok = csv_bytes([row for row in _rows(data) if row[0] != "alone"])
+    result = run_import(world.steward, "training_event.csv", ok)
+    assert result.plan.ok, [e.as_dict() for e in result.plan.errors]
+    kept = TrainingEvent.objects.get(key="kept")
+    assert kept.same_as is None
+    assert sorted(kept.duplicates.values_list("key", flat=True)) == ["dup-1", "dup-2"]
+    assert kept.fused.data["reports"][0] == "kept"
+    assert sorted(kept.fused.data["reports"]) == ["dup-1", "dup-2", "kept"]
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode())))

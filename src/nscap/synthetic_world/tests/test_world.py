@@ -11,9 +11,10 @@ from nscap.activities.models import TrainingEvent
 from nscap.collaboration.models import CollaborationClaim
 from nscap.interchange import importer
 from nscap.interchange.readers import read_file
+from nscap.quantities.models import Quantity
 from nscap.synthetic_world import files, vocabulary, world
-from nscap.testing.factories import make_target_group, make_topic
 from nscap.testing.roles import make_user
+from nscap.vocabularies.models import TargetGroup, Topic
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,9 @@ def test_true_supply_counts_every_person_under_each_group_and_topic(sample):
         e.participants * len(e.target_groups) * len(e.topics) for e in sample.events.values()
     )
     assert sum(supply.values()) == expected
-    assert set(sample.demand) == set(supply)
+    by_year = world.true_supply_by_year(sample)
+    assert sum(by_year.values()) == expected
+    assert set(sample.demand) == set(by_year)
 
 
 def _import(user, name: str, data: bytes) -> importer.ImportPlan:
@@ -118,14 +121,16 @@ def _import(user, name: str, data: bytes) -> importer.ImportPlan:
 
 def test_files_import_through_the_template_without_errors(db, tmp_path):
     small = world.generate(40, seed=2, rates=world.Rates(self_named_host=0.5))
-    for topic in vocabulary.TOPICS:
-        make_topic(key=topic.key, name=topic.official)
-    for group in vocabulary.TARGET_GROUPS:
-        make_target_group(key=group)
     steward = make_user(steward=True)
-    institutions, reports, truth = files.write(small, tmp_path)
+    institutions, reports, needs, truth = files.write(small, tmp_path)
     _import(steward, institutions.name, institutions.read_bytes())
     _import(steward, reports.name, reports.read_bytes())
+    _import(steward, needs.name, needs.read_bytes())
+    assert {t.key for t in vocabulary.TOPICS} <= set(Topic.objects.values_list("key", flat=True))
+    assert set(vocabulary.TARGET_GROUPS) <= set(TargetGroup.objects.values_list("key", flat=True))
+    assert Quantity.objects.filter(needs_assessment__key=files.NEEDS_ASSESSMENT).count() == len(
+        small.demand
+    )
     assert TrainingEvent.objects.count() == len(small.reports)
     assert CollaborationClaim.objects.count() == len(small.claims)
     self_named = next(r for r in small.reports if "self_named_host" in r.noise)
