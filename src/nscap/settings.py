@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "nscap.analytics",
     "nscap.linkage",
     "nscap.operations",
+    "nscap.reports",
 ]
 
 MIDDLEWARE = [
