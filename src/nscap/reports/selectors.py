@@ -239,7 +239,10 @@ def table_two(
                         "url": record_url(c),
                         "title": c.title,
                         "kind": c.get_kind_display() if c.kind else "",
-                        "level": c.get_level_display() if c.level else "",
+                        # "unspecified" says the source gives no level: nothing to print
+                        "level": c.get_level_display()
+                        if c.level not in ("", "unspecified")
+                        else "",
                         "first_offered": format_partial_date(
                             c.first_offered, c.first_offered_precision
                         ),

@@ -7,7 +7,7 @@ import pytest
 
 from nscap.brief.reader import read_brief
 from nscap.brief.tests.conftest import brief, brief_loaded_once  # noqa: F401  (fixtures)
-from nscap.collaboration.choices import Confirmation, CollaborationType
+from nscap.collaboration.choices import CollaborationType, Confirmation
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import ParentRole
 from nscap.reports.params import parse_params
