@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Field, Schema
 
 
@@ -12,6 +14,9 @@ class RegionalReportQuery(Schema):
     # Text, checked by ``reports.params`` so a bad year is named like on the page and the CLI.
     year_from: str | None = Field(None, alias="from", description="First year of the period.")
     year_to: str | None = Field(None, alias="to", description="Last year of the period.")
+    format: Literal["json", "xlsx", "pdf"] = Field(
+        "json", description="json (default), xlsx (the workbook) or pdf."
+    )
 
 
 class ReportOtherNameSchema(Schema):

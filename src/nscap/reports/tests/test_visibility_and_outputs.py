@@ -116,6 +116,15 @@ def test_workbook_has_the_three_tables(client):
     assert book.worksheets[2].max_row == 23  # 22 claims and the header
 
 
+def test_api_gives_the_workbook_and_refuses_an_unknown_format(client):
+    response = client.get("/api/reports/regional", {"region": "Asia", "format": "xlsx"})
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[0].startswith("Table 1")
+    refused = client.get("/api/reports/regional", {"format": "doc"})
+    assert refused.status_code == 400
+    assert "format" in json.dumps(refused.json())
+
+
 def test_cli_writes_html_json_and_xlsx(tmp_path):
     out = io.StringIO()
     call_command("report", "regional", "--region", "Asia", "--to", "2015", "--format", "json",
@@ -146,7 +155,11 @@ def test_pdf_names_every_center_cjk_included(client, tmp_path):
     if not _weasyprint_works():
         response = client.get("/reports/regional/pdf/", {"region": "Asia"})
         assert response.status_code == 503 and b"WeasyPrint" in response.content
+        api = client.get("/api/reports/regional", {"format": "pdf"})
+        assert api.status_code == 503 and "WeasyPrint" in api.json()["detail"]
         pytest.skip("WeasyPrint or Pango is not installed here; the page says so (503)")
+    api = client.get("/api/reports/regional", {"region": "Asia", "format": "pdf"})
+    assert api.status_code == 200 and api.content.startswith(b"%PDF")
     response = client.get("/reports/regional/pdf/", {"region": "Asia", "to": "2015"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     pdf = tmp_path / "report.pdf"
