@@ -21,6 +21,7 @@ from nscap.activities.selectors import (
     filter_courses,
     filter_events,
 )
+from nscap.analytics.figures import OVERLAP_FIGURES, figures, overlap_values
 from nscap.core.page_cache import cached_content
 from nscap.core.record_fields import bind_viewer, suggestion_view
 from nscap.core.selectors import citations_for, visible_institutions
@@ -179,11 +180,13 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
     window = (
         form.cleaned_data.get("window") if request.GET and "window" not in form.errors else None
     )
-    report = cached_overlaps(
-        request.user,
-        window=DEFAULT_WINDOW if window is None else window,
-        region=values.get("region"),
-    )
+    window = DEFAULT_WINDOW if window is None else window
+    region = values.get("region")
+    report = cached_overlaps(request.user, window=window, region=region)
+    # The catalogue's figures at the defaults (docs/figures.md); with a filter, the same
+    # function over the filtered groups, not marked as the catalogue's.
+    at_defaults = window == DEFAULT_WINDOW and not region
+    shown = overlap_values(report)
     return render(
         request,
         "activities/overlaps.html",
@@ -191,6 +194,8 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
             "section": "activities",
             "form": form,
             "report": report,
+            "figures": list(figures(request.user, OVERLAP_FIGURES).values()) if at_defaults else [],
+            "shown": shown,
             "chart": overlaps_chart(report),
             "messages_list": filter_messages(form) if request.GET else [],
         },
