@@ -28,6 +28,7 @@ from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.fields import InstitutionField
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
+from nscap.vocabularies.inferred import TARGET_GROUPS, TOPICS, with_basis
 from nscap.vocabularies.models import TargetGroup, Topic
 
 
@@ -115,8 +116,11 @@ def course_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "activities",
             "course": course,
-            "topics": list(course.topics.visible_to(request.user)),
-            "target_groups": list(course.target_groups.visible_to(request.user)),
+            # Each label with its basis: stated by the source, or inferred (with evidence).
+            "topics": with_basis(course, TOPICS, course.topics.visible_to(request.user)),
+            "target_groups": with_basis(
+                course, TARGET_GROUPS, course.target_groups.visible_to(request.user)
+            ),
             "events": events,
             "citations": citations_for([course, *events], request.user),
         },
