@@ -142,6 +142,11 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
             "countries": list(event.participant_countries.order_by("-count", "country")),
             "topics": list(event.topics.visible_to(request.user)),
             "target_groups": list(event.target_groups.visible_to(request.user)),
+            # What the counts use when the report states no topic: its course's, each with
+            # its basis (a course's topic may be inferred, not stated).
+            "course_topics": with_basis(course, TOPICS, course.topics.visible_to(request.user))
+            if course
+            else [],
             "citations": citations_for([event], request.user),
             **_fused_context(request.user, event),
         },

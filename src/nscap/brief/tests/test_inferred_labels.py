@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from nscap.activities.models import Course
 from nscap.core.choices import Sensitivity
@@ -107,3 +108,26 @@ def test_a_hidden_topic_is_never_named_as_inferred(brief):
     page = steward.get(f"/courses/{course.key}/").content.decode()
     assert spans(page) == {"secret-topic": "inferred"}
     assert "secret-topic" not in Client().get(f"/courses/{course.key}/").content.decode()
+
+
+def test_an_event_with_no_topic_of_its_own_shows_its_courses_with_their_basis(brief, client):
+    from nscap.testing.factories import make_event
+
+    course = Course.objects.get(key=DETECTION)
+    event = make_event(host=course.provider, course=course)
+    html = client.get(reverse("activities:event", args=[event.key])).content.decode()
+    assert spans(html) == {"physical-protection": "inferred"}
+    assert 'data-evidence="physical-protection"' in html
+
+
+def test_the_export_carries_the_inferred_labels(brief):
+    import json
+
+    from nscap.interchange.exporter import export
+
+    content, _type, _name = export(None, "jsonl", "course")
+    rows = {r["key"]: r for r in map(json.loads, content.decode().splitlines()) if r}
+    assert [i["key"] for i in rows[DETECTION]["inferred_labels"]] == [
+        "physical-protection",
+        "operators",
+    ]
