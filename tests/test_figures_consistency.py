@@ -195,6 +195,10 @@ def check_every_figure_agrees(viewers: dict[str, Any]) -> dict[str, dict]:
         exported = export_counts(user)
         assert {k: api[k]["value"] for k in exported} == exported, f"{role}: export ≠ API"
         check_reports_agree_with_the_catalogue(client, user, api, role)
+        gaps = client.get("/api/analytics/gaps").json()["rows"]
+        table = coverage_cells(client.get(reverse("analytics:gaps")).content.decode())
+        assert table == coverage_rows(gaps[: len(table)]), f"{role}: coverage page ≠ API"
+        assert len(table) == min(len(gaps), 100)
         seen[role] = {figure: body["value"] for figure, body in api.items()}
     return seen
 
@@ -325,10 +329,14 @@ def test_cli_text_lists_every_figure_with_its_unit(brief_world):
     assert ["countries_with_center", "6", "countries", "countries with a center"] in lines
 
 
-def coverage_cells(html: str) -> dict[str, str]:
-    """The coverage each gap table row shows, by the row's quantity key."""
+def coverage_cells(html: str) -> list[tuple[str, str]]:
+    """The coverage each gap table row shows, in the table's order, with the row's cell id."""
     cells = re.findall(r'data-coverage="([^"]+)">([^<]*)<', html)
-    return {quantity: text.strip() for quantity, text in cells}
+    return [(cell, text.strip()) for cell, text in cells]
+
+
+def coverage_rows(rows: list[dict]) -> list[tuple[str, str]]:
+    return [(row["cell"], row["coverage_shown"]) for row in rows]
 
 
 def test_coverage_of_a_stock_is_indicative_on_the_page_the_api_and_the_cli(brief_world, client):
@@ -339,16 +347,16 @@ def test_coverage_of_a_stock_is_indicative_on_the_page_the_api_and_the_cli(brief
     (wins,) = [r for r in api["rows"] if r["quantity"] == "wins-2013-professionals-worldwide"]
     assert wins["coverage_basis"] == "indicative"
     assert wins["coverage_shown"].startswith("indicative only: ")
-    assert coverage_cells(html) == {r["quantity"]: r["coverage_shown"] for r in api["rows"]}
+    assert coverage_cells(html) == coverage_rows(api["rows"])
     out = io.StringIO()
     call_command("analyse", "gaps", stdout=out)
     lines = out.getvalue().splitlines()
     header = lines[0].split(",")
-    cli = {
-        row[header.index("quantity")]: row[header.index("coverage_shown")]
+    cli = [
+        (row[header.index("cell")], row[header.index("coverage_shown")])
         for row in (line.split(",") for line in lines[1:])
-    }
-    assert cli == {r["quantity"]: r["coverage_shown"] for r in api["rows"]}
+    ]
+    assert cli == coverage_rows(api["rows"])
     # The heatmap does not colour the world by a measured-looking share either.
     from nscap.analytics.gaps import gap_analysis, heatmap_cells
 
@@ -379,10 +387,8 @@ def test_a_yearly_need_has_a_measured_coverage_with_one_decimal(brief_world, cli
     (row,) = [r for r in api["rows"] if r["quantity"] == "world-need-2016"]
     assert row["coverage_basis"] == "measured"
     # 4 of 3,000 is 0.13 %: not "0 %", and not marked indicative.
-    assert (
-        coverage_cells(client.get(reverse("analytics:gaps")).content.decode())["world-need-2016"]
-        == row["coverage_shown"]
-    )
+    shown = dict(coverage_cells(client.get(reverse("analytics:gaps")).content.decode()))
+    assert shown[row["cell"]] == row["coverage_shown"]
     assert row["coverage_shown"] == "0.1 %"
 
 
