@@ -1,6 +1,10 @@
 """Issue 15: every catalogue figure shows the same value on the pages, in ``GET /api/figures``,
 in ``nscap figures`` and, where an export can answer it, in the export.
 
+The achievement and overlap figures are also checked against their own reports (the
+achievements API and ``nscap analyse achievements``, the overlaps API), and each gap row's
+coverage, measured or indicative, against the gaps API and ``nscap analyse gaps``.
+
 For four kinds of viewer (a visitor, a contributor of an institution with restricted records,
 a contributor of another institution, a steward), on the brief and on a synthetic data set.
 Pages are read as HTML: each figure is the text of the element with ``data-figure="<id>"``,
@@ -408,3 +412,30 @@ def test_achievements_keep_the_qualifiers_and_count_overlapping_claims_once(brie
     html = client.get(reverse("analytics:achievements")).content.decode()
     assert "1,500 (1,500 – no upper bound)" in html
     assert not re.search(r"\d\.\d\d", html.split("<main", 1)[-1].split("<script", 1)[0])
+
+
+def test_a_filtered_overlaps_page_counts_by_the_same_function_but_not_as_the_catalogue(
+    brief_world,
+):
+    """With another window the page's summary and the API give the same counts (one function,
+    ``figures.overlap_values``); only the defaults are marked as the catalogue's figures."""
+    viewers = viewers_with_restricted_records()
+    client = Client()
+    client.force_login(viewers["steward"])
+    for window in (0, 3, 6):
+        html = client.get(reverse("activities:overlaps"), {"window": window}).content.decode()
+        found = re.search(
+            r"(\d+) overlap groups, each within \d+ months, holding (\d+) "
+            r"offerings by (\d+) providers",
+            html,
+        )
+        api = client.get("/api/analytics/overlaps", {"window": window}).json()
+        assert found and tuple(map(int, found.groups())) == (
+            api["groups"],
+            api["offerings_in_groups"],
+            api["providers_in_groups"],
+        )
+        assert ('data-figure="overlap_groups"' in html) == (window == 6)
+    # The two runs two months apart: a group within 3 months, none within the same month.
+    assert client.get("/api/analytics/overlaps", {"window": 3}).json()["groups"] == 1
+    assert client.get("/api/analytics/overlaps", {"window": 0}).json()["groups"] == 0
