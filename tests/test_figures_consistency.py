@@ -1,6 +1,10 @@
 """Issue 15: every catalogue figure shows the same value on the pages, in ``GET /api/figures``,
 in ``nscap figures`` and, where an export can answer it, in the export.
 
+The achievement and overlap figures are also checked against their own reports (the
+achievements API and ``nscap analyse achievements``, the overlaps API), and each gap row's
+coverage, measured or indicative, against the gaps API and ``nscap analyse gaps``.
+
 For four kinds of viewer (a visitor, a contributor of an institution with restricted records,
 a contributor of another institution, a steward), on the brief and on a synthetic data set.
 Pages are read as HTML: each figure is the text of the element with ``data-figure="<id>"``,
@@ -26,13 +30,14 @@ from django.test import Client
 from django.urls import reverse
 
 from nscap.analytics.cache import bump_data_version
-from nscap.analytics.figures import CATALOGUE
+from nscap.analytics.figures import ACHIEVEMENT_FIGURES, CATALOGUE
 from nscap.collaboration.models import CollaborationClaim
 from nscap.core.choices import Sensitivity
 from nscap.core.selectors import visible_centers
 from nscap.interchange.exporter import export
 from nscap.testing.factories import make_claim, make_event
 from nscap.testing.roles import make_steward, make_user
+from nscap.vocabularies.models import TargetGroup, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +48,8 @@ PAGES = (
     "collaboration:depth",
     "analytics:index",
     "analytics:gaps",
+    "analytics:achievements",
+    "activities:overlaps",
 )
 NUMBER = r"(-?[\d,]+)"
 
@@ -141,13 +148,24 @@ def viewers_with_restricted_records() -> dict[str, Any]:
     make_claim(
         claimant=owner, partner=other, sensitivity=Sensitivity.RESTRICTED, confirmation="disputed"
     )
-    make_event(
+    hidden = make_event(
         host=owner,
         sensitivity=Sensitivity.RESTRICTED,
         start=dt.date(2014, 3, 1),
         end=dt.date(2014, 3, 5),
         participants=40,
+        country="JP",
     )
+    # A public run of the same topic for the same people nearby, by the other center: an
+    # overlap group only for who may see the hidden one.
+    shown = make_event(host=other, start=dt.date(2014, 5, 1), participants=25, country="JP")
+    topic, group = (
+        Topic.objects.get(key="physical-protection"),
+        TargetGroup.objects.get(key="operators"),
+    )
+    for event in (hidden, shown):
+        event.topics.set([topic])
+        event.target_groups.set([group])
     bump_data_version()
     return {
         "visitor": None,
@@ -180,8 +198,38 @@ def check_every_figure_agrees(viewers: dict[str, Any]) -> dict[str, dict]:
         assert cli_body(user) == response.json(), f"{role}: CLI ≠ API"
         exported = export_counts(user)
         assert {k: api[k]["value"] for k in exported} == exported, f"{role}: export ≠ API"
+        check_reports_agree_with_the_catalogue(client, user, api, role)
+        gaps = client.get("/api/analytics/gaps").json()["rows"]
+        table = coverage_cells(client.get(reverse("analytics:gaps")).content.decode())
+        assert table == coverage_rows(gaps[: len(table)]), f"{role}: coverage page ≠ API"
+        assert len(table) == min(len(gaps), 100)
         seen[role] = {figure: body["value"] for figure, body in api.items()}
     return seen
+
+
+def check_reports_agree_with_the_catalogue(
+    client: Client, user: Any, api: dict[str, dict], role: str
+) -> None:
+    """The existing reports carry the same achievement and overlap figures: the achievements
+    API and ``nscap analyse achievements`` (the catalogue's figures), the overlaps API (its
+    fields, from the one function, at the page's defaults)."""
+    wanted = [api[i] for i in ACHIEVEMENT_FIGURES]
+    report = client.get("/api/analytics/achievements").json()
+    assert report["figures"] == wanted, f"{role}: achievements API ≠ /api/figures"
+    out = io.StringIO()
+    arguments = ["achievements", "--format", "json"] + (["--user", user.username] if user else [])
+    call_command("analyse", *arguments, stdout=out)
+    assert json.loads(out.getvalue())["figures"] == wanted, f"{role}: analyse ≠ /api/figures"
+    overlaps = client.get("/api/analytics/overlaps").json()
+    fields = {
+        "overlap_groups": "groups",
+        "overlap_offerings": "offerings_in_groups",
+        "overlap_providers": "providers_in_groups",
+        "overlap_participants": "participants_in_groups",
+    }
+    assert {f: overlaps[name] for f, name in fields.items()} == {
+        f: api[f]["value"] for f in fields
+    }, f"{role}: overlaps API ≠ /api/figures"
 
 
 def check_restricted_records_count_only_for_who_may_see_them(seen: dict[str, dict]) -> None:
@@ -200,6 +248,16 @@ def test_figures_agree_everywhere_on_the_brief(brief_world):
     # The brief's own figures (issue 15, found 1): seven centers in six countries.
     assert seen["visitor"]["centers"] == 7
     assert seen["visitor"]["countries_with_center"] == 6
+    # The hidden run: an event of its host's achievements, and an overlap group with the
+    # other center's public run, for who may see it only.
+    visitor, owner = seen["visitor"], seen["contributor_restricted"]
+    assert owner["achievement_events"] == visitor["achievement_events"] + 1
+    assert owner["achievement_participants"] == visitor["achievement_participants"] + 40
+    assert (visitor["overlap_groups"], owner["overlap_groups"]) == (0, 1)
+    assert (owner["overlap_offerings"], owner["overlap_providers"]) == (2, 2)
+    assert owner["overlap_participants"] == 65
+    assert seen["contributor_other"]["overlap_groups"] == 0
+    assert seen["steward"]["overlap_groups"] == 1
 
 
 def test_figures_agree_everywhere_on_a_synthetic_world(brief_world):
@@ -273,3 +331,111 @@ def test_cli_text_lists_every_figure_with_its_unit(brief_world):
     assert [line[0] for line in lines] == [d.id for d in CATALOGUE]
     assert ["centers", "7", "institutions", "centers"] in lines
     assert ["countries_with_center", "6", "countries", "countries with a center"] in lines
+
+
+def coverage_cells(html: str) -> list[tuple[str, str]]:
+    """The coverage each gap table row shows, in the table's order, with the row's cell id."""
+    cells = re.findall(r'data-coverage="([^"]+)">([^<]*)<', html)
+    return [(cell, text.strip()) for cell, text in cells]
+
+
+def coverage_rows(rows: list[dict]) -> list[tuple[str, str]]:
+    return [(row["cell"], row["coverage_shown"]) for row in rows]
+
+
+def test_coverage_of_a_stock_is_indicative_on_the_page_the_api_and_the_cli(brief_world, client):
+    """Finding 4: the gap table printed "coverage 0.1%" of WINS's 230,000 as if measured; the
+    docs call that comparison indicative only (a stock of professionals, not a yearly need)."""
+    html = client.get(reverse("analytics:gaps")).content.decode()
+    api = client.get("/api/analytics/gaps").json()
+    (wins,) = [r for r in api["rows"] if r["quantity"] == "wins-2013-professionals-worldwide"]
+    assert wins["coverage_basis"] == "indicative"
+    assert wins["coverage_shown"].startswith("indicative only: ")
+    assert coverage_cells(html) == coverage_rows(api["rows"])
+    out = io.StringIO()
+    call_command("analyse", "gaps", stdout=out)
+    lines = out.getvalue().splitlines()
+    header = lines[0].split(",")
+    cli = [
+        (row[header.index("cell")], row[header.index("coverage_shown")])
+        for row in (line.split(",") for line in lines[1:])
+    ]
+    assert cli == coverage_rows(api["rows"])
+    # The heatmap does not colour the world by a measured-looking share either.
+    from nscap.analytics.gaps import gap_analysis, heatmap_cells
+
+    (cell,) = heatmap_cells(gap_analysis(None)["rows"], "target_group")
+    assert cell["coverage"] is None
+
+
+def test_a_yearly_need_has_a_measured_coverage_with_one_decimal(brief_world, client):
+    from nscap.testing.factories import make_needs, make_quantity
+
+    needs = make_needs()  # the world: every person counts, whatever their country
+    make_quantity(
+        needs_assessment=needs,
+        measure="people_needing_training",
+        value=3000,
+        period_start=dt.date(2016, 1, 1),
+        period_end=dt.date(2016, 12, 31),
+        key="world-need-2016",
+    )
+    make_event(
+        host=visible_centers(None).get(key="iscn"),
+        start=dt.date(2016, 6, 1),
+        participants=4,
+        country="JP",
+    )
+    bump_data_version()
+    api = client.get("/api/analytics/gaps").json()
+    (row,) = [r for r in api["rows"] if r["quantity"] == "world-need-2016"]
+    assert row["coverage_basis"] == "measured"
+    # 4 of 3,000 is 0.13 %: not "0 %", and not marked indicative.
+    shown = dict(coverage_cells(client.get(reverse("analytics:gaps")).content.decode()))
+    assert shown[row["cell"]] == row["coverage_shown"]
+    assert row["coverage_shown"] == "0.1 %"
+
+
+def test_achievements_keep_the_qualifiers_and_count_overlapping_claims_once(brief_world, client):
+    """Finding 4: SNSTC's two claims for 2012 were added up, people were fractional (166.67)
+    and "over" was dropped; ISCN's "more than 1,500 experts" was missing."""
+    body = client.get("/api/analytics/achievements").json()
+    centers = {c["institution"]: c for c in body["centers"]}
+    assert centers["iscn"]["claimed_beyond_logged"] == {"value": 1500, "low": 1500, "high": None}
+    assert centers["snstc"]["claimed_beyond_logged"] == {"value": 500, "low": 500, "high": None}
+    snstc = {r["year"]: r["claimed"] for r in body["rows"] if r["institution"] == "snstc"}
+    assert snstc[2012] == {"value": 166, "low": 166, "high": None}  # over 500 over 3 years
+    assert sum(share["value"] for share in snstc.values()) == 500  # the 2012-13 claim adds 0
+    (claimed,) = [f for f in body["figures"] if f["id"] == "achievement_claimed_beyond_logged"]
+    # ISCN 1,500+, IAEA almost 3,000, Malaysia 80, SNSTC 500+: no upper bound.
+    assert (claimed["value"], claimed["low"], claimed["high"]) == (5080, 4930, None)
+    html = client.get(reverse("analytics:achievements")).content.decode()
+    assert "1,500 (1,500 – no upper bound)" in html
+    assert not re.search(r"\d\.\d\d", html.split("<main", 1)[-1].split("<script", 1)[0])
+
+
+def test_a_filtered_overlaps_page_counts_by_the_same_function_but_not_as_the_catalogue(
+    brief_world,
+):
+    """With another window the page's summary and the API give the same counts (one function,
+    ``figures.overlap_values``); only the defaults are marked as the catalogue's figures."""
+    viewers = viewers_with_restricted_records()
+    client = Client()
+    client.force_login(viewers["steward"])
+    for window in (0, 3, 6):
+        html = client.get(reverse("activities:overlaps"), {"window": window}).content.decode()
+        found = re.search(
+            r"(\d+) overlap groups, each within \d+ months, holding (\d+) "
+            r"offerings by (\d+) providers",
+            html,
+        )
+        api = client.get("/api/analytics/overlaps", {"window": window}).json()
+        assert found and tuple(map(int, found.groups())) == (
+            api["groups"],
+            api["offerings_in_groups"],
+            api["providers_in_groups"],
+        )
+        assert ('data-figure="overlap_groups"' in html) == (window == 6)
+    # The two runs two months apart: a group within 3 months, none within the same month.
+    assert client.get("/api/analytics/overlaps", {"window": 3}).json()["groups"] == 1
+    assert client.get("/api/analytics/overlaps", {"window": 0}).json()["groups"] == 0

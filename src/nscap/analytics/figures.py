@@ -11,8 +11,8 @@ kinds of viewer, on the brief and on a synthetic data set.
 Rounding: counts and people are whole numbers (people from ranges are rounded outwards, as
 ``claims.people_json`` does); a rate is a whole percent. A figure whose sources carry
 qualifiers ("more than", "approximately") has ``low``/``high`` bounds; ``high`` is ``None``
-when there is no upper bound. Overlaps are left out for now (``activities/overlaps.py`` is
-being redone).
+when there is no upper bound. Achievements, overlaps and the gap rows' coverage have their own
+section at the end (``ACHIEVEMENT_OVERLAP_CATALOGUE``, ``coverage_share``).
 """
 
 from __future__ import annotations
@@ -103,7 +103,6 @@ CATALOGUE: tuple[Definition, ...] = (
     Definition("demand_total", _("people the needs assessments ask for"), "people", "gaps"),
     Definition("gap_total", _("gap: demand not met by counted supply"), "people", "gaps"),
 )
-BY_ID = {definition.id: definition for definition in CATALOGUE}
 
 
 def _registry(user: Any) -> dict[str, Any]:
@@ -175,6 +174,129 @@ GROUPS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "supply": _supply,
     "gaps": _gaps,
 }
+
+
+# --- Achievements, overlaps and coverage (issue 15, item 1: the rest) -----------------------
+# Kept in a section of their own: the collaboration figures grow above, on another branch.
+
+ACHIEVEMENT_OVERLAP_CATALOGUE: tuple[Definition, ...] = (
+    Definition("achievement_events", _("events the centers hosted"), "events", "achievements"),
+    Definition(
+        "achievement_participants", _("participants of those events"), "people", "achievements"
+    ),
+    Definition(
+        "achievement_claimed_beyond_logged",
+        _("people the centers' own claims add beyond their logged events"),
+        "people",
+        "achievements",
+    ),
+    Definition("overlap_groups", _("overlap groups"), "groups", "overlaps"),
+    Definition("overlap_offerings", _("offerings in an overlap group"), "offerings", "overlaps"),
+    Definition("overlap_providers", _("providers in an overlap group"), "institutions", "overlaps"),
+    Definition(
+        "overlap_participants", _("participants of the overlapping offerings"), "people", "overlaps"
+    ),
+)
+ACHIEVEMENT_FIGURES = tuple(
+    d.id for d in ACHIEVEMENT_OVERLAP_CATALOGUE if d.group == "achievements"
+)
+OVERLAP_FIGURES = tuple(d.id for d in ACHIEVEMENT_OVERLAP_CATALOGUE if d.group == "overlaps")
+
+
+def achievement_values(result: dict) -> dict[str, Any]:
+    """The achievement figures of an ``analytics.achievements`` result (every center it holds):
+    events and participants of the events hosted by a reconciled center, counted once each, and
+    what the centers' counted claims add beyond them, with the qualifiers' bounds."""
+    centers = result["centers"]
+    return {
+        "achievement_events": sum(c["events"] for c in centers),
+        "achievement_participants": sum(c["participants"] for c in centers),
+        "achievement_claimed_beyond_logged": _sum(centers, "claimed_beyond_logged"),
+    }
+
+
+def _achievements(user: Any) -> dict[str, Any]:
+    from nscap.analytics.achievements import achievements
+
+    return achievement_values(achievements(user))
+
+
+def overlap_values(report: Any) -> dict[str, int]:
+    """The overlap figures of an ``activities.overlaps.OverlapReport`` (any window or region):
+    its groups, and the distinct offerings, providers and participants in any group. An offering
+    of several topics can sit in several groups; it counts once here (each group's combined
+    participants, on the page, count it in each of its groups)."""
+    offerings = {o.pk: o for cluster in report.clusters for o in cluster.offerings}
+    return {
+        "overlap_groups": len(report.clusters),
+        "overlap_offerings": len(offerings),
+        "overlap_providers": len({o.provider_key for o in offerings.values()}),
+        "overlap_participants": sum(o.participants or 0 for o in offerings.values()),
+    }
+
+
+def _overlaps(user: Any) -> dict[str, Any]:
+    """At the page's defaults: a 6-month window, every region."""
+    from nscap.activities.overlaps import cached_overlaps
+
+    return overlap_values(cached_overlaps(user))
+
+
+GROUPS.update({"achievements": _achievements, "overlaps": _overlaps})
+CATALOGUE = CATALOGUE + ACHIEVEMENT_OVERLAP_CATALOGUE
+BY_ID = {definition.id: definition for definition in CATALOGUE}
+
+# Coverage is a figure of each gap row, not a headline: supply ÷ demand, as a percent with one
+# decimal (a share of a large demand is small: 0.1 % is not 0 %), bounds rounded outwards.
+# A demand that counts a stock of professionals (WINS 2013: 230,000 with a responsibility)
+# set against one year of training is *indicative* only (docs/analytics.md, "The WINS
+# headline"); the pages say so and never print it as a measured share.
+ROW_FIGURES = ("coverage",)  # defined in docs/figures.md beside the headline figures
+MEASURED, INDICATIVE = "measured", "indicative"
+STOCK_MEASURES = ("professionals_with_security_responsibility",)
+
+
+def coverage_basis(measure: str) -> str:
+    """``indicative`` for a demand that counts a stock of professionals, else ``measured``."""
+    return INDICATIVE if measure in STOCK_MEASURES else MEASURED
+
+
+def coverage_share(coverage: dict[str, float | None]) -> dict[str, float | None]:
+    """A gap row's coverage (a fraction, with bounds) as a percent with one decimal, the value
+    rounded, the low bound down and the high up; ``None``: no demand, or no upper bound."""
+
+    def percent(share: float | None, rounding: Callable[[float], float]) -> float | None:
+        return None if share is None else rounding(share * 1000) / 10
+
+    if coverage["low"] == coverage["value"] == coverage["high"]:  # exact: no bounds to widen
+        value = percent(coverage["value"], lambda x: float(round(x)))
+        return {"value": value, "low": value, "high": value}
+    return {
+        "value": percent(coverage["value"], lambda x: float(round(x))),
+        "low": percent(coverage["low"], lambda x: float(math.floor(x + 1e-9))),
+        "high": percent(coverage["high"], lambda x: float(math.ceil(x - 1e-9))),
+    }
+
+
+def _percent(value: float) -> str:
+    return f"{value:,.1f} %"
+
+
+def coverage_text(row: dict) -> str:
+    """The coverage of a gap row as the pages, the API (``coverage_shown``) and the CLI print it:
+    "12.5 %", "12.5 % (10.0 % – 15.0 %)", "—" with no demand, and an indicative one marked
+    "indicative only: ..." so nobody reads it as a measured share."""
+    share = coverage_share(row["coverage"])
+    if share["value"] is None:
+        return "—"
+    text = _percent(share["value"])
+    if not (share["low"] == share["value"] == share["high"]):
+        high = _percent(share["high"]) if share["high"] is not None else str(_("no upper bound"))
+        low = _percent(share["low"]) if share["low"] is not None else "—"
+        text = f"{text} ({low} – {high})"
+    if row.get("coverage_basis") == INDICATIVE:
+        return str(_("indicative only: %(share)s")) % {"share": text}
+    return text
 
 
 def _figure(definition: Definition, value: Any) -> Figure:
