@@ -131,3 +131,23 @@ def test_the_export_carries_the_inferred_labels(brief):
         "physical-protection",
         "operators",
     ]
+
+
+@pytest.mark.parametrize("bulk_writes", [False, True], ids=["one-by-one", "bulk"])
+def test_a_person_who_changes_the_topics_states_them(brief, settings, bulk_writes):
+    """The inferred marks were stored by the loader; once a person sets a field's labels, they
+    are stated, and only that field's marks go (a title edit keeps them all)."""
+    from nscap.contributions.services import ProposedChange, propose
+
+    settings.NSCAP_BULK_WRITES = bulk_writes
+    steward = make_steward()
+    propose(steward, [ProposedChange("update", "course", DETECTION, {"title": "Detection"})])
+    course = Course.objects.get(key=DETECTION)
+    assert course.title == "Detection"
+    assert {m["field"] for m in course.inferred_labels} == {"topics", "target_groups"}
+    make_topic(key="detection-systems", name="Detection systems")
+    topics = ["physical-protection", "detection-systems"]
+    propose(steward, [ProposedChange("update", "course", DETECTION, {"topics": topics})])
+    course.refresh_from_db()
+    assert sorted(course.topics.values_list("key", flat=True)) == sorted(topics)
+    assert [m["field"] for m in course.inferred_labels] == ["target_groups"]
