@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from nscap.analytics.cache import cached
 from nscap.analytics.schemas import AchievementsQuery, AchievementsSchema, GapQuery, GapReportSchema
@@ -73,7 +73,9 @@ class FigureSchema(Schema):
     id: str
     label: str
     unit: str
-    value: int | None
+    value: int | float | None = Field(
+        description="A whole number, but for depths (unit depth: 2 decimal places)."
+    )
     low: int | None
     high: int | None
     definition: str
