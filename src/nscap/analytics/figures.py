@@ -328,6 +328,30 @@ def pair_collaboration(pair: Any, nodes: dict[int, Any]) -> PairCollaboration:
     )
 
 
+def collaboration_of(user: Any, institution: Any) -> InstitutionCollaboration:
+    """One institution's collaboration figures for its page, read from the claims that touch it
+    only (``institutions.selectors.claims_touching``: its own, and every claim that can answer
+    them), summed up by the network's own function (``metrics.summarise_pairs``): the same
+    figures as the depth page's row, at the cost of one institution's claims."""
+    from nscap.collaboration.depth import CLAIM_FIELDS, ClaimRow, read_depth
+    from nscap.collaboration.metrics import InstitutionDepth, InstitutionNode, summarise_pairs
+    from nscap.collaboration.selectors import institution_structure
+    from nscap.institutions.selectors import claims_touching
+
+    claims = claims_touching(institution, user).order_by("pk").values_list(*CLAIM_FIELDS)
+    rows = [ClaimRow(*values) for values in claims]
+    involved = {row.claimant_id for row in rows} | {row.partner_id for row in rows}
+    involved.discard(None)
+    reading = read_depth(rows, institution_structure(involved))
+    pairs = [pair for (source, _target), pair in reading.pairs.items() if source == institution.pk]
+    node = InstitutionNode(
+        institution.pk, institution.key, institution.name, institution.country, institution.kind
+    )
+    row = InstitutionDepth(node)
+    summarise_pairs(row, pairs)
+    return institution_collaboration(row)
+
+
 CATALOGUE = CATALOGUE + COLLABORATION_FIGURES
 BY_ID.update({definition.id: definition for definition in COLLABORATION_FIGURES})
 GROUPS["depth"] = _depth

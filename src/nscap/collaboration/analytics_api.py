@@ -177,7 +177,13 @@ def _institution_item(row: InstitutionDepth) -> dict:
 def collaboration_analytics(request: HttpRequest):
     """Depth scale, network measures and per-institution depth, largest gap first."""
     check_query(request, [])
-    network = cached_picture(request.user).network
+    return analytics_body(request.user)
+
+
+def analytics_body(user) -> dict:
+    """The body of ``GET /api/analytics/collaboration`` for ``user`` (and ``nscap
+    collaboration institutions --format json``)."""
+    network = cached_picture(user).network
     return {
         "depth_scale": {str(k): v for k, v in DEPTH_BY_TYPE.items()},
         "network": {
@@ -228,7 +234,13 @@ def _claim_item(c: ClaimDepth) -> dict:
 def collaboration_edges(request: HttpRequest):
     """Every directed institution pair with its claims judged on the depth scale."""
     check_query(request, [])
-    picture = cached_picture(request.user)
+    return edges_body(request.user)
+
+
+def edges_body(user) -> list[dict]:
+    """The body of ``GET /api/analytics/collaboration/edges`` for ``user`` (and ``nscap
+    collaboration edges --format json``)."""
+    picture = cached_picture(user)
     pairs = sorted(
         picture.reading.pairs.values(),
         key=lambda p: (picture.nodes[p.source].key, picture.nodes[p.target].key),

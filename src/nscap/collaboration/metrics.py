@@ -291,21 +291,26 @@ def _per_institution(
             if not claim.claim.partner_country:
                 rows[claim.claim.claimant_id].unresolved_partners += 1
     for pk, pairs in made.items():
-        row = rows[pk]
-        row.planned = sum(1 for p in pairs if p.planned and not p.claimed)
-        links = [p for p in pairs if is_link(p)]
-        row.partners = len(links)
-        if not links:
-            continue
-        row.claimed = fmean(p.claimed for p in links)
-        row.confirmed = fmean(p.confirmed for p in links)
-        row.stated_back = fmean(p.stated_back for p in links)
-        row.partner_depth = fmean(p.partner_depth for p in links)
-        row.deepest_claimed = max(p.claimed for p in links)
-        row.deepest_confirmed = max(p.confirmed for p in links)
-        row.reciprocity = sum(1 for p in links if p.answered) / len(links)
-        row.related_back = sum(1 for p in links if p.related)
+        summarise_pairs(rows[pk], pairs)
     return list(rows.values())
+
+
+def summarise_pairs(row: InstitutionDepth, pairs: list[PairDepth]) -> None:
+    """Set ``row``'s depth and reciprocity figures from the pairs it is the source of: the one
+    computation of them, for the whole network and for one institution's page."""
+    row.planned = sum(1 for p in pairs if p.planned and not p.claimed)
+    links = [p for p in pairs if is_link(p)]
+    row.partners = len(links)
+    if not links:
+        return
+    row.claimed = fmean(p.claimed for p in links)
+    row.confirmed = fmean(p.confirmed for p in links)
+    row.stated_back = fmean(p.stated_back for p in links)
+    row.partner_depth = fmean(p.partner_depth for p in links)
+    row.deepest_claimed = max(p.claimed for p in links)
+    row.deepest_confirmed = max(p.confirmed for p in links)
+    row.reciprocity = sum(1 for p in links if p.answered) / len(links)
+    row.related_back = sum(1 for p in links if p.related)
 
 
 def collaboration_metrics(
