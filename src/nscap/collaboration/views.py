@@ -94,7 +94,7 @@ def collaboration_index(request: HttpRequest) -> HttpResponse:
             "states": state_legend(),
             **table,
             **_counts(tally),
-            "figures": list(shown.values()),
+            "figures": [shown[figure] for figure in TABLE_FIGURES],
             **content,
             "page": page,
             "page_link": page_link,
