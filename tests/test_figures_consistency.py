@@ -563,6 +563,10 @@ def test_depth_figures_on_the_brief_follow_the_lesser_side(brief_world, client):
     as confirmed depth 5; ISCN's personnel exchange as confirmed 3 while INSA states 1."""
     body = client.get("/api/analytics/collaboration").json()
     rows = {row["institution"]["key"]: row for row in body["institutions"]}
+    # Before: ISCN confirmed 2.0, gap 0.0 (its exchange counted at depth 3); 10 confirmed.
+    assert [rows["iscn"][f] for f in ("claimed", "confirmed", "gap")] == [2.0, 1.0, 1.0]
+    figures = {f["id"]: f["value"] for f in client.get("/api/figures").json()["figures"]}
+    assert figures["claims_confirmed"] == 8
     pick = ("claimed", "partner_depth", "confirmed", "gap", "reciprocity_rate")
     assert [rows["nssc-vietnam"][f] for f in pick] == [5.0, 0.0, 0.0, 5.0, 0]
     assert [rows["iscn"][f] for f in pick] == [2.0, 1.0, 1.0, 1.0, 100]
