@@ -37,7 +37,7 @@ class Figure:
     id: str
     label: str
     unit: str
-    value: int | None
+    value: int | float | None  # a float only for depths (unit "depth", DEPTH_PLACES places)
     low: int | None = None
     high: int | None = None
     bounded: bool = True  # False: the figure has no upper bound ("more than ...")
@@ -55,6 +55,8 @@ class Figure:
             return "—"
         if self.unit == "percent":
             return f"{self.value}%"
+        if self.unit == "depth":
+            return f"{self.value:.{DEPTH_PLACES}f}"
         text = _whole(self.value)
         if self.low is None or (self.low == self.value and self.high == self.value):
             return text
@@ -324,3 +326,154 @@ def figures(user: Any, ids: Iterable[str] | None = None) -> dict[str, Figure]:
         values.update(GROUPS[group](user))
     chosen = {d.id for d in wanted}
     return {d.id: _figure(d, values[d.id]) for d in CATALOGUE if d.id in chosen}
+
+
+# --- Collaboration: claim states and depth (issue 15, build 3) ----------------------------------
+# A section of its own (other sections are added beside it): the claims by state are above
+# (``_claims``, one vocabulary: ``collaboration.choices.Answer``); here are the depth figures,
+# for the network (in the catalogue) and per institution and per pair (the depth page's table,
+# the graph page's edge table, ``GET /api/analytics/collaboration[/edges]`` and ``nscap analyse
+# collaboration``). Depths are rounded to DEPTH_PLACES decimals, rates to whole percents; a
+# gap is rounded from the unrounded means, so it may differ by 0.01 from the rounded difference.
+
+DEPTH_PLACES = 2
+
+COLLABORATION_FIGURES: tuple[Definition, ...] = (
+    Definition(
+        "claims_two_sided", _("claimed back by the partner, not confirmed"), "claims", "claims"
+    ),
+    Definition("depth_claimed", _("mean depth the claimants state"), "depth", "depth"),
+    Definition("depth_partner", _("mean depth the partners state"), "depth", "depth"),
+    Definition("depth_confirmed", _("mean confirmed depth"), "depth", "depth"),
+    Definition("exaggeration_gap", _("exaggeration gap"), "depth", "depth"),
+)
+
+
+def depth_value(value: float | None) -> float | None:
+    """A depth as every page, the API and the CLI give it."""
+    return None if value is None else round(value, DEPTH_PLACES)
+
+
+def percent_value(share: float | None) -> int | None:
+    """A share as a whole percent (reciprocity)."""
+    return None if share is None else round(share * 100)
+
+
+def _gap(claimed: float | None, confirmed: float | None) -> float | None:
+    if claimed is None or confirmed is None:
+        return None
+    return depth_value(claimed - confirmed)
+
+
+def _depth(user: Any) -> dict[str, Any]:
+    """The network's mean depths over its links (``collaboration.metrics``) and their gap."""
+    from nscap.collaboration.metrics import cached_picture
+
+    network = cached_picture(user).network
+    return {
+        "depth_claimed": depth_value(network.mean_claimed),
+        "depth_partner": depth_value(network.mean_partner_depth),
+        "depth_confirmed": depth_value(network.mean_confirmed),
+        "exaggeration_gap": _gap(network.mean_claimed, network.mean_confirmed),
+    }
+
+
+@dataclass(frozen=True)
+class InstitutionCollaboration:
+    """One institution's collaboration figures: means over the institutions it names in
+    realised claims (``None`` when it names none). ``claimed`` is its own side,
+    ``partner_depth`` the partners' side, ``confirmed`` the lesser per claim
+    (``collaboration.scale``), ``gap`` the exaggeration gap, ``reciprocity_rate`` the share of
+    the institutions it names that answer themselves (whole percent)."""
+
+    key: str
+    name: str
+    country: str
+    partners: int
+    claimed: float | None
+    partner_depth: float | None
+    confirmed: float | None
+    gap: float | None
+    reciprocity_rate: int | None
+    related_back: int
+
+
+def institution_collaboration(row: Any) -> InstitutionCollaboration:
+    """The figures of one ``metrics.InstitutionDepth`` row, rounded once for every reader."""
+    node = row.institution
+    return InstitutionCollaboration(
+        key=node.key,
+        name=node.name,
+        country=node.country,
+        partners=row.partners,
+        claimed=depth_value(row.claimed),
+        partner_depth=depth_value(row.partner_depth),
+        confirmed=depth_value(row.confirmed),
+        gap=_gap(row.claimed, row.confirmed),
+        reciprocity_rate=percent_value(row.reciprocity),
+        related_back=row.related_back,
+    )
+
+
+def collaboration_by_institution(user: Any) -> list[InstitutionCollaboration]:
+    """Every institution's collaboration figures ``user`` may see, largest gap first."""
+    from nscap.collaboration.metrics import cached_picture
+
+    rows = cached_picture(user).network.by_institution
+    return [institution_collaboration(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PairCollaboration:
+    """Everything one institution claims about another: the depth each side states, the
+    confirmed depth (the lesser, per claim) and the pair's state (``depth.PairDepth.state``)."""
+
+    claimant: str
+    partner: str
+    claimed: int
+    partner_depth: int
+    confirmed: int
+    planned: int
+    state: str
+
+
+def pair_collaboration(pair: Any, nodes: dict[int, Any]) -> PairCollaboration:
+    """The figures of one ``depth.PairDepth`` (``nodes``: the picture's institutions)."""
+    return PairCollaboration(
+        claimant=nodes[pair.source].key,
+        partner=nodes[pair.target].key,
+        claimed=pair.claimed,
+        partner_depth=pair.partner_depth,
+        confirmed=pair.confirmed,
+        planned=pair.planned,
+        state=pair.state,
+    )
+
+
+def collaboration_of(user: Any, institution: Any) -> InstitutionCollaboration:
+    """One institution's collaboration figures for its page, read from the claims that touch it
+    only (``institutions.selectors.claims_touching``: its own, and every claim that can answer
+    them), summed up by the network's own function (``metrics.summarise_pairs``): the same
+    figures as the depth page's row, at the cost of one institution's claims."""
+    from nscap.collaboration.depth import CLAIM_FIELDS, ClaimRow, read_depth
+    from nscap.collaboration.metrics import InstitutionDepth, InstitutionNode, summarise_pairs
+    from nscap.collaboration.selectors import institution_structure
+    from nscap.institutions.selectors import claims_touching
+
+    claims = claims_touching(institution, user).order_by("pk").values_list(*CLAIM_FIELDS)
+    rows = [ClaimRow(*values) for values in claims]
+    involved = {row.claimant_id for row in rows} | {row.partner_id for row in rows}
+    involved.discard(None)
+    reading = read_depth(rows, institution_structure(involved))
+    pairs = [pair for (source, _target), pair in reading.pairs.items() if source == institution.pk]
+    node = InstitutionNode(
+        institution.pk, institution.key, institution.name, institution.country, institution.kind
+    )
+    row = InstitutionDepth(node)
+    summarise_pairs(row, pairs)
+    return institution_collaboration(row)
+
+
+CATALOGUE = CATALOGUE + COLLABORATION_FIGURES
+BY_ID.update({definition.id: definition for definition in COLLABORATION_FIGURES})
+GROUPS["depth"] = _depth

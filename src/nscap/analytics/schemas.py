@@ -241,7 +241,9 @@ class FigureSchema(Schema):
     id: str
     label: str
     unit: str
-    value: int | None
+    value: int | float | None = Field(
+        description="A whole number, but for depths (unit depth: 2 decimal places)."
+    )
     low: int | None
     high: int | None
     definition: str

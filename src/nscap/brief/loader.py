@@ -467,17 +467,20 @@ class Writer:
         self.settle_confirmations(written)
 
     def settle_confirmations(self, written: list[tuple[Located, CollaborationClaim, bool]]) -> None:
-        """Table 3 claims whose partner itself names the claimant itself back are ``confirmed``
-        (both say so in the brief); the others keep their row's value (``claimed``). A row of the
+        """Table 3 claims whose partner itself claims the same kind back about the claimant
+        itself are ``confirmed`` (both say so in the brief); the others keep their row's value
+        (``claimed``). A claim back of another kind confirms only the collaboration, not this
+        claim: ISCN's personnel exchange with INSA, which names ISCN only in the Asian network,
+        stays claimed (named back, other kind; confirmed depth 1, not 3: issue 15). A row of the
         partner's parent or child, or one naming only a country, confirms nothing (issue 13)."""
         from nscap.collaboration.choices import Confirmation
         from nscap.collaboration.selectors import read_claims
 
         claims = CollaborationClaim.objects.filter(pk__in=[claim.pk for _, claim, _ in written])
-        two_sided = {reading.claim.pk for reading in read_claims(claims) if reading.two_sided}
+        both_say = {reading.claim.pk for reading in read_claims(claims) if reading.same_type_back}
         counter = self.report.counts.setdefault(CollaborationClaim._meta.label, Counter())
         for item, claim, unchanged in written:
-            wanted = Confirmation.CONFIRMED if claim.pk in two_sided else item.row.confirmation
+            wanted = Confirmation.CONFIRMED if claim.pk in both_say else item.row.confirmation
             if claim.confirmation == wanted:
                 continue
             claim.confirmation = wanted
