@@ -51,6 +51,9 @@ class Course(Record):
     first_offered = models.DateField(_("first offered"), null=True, blank=True)
     first_offered_precision = precision_field()
     source_text = models.TextField(_("source text"), blank=True)
+    # Topics and target groups the source does not name, read in by nscap, with the source's
+    # words as evidence (``vocabularies.inferred``): shown as inferred, never as stated.
+    inferred_labels = models.JSONField(_("inferred labels"), default=list, blank=True)
 
     visibility_links = ("provider",)
 

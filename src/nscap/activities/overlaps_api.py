@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from nscap.activities.overlaps import DEFAULT_WINDOW, MAX_WINDOW, cached_overlaps
 from nscap.activities.regions import REGIONS
+from nscap.analytics.figures import overlap_values
 from nscap.core.api_support import QueryErrorSchema, Ref, check_query
 
 router = Router(tags=["analytics"])
@@ -64,6 +65,13 @@ class OverlapReportSchema(Schema):
     unplaced: int
     unclassified: int
     groups: int = Field(description="How many overlap groups: the length of `clusters`.")
+    offerings_in_groups: int = Field(
+        description="Distinct offerings in any group (one in several groups counts once)."
+    )
+    providers_in_groups: int = Field(description="Distinct providers of those offerings.")
+    participants_in_groups: int = Field(
+        description="Participants of those offerings, each offering once (whole people)."
+    )
     clusters: list[OverlapClusterSchema]
 
 
@@ -76,6 +84,8 @@ def overlaps(request: HttpRequest, query: Query[OverlapQuery]):
     """Overlap clusters, largest combined participants first."""
     check_query(request, OverlapQuery)
     report = cached_overlaps(request.user, window=query.window, region=query.region)
+    # The catalogue's one function (docs/figures.md#overlap-groups), for this window and region.
+    figures = overlap_values(report)
     return {
         "window": report.window,
         "region": report.region,
@@ -83,7 +93,10 @@ def overlaps(request: HttpRequest, query: Query[OverlapQuery]):
         "undated": report.undated,
         "unplaced": report.unplaced,
         "unclassified": report.unclassified,
-        "groups": len(report.clusters),
+        "groups": figures["overlap_groups"],
+        "offerings_in_groups": figures["overlap_offerings"],
+        "providers_in_groups": figures["overlap_providers"],
+        "participants_in_groups": figures["overlap_participants"],
         "clusters": [
             {
                 "topic": {"key": c.topic, "name": c.topic_name},

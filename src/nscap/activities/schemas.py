@@ -24,6 +24,8 @@ from nscap.core.api_support import (
     related,
 )
 from nscap.quantities.schemas import QuantitySchema, quantity_item
+from nscap.vocabularies.inferred import TARGET_GROUPS, TOPICS, visible_inferred
+from nscap.vocabularies.schemas import InferredLabelSchema
 
 CourseKindValue = enum_of("CourseKindValue", CourseKind)
 
@@ -48,6 +50,10 @@ class CourseSchema(RecordSchema):
     first_offered: str | None
     first_offered_precision: str | None
     source_text: str
+    inferred: list[InferredLabelSchema] = Field(
+        description="Of `topics` and `target_groups`, those nscap inferred (the source does not "
+        "name them), each with the source's words as evidence; the others are stated."
+    )
 
 
 class CourseDetailSchema(CourseSchema):
@@ -146,6 +152,7 @@ class AggregateClaimQuery(PageQuery):
 
 def course_item(course, citations: CitationIndex) -> dict:
     """A course; expects provider, topics and target groups loaded through visible querysets."""
+    topics, groups = list(course.topics.all()), list(course.target_groups.all())
     return {
         **record_fields(course, citations),
         "provider": ref(related(course, "provider")),
@@ -154,14 +161,15 @@ def course_item(course, citations: CitationIndex) -> dict:
         "description": course.description,
         "kind": course.kind,
         "level": course.level,
-        "topics": [ref(topic) for topic in course.topics.all()],
-        "target_groups": [ref(group) for group in course.target_groups.all()],
+        "topics": [ref(topic) for topic in topics],
+        "target_groups": [ref(group) for group in groups],
         "target_groups_text": course.target_groups_text,
         "language": course.language,
         "iaea_endorsed": course.iaea_endorsed,
         "guidance": course.guidance,
         **partial(course, "first_offered"),
         "source_text": course.source_text,
+        "inferred": visible_inferred(course, {TOPICS: topics, TARGET_GROUPS: groups}),
     }
 
 

@@ -21,12 +21,14 @@ from nscap.activities.selectors import (
     filter_courses,
     filter_events,
 )
+from nscap.analytics.figures import OVERLAP_FIGURES, figures, overlap_values
 from nscap.core.page_cache import cached_content
 from nscap.core.record_fields import bind_viewer, suggestion_view
 from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.fields import InstitutionField
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
+from nscap.vocabularies.inferred import TARGET_GROUPS, TOPICS, with_basis
 from nscap.vocabularies.models import TargetGroup, Topic
 
 
@@ -114,8 +116,11 @@ def course_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "activities",
             "course": course,
-            "topics": list(course.topics.visible_to(request.user)),
-            "target_groups": list(course.target_groups.visible_to(request.user)),
+            # Each label with its basis: stated by the source, or inferred (with evidence).
+            "topics": with_basis(course, TOPICS, course.topics.visible_to(request.user)),
+            "target_groups": with_basis(
+                course, TARGET_GROUPS, course.target_groups.visible_to(request.user)
+            ),
             "events": events,
             "citations": citations_for([course, *events], request.user),
         },
@@ -137,6 +142,11 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
             "countries": list(event.participant_countries.order_by("-count", "country")),
             "topics": list(event.topics.visible_to(request.user)),
             "target_groups": list(event.target_groups.visible_to(request.user)),
+            # What the counts use when the report states no topic: its course's, each with
+            # its basis (a course's topic may be inferred, not stated).
+            "course_topics": with_basis(course, TOPICS, course.topics.visible_to(request.user))
+            if course
+            else [],
             "citations": citations_for([event], request.user),
             **_fused_context(request.user, event),
         },
@@ -179,11 +189,13 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
     window = (
         form.cleaned_data.get("window") if request.GET and "window" not in form.errors else None
     )
-    report = cached_overlaps(
-        request.user,
-        window=DEFAULT_WINDOW if window is None else window,
-        region=values.get("region"),
-    )
+    window = DEFAULT_WINDOW if window is None else window
+    region = values.get("region")
+    report = cached_overlaps(request.user, window=window, region=region)
+    # The catalogue's figures at the defaults (docs/figures.md); with a filter, the same
+    # function over the filtered groups, not marked as the catalogue's.
+    at_defaults = window == DEFAULT_WINDOW and not region
+    shown = overlap_values(report)
     return render(
         request,
         "activities/overlaps.html",
@@ -191,6 +203,8 @@ def course_overlaps(request: HttpRequest) -> HttpResponse:
             "section": "activities",
             "form": form,
             "report": report,
+            "figures": list(figures(request.user, OVERLAP_FIGURES).values()) if at_defaults else [],
+            "shown": shown,
             "chart": overlaps_chart(report),
             "messages_list": filter_messages(form) if request.GET else [],
         },

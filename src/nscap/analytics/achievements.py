@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from nscap.analytics.cache import cached
-from nscap.analytics.claims import claim_json, largest_remainder
+from nscap.analytics.claims import claim_json, largest_remainder, people_json, spread, whole
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.supply import UNATTRIBUTED, supply
 from nscap.institutions.models import Institution
@@ -81,6 +81,7 @@ def _compute(user: Any) -> dict:
                 "countries": set(),
                 "claimed_people": 0,
                 "unitemised": 0,
+                "claimed": Range.zero(),
                 "claims": [],
             },
         )
@@ -105,10 +106,13 @@ def _compute(user: Any) -> dict:
             else [0] * len(claim.years)
         )
         unitemised = {year: int(share.value) for year, share in claim.shares}
+        # The same spread with the claim's bounds: "over 500" in 2010-2012 is over 167 a year.
+        bounded = dict(spread(whole(claim.claimed), claim.years)) if claim.counted else {}
         for year, people in zip(claim.years, claimed, strict=True):
             entry = slot(claim.claimant_id, year)
             entry["claimed_people"] += people
             entry["unitemised"] += unitemised.get(year, 0)
+            entry["claimed"] = entry["claimed"] + bounded.get(year, Range.zero())
             entry["claims"].append(claim.key)
     by_institution: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (institution_id, year), entry in years.items():
@@ -144,6 +148,7 @@ def _compute(user: Any) -> dict:
                 if planned and planned.value
                 else None,
                 "claimed_people": entry["claimed_people"] if entry["claims"] else None,
+                "claimed": people_json(entry["claimed"]) if entry["claims"] else None,
                 "unitemised": entry["unitemised"] if entry["claims"] else None,
                 "claims": sorted(set(entry["claims"])),
                 "change": entry["participants"] - previous if previous is not None else None,
@@ -177,6 +182,10 @@ def _compute(user: Any) -> dict:
                 "trend_slope": round(slope, 2) if slope is not None else None,
                 "trend": _trend(slope),
                 "unitemised": sum(int(c.extra.value) for c in own_claims),
+                # With the qualifiers' bounds: ISCN's "more than 1,500" stays a lower bound.
+                "claimed_beyond_logged": people_json(
+                    sum((c.extra for c in own_claims), Range.zero())
+                ),
             }
         )
     return {"rows": rows, "centers": centers, "claims": claims}

@@ -14,7 +14,13 @@ from django.utils.translation import get_language
 from ninja import Query, Router, Schema
 
 from nscap.analytics.cache import cached
-from nscap.analytics.schemas import AchievementsQuery, AchievementsSchema, GapQuery, GapReportSchema
+from nscap.analytics.schemas import (
+    AchievementsQuery,
+    AchievementsSchema,
+    FigureSchema,
+    GapQuery,
+    GapReportSchema,
+)
 from nscap.analytics.selectors import achievements_report, gaps_report
 from nscap.core.api_support import ErrorSchema, QueryErrorSchema, check_query
 
@@ -64,19 +70,6 @@ def achievements(request: HttpRequest, query: Query[AchievementsQuery]):
         params,
         lambda: json_body(AchievementsSchema, achievements_report(request.user, **params)),
     )
-
-
-class FigureSchema(Schema):
-    """One catalogue figure (``analytics.figures``) for the viewer: value, bounds, unit and the
-    section of ``docs/figures.md`` that defines it."""
-
-    id: str
-    label: str
-    unit: str
-    value: int | None
-    low: int | None
-    high: int | None
-    definition: str
 
 
 class FiguresSchema(Schema):

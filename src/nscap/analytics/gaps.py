@@ -30,6 +30,7 @@ from nscap.analytics.claims import (
     unreconciled_claims,
 )
 from nscap.analytics.estimates import EstimateCube, with_estimate
+from nscap.analytics.figures import INDICATIVE, coverage_basis
 from nscap.analytics.qualifiers import Range, json_number
 from nscap.analytics.regions import WORLD_NAMES, canonical_region, countries_of, region_slug
 from nscap.analytics.supply import (
@@ -273,6 +274,7 @@ def _gap_row(row: dict, supplied: Range) -> dict:
         "stated_coverage": _range_json(stated) if stated else None,
         "stated_supply": people_json(_times(demand, stated)) if stated else None,
         "region_known": row["scope"] != "region" or countries_of(row["region"]) is not None,
+        "coverage_basis": coverage_basis(row["measure"]),
     }
 
 
@@ -378,18 +380,24 @@ def heatmap_cells(rows: list[dict], axis: str) -> list[dict]:
                 "supply": 0.0,
                 "gap": 0.0,
                 "years": set(),
+                "indicative": False,
             }
         cell["demand"] += row["demand"]["value"] or 0
         cell["supply"] += row["supply"]["value"] or 0
         cell["gap"] += row["gap"]["value"] or 0
         cell["years"].add(row["year"])
+        cell["indicative"] |= row["coverage_basis"] == INDICATIVE
     result = []
     for cell in cells.values():
         years = cell.pop("years")
         year = str(next(iter(years))) if len(years) == 1 else ALL
         group, topic = (cell["column"], ALL) if axis == "target_group" else (ALL, cell["column"])
         cell["cell"] = Cell(cell["scope_key"], group, topic, year).id
-        cell["coverage"] = round(cell["supply"] / cell["demand"], 3) if cell["demand"] else None
+        # A cell holding an indicative comparison (docs/figures.md#coverage) is not coloured as
+        # if its coverage were measured.
+        indicative = cell.pop("indicative")
+        measured = cell["demand"] and not indicative
+        cell["coverage"] = round(cell["supply"] / cell["demand"], 3) if measured else None
         for name in ("demand", "supply", "gap"):
             cell[name] = round(cell[name], 1)
         result.append(cell)

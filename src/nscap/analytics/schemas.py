@@ -59,6 +59,14 @@ class GapRowSchema(Schema):
     supply: PeopleRangeSchema
     gap: PeopleRangeSchema
     coverage: RangeSchema
+    coverage_basis: str = Field(
+        description="measured, or indicative: the demand is a stock of professionals (WINS "
+        "2013), not a yearly flow, so supply ÷ demand is indicative only "
+        "(docs/figures.md#coverage)."
+    )
+    coverage_shown: str = Field(
+        description="The coverage as the pages print it (analytics.figures.coverage_text)."
+    )
     stated_coverage: RangeSchema | None = Field(
         description="Coverage the assessment itself states (WINS 2013: just over half)."
     )
@@ -182,6 +190,11 @@ class AchievementRowSchema(Schema):
     unitemised: int | None = Field(
         None, description="Of those, people beyond the center's logged events that year."
     )
+    claimed: PeopleRangeSchema | None = Field(
+        None,
+        description="claimed_people with the bounds of the claims' qualifiers (a year's share of "
+        '"over 500" has no upper bound).',
+    )
     claims: list[str]
     change: int | None
 
@@ -205,6 +218,11 @@ class CenterSchema(Schema):
     trend_slope: float | None
     trend: str
     unitemised: int = Field(0, description="People its claims add beyond its logged events.")
+    claimed_beyond_logged: PeopleRangeSchema | None = Field(
+        None,
+        description='The same with the bounds of its claims\' qualifiers ("more than 1,500" '
+        "stays a lower bound), cumulative claims included.",
+    )
 
 
 class AchievementClaimSchema(ClaimReconciliationSchema):
@@ -216,8 +234,27 @@ class AchievementFiltersSchema(Schema):
     year: int | None
 
 
+class FigureSchema(Schema):
+    """One catalogue figure (``analytics.figures``) for the viewer: value, bounds, unit and the
+    section of ``docs/figures.md`` that defines it."""
+
+    id: str
+    label: str
+    unit: str
+    value: int | float | None = Field(
+        description="A whole number, but for depths (unit depth: 2 decimal places)."
+    )
+    low: int | None
+    high: int | None
+    definition: str
+
+
 class AchievementsSchema(Schema):
     filters: AchievementFiltersSchema
+    figures: list[FigureSchema] = Field(
+        description="The catalogue's achievement figures (docs/figures.md), over every center "
+        "the viewer may see: the filters do not narrow them."
+    )
     rows: list[AchievementRowSchema]
     centers: list[CenterSchema]
     claims: list[AchievementClaimSchema]

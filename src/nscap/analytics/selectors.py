@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from nscap.analytics.achievements import achievements, filter_achievements
+from nscap.analytics.figures import ACHIEVEMENT_FIGURES, coverage_text, figures
 from nscap.analytics.gaps import filter_rows, gap_analysis, headline_rows
 from nscap.analytics.regions import REGIONS
 
@@ -34,14 +35,20 @@ def check_region(region: str) -> str:
     return region
 
 
+def _shown(rows: list[dict]) -> list[dict]:
+    """Rows with their coverage as the pages print it (in the request's language: the cached
+    analysis is shared by every language, so the text is added here, never stored there)."""
+    return [{**row, "coverage_shown": coverage_text(row)} for row in rows]
+
+
 def gaps_report(user: Any, *, year: int | None = None, country: str = "", region: str = "") -> dict:
     """Gap rows (filtered), the stated-coverage headline rows, claims and totals for ``user``."""
     analysis = gap_analysis(user)
     return {
         "method": gap_method(),
         "filters": {"year": year, "country": country or None, "region": region or None},
-        "rows": filter_rows(analysis["rows"], year=year, country=country, region=region),
-        "headline": headline_rows(analysis["rows"]),
+        "rows": _shown(filter_rows(analysis["rows"], year=year, country=country, region=region)),
+        "headline": _shown(headline_rows(analysis["rows"])),
         "claims": analysis["claims"],
         "supply_by_year": analysis["supply_by_year"],
         "undated_needs": analysis["undated_needs"],
@@ -51,5 +58,10 @@ def gaps_report(user: Any, *, year: int | None = None, country: str = "", region
 
 def achievements_report(user: Any, *, institution: str = "", year: int | None = None) -> dict:
     """Per-center, per-year achievements for ``user``, optionally one institution or year."""
-    result = filter_achievements(achievements(user), institution=institution, year=year)
-    return {"filters": {"institution": institution or None, "year": year}, **result}
+    whole = achievements(user)
+    result = filter_achievements(whole, institution=institution, year=year)
+    return {
+        "filters": {"institution": institution or None, "year": year},
+        "figures": [f.as_json() for f in figures(user, ACHIEVEMENT_FIGURES).values()],
+        **result,
+    }

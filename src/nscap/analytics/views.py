@@ -15,7 +15,7 @@ from nscap.analytics.charts import (
     share_of_plan_chart,
     supply_by_year_chart,
 )
-from nscap.analytics.figures import figures
+from nscap.analytics.figures import ACHIEVEMENT_FIGURES, figures
 from nscap.analytics.gaps import AXES, BadCell, Cell, cell_detail, needs_with_citations
 from nscap.analytics.regions import REGIONS
 from nscap.analytics.selectors import achievements_report, gap_method, gaps_report
@@ -204,6 +204,8 @@ def achievements_page(request: HttpRequest) -> HttpResponse:
             "hidden_centers": hidden,
             "participants_chart": participants_by_center_chart(shown["rows"]),
             "plan_chart": share_of_plan_chart(shown["rows"]),
+            # Over every center: shown only when no filter narrows the tables.
+            "figures": [] if request.GET else list(figures(user, ACHIEVEMENT_FIGURES).values()),
         }
 
     # The content per viewer class, data version and filters (reading the cached report alone

@@ -33,6 +33,7 @@ from nscap.needs.models import NeedsAssessment
 from nscap.networks.models import Membership, Network
 from nscap.quantities.models import Quantity
 from nscap.sources.models import Citation, Source
+from nscap.vocabularies.inferred import TARGET_GROUPS, TOPICS, judge
 from nscap.vocabularies.models import TargetGroup, Topic
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -63,6 +64,12 @@ class LoadReport:
     def rows(self) -> list[tuple[str, int, int, int]]:
         """(model, created, updated, unchanged) for each model, in load order."""
         return [(label, c[CREATED], c[UPDATED], c[UNCHANGED]) for label, c in self.counts.items()]
+
+
+def _own_words(row: Any) -> str:
+    """The source's own words for a row: the quote of its first citation of the whole record
+    (its cell of the table; the later ones cite the table's caption and text)."""
+    return next((cite.quote for cite in row.cite if not cite.field), "")
 
 
 def _dates(**partial: PartialDate | None) -> dict[str, Any]:
@@ -268,6 +275,7 @@ class Writer:
     def write_profiles(self) -> None:
         for item in self.data.rows("profile"):
             row = item.row
+            topics = [self.ref("topic", k) for k in row.topics]
             profile = self.upsert(
                 CenterProfile,
                 item,
@@ -279,8 +287,9 @@ class Writer:
                     "topic_focus_text": row.topic_focus_text,
                     "activity_focus": list(row.activity_focus),
                     "activity_focus_text": row.activity_focus_text,
+                    "inferred_labels": judge(TOPICS, topics, row.topic_focus_text),
                 },
-                many={"topics": [self.ref("topic", k) for k in row.topics]},
+                many={"topics": topics},
             )
             self.cite(profile, item)
 
@@ -337,6 +346,13 @@ class Writer:
     def write_courses(self) -> None:
         for item in self.data.rows("course"):
             row = item.row
+            topics = [self.ref("topic", k) for k in row.topics]
+            groups = [self.ref("target_group", k) for k in row.target_groups]
+            cell = _own_words(row)
+            # Target groups are stated for a whole row of the table: its whole cell counts.
+            group_texts = (row.target_groups_text, row.source_text or cell)
+            group_words = " … ".join(dict.fromkeys(t for t in group_texts if t))
+            inferred = judge(TOPICS, topics, cell) + judge(TARGET_GROUPS, groups, group_words)
             course = self.upsert(
                 Course,
                 item,
@@ -351,12 +367,10 @@ class Writer:
                     "iaea_endorsed": row.iaea_endorsed,
                     "guidance": row.guidance,
                     "source_text": row.source_text,
+                    "inferred_labels": inferred,
                     **_dates(first_offered=row.first_offered),
                 },
-                many={
-                    "topics": [self.ref("topic", k) for k in row.topics],
-                    "target_groups": [self.ref("target_group", k) for k in row.target_groups],
-                },
+                many={"topics": topics, "target_groups": groups},
             )
             self.cite(course, item)
 
@@ -453,17 +467,20 @@ class Writer:
         self.settle_confirmations(written)
 
     def settle_confirmations(self, written: list[tuple[Located, CollaborationClaim, bool]]) -> None:
-        """Table 3 claims whose partner itself names the claimant itself back are ``confirmed``
-        (both say so in the brief); the others keep their row's value (``claimed``). A row of the
+        """Table 3 claims whose partner itself claims the same kind back about the claimant
+        itself are ``confirmed`` (both say so in the brief); the others keep their row's value
+        (``claimed``). A claim back of another kind confirms only the collaboration, not this
+        claim: ISCN's personnel exchange with INSA, which names ISCN only in the Asian network,
+        stays claimed (named back, other kind; confirmed depth 1, not 3: issue 15). A row of the
         partner's parent or child, or one naming only a country, confirms nothing (issue 13)."""
         from nscap.collaboration.choices import Confirmation
         from nscap.collaboration.selectors import read_claims
 
         claims = CollaborationClaim.objects.filter(pk__in=[claim.pk for _, claim, _ in written])
-        two_sided = {reading.claim.pk for reading in read_claims(claims) if reading.two_sided}
+        both_say = {reading.claim.pk for reading in read_claims(claims) if reading.same_type_back}
         counter = self.report.counts.setdefault(CollaborationClaim._meta.label, Counter())
         for item, claim, unchanged in written:
-            wanted = Confirmation.CONFIRMED if claim.pk in two_sided else item.row.confirmation
+            wanted = Confirmation.CONFIRMED if claim.pk in both_say else item.row.confirmation
             if claim.confirmation == wanted:
                 continue
             claim.confirmation = wanted

@@ -11,8 +11,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from nscap.analytics.figures import institution_collaboration, pair_collaboration
 from nscap.collaboration.depth import DEPTH_BY_TYPE, ClaimDepth, PairDepth
 from nscap.collaboration.metrics import InstitutionDepth, cached_picture
+from nscap.collaboration.schemas import AnswerValue
 from nscap.core.api_support import QueryErrorSchema, Ref, check_query
 
 router = Router(tags=["analytics"])
@@ -36,8 +38,11 @@ class CollaborationNetworkSchema(Schema):
         description="Claims whose partner is only words (not resolved to an institution): "
         "one-sided, no link."
     )
-    mean_claimed: float | None
-    mean_confirmed: float | None
+    mean_claimed: float | None = Field(description="Mean depth the claimants state, per link.")
+    mean_confirmed: float | None = Field(
+        description="Mean confirmed depth (the lesser of the two sides, per claim), per link."
+    )
+    mean_partner_depth: float | None = Field(description="Mean depth the partners state.")
     components: int
     largest_component: int
     betweenness_sampled: bool = Field(description="Betweenness estimated from sampled sources.")
@@ -45,21 +50,33 @@ class CollaborationNetworkSchema(Schema):
 
 
 class InstitutionDepthSchema(Schema):
-    """One institution: claimed vs confirmed depth (means over the institutions it names)."""
+    """One institution: the depth each side states and the confirmed depth (means over the
+    institutions it names), rounded to 2 places as the pages show them
+    (``analytics.figures.institution_collaboration``)."""
 
     institution: Ref
     country: str
     partners: int = Field(description="Institutions it names in a realised claim.")
     named_by: int = Field(description="Institutions naming it in a realised claim.")
-    claimed: float | None
-    confirmed: float | None
+    claimed: float | None = Field(description="Mean depth it states (its own side).")
+    partner_depth: float | None = Field(
+        description="Mean depth the partners state: a claim's depth where the partner "
+        "confirmed it, else the deepest claim the partner itself makes back (0 if none)."
+    )
+    confirmed: float | None = Field(
+        description="Mean confirmed depth: per claim, the lesser of the depths the two sides state."
+    )
     gap: float | None = Field(description="Exaggeration gap: claimed − confirmed.")
     stated_back: float | None = Field(description="Mean depth the partners claim back.")
     deepest_claimed: int
     deepest_confirmed: int
     planned: int = Field(description="Partners named only in planned claims.")
     reciprocity: float | None = Field(
-        description="Share of named partners that answer themselves (confirm or name it back)."
+        description="Share of named partners that answer themselves (confirm or name it back), "
+        "unrounded; reciprocity_rate is the same as the pages show it."
+    )
+    reciprocity_rate: int | None = Field(
+        description="reciprocity as a whole percent (the depth page's figure)."
     )
     related_back: int = Field(
         description="Named partners that do not answer, where only a related institution or a "
@@ -84,12 +101,16 @@ class ClaimDepthSchema(Schema):
     status: str
     depth: int
     planned: bool
-    evidence: str = Field(
-        description="confirmed, reciprocated or named_back (the partner itself answers), "
-        "related_back (only a related institution or a country-level claim names back: not "
-        "confirmed), one_sided or disputed."
+    evidence: AnswerValue = Field(
+        description="The claim's state (the API's answer on the claim): confirmed, "
+        "reciprocated or named_back (the partner itself answers), related_back (only a related "
+        "institution or a country-level claim names back: not confirmed), one_sided or disputed."
     )
-    confirmed_depth: int
+    stated_back: int = Field(description="Deepest realised claim the partner itself makes back.")
+    partner_depth: int = Field(
+        description="Depth the partner states: the claim's if it confirmed it, else stated_back."
+    )
+    confirmed_depth: int = Field(description="The lesser of depth and partner_depth.")
     answered_by: list[str] = Field(
         description="Keys of the visible claims the partner itself makes back."
     )
@@ -104,9 +125,13 @@ class EdgeSchema(Schema):
 
     claimant: Ref
     partner: Ref
-    claimed: int
+    claimed: int = Field(description="Deepest realised claim: the claimant's side.")
     planned: int
-    confirmed: int
+    partner_depth: int = Field(description="Deepest depth the partner states: its side.")
+    confirmed: int = Field(description="Deepest confirmed depth (the lesser side, per claim).")
+    state: AnswerValue = Field(
+        description="The pair's state: the partner's strongest answer to any of its claims."
+    )
     stated_back: int = Field(description="Deepest realised claim the partner itself makes back.")
     answered: bool = Field(description="The partner itself answers (confirms or claims back).")
     related_back: bool = Field(
@@ -125,16 +150,22 @@ class UnplacedClaimSchema(Schema):
     claim: ClaimDepthSchema
 
 
+# The fields the catalogue rounds (``analytics.figures.InstitutionCollaboration``).
+CATALOGUE_FIELDS = ("claimed", "partner_depth", "confirmed", "gap", "reciprocity_rate")
+
+
 def _institution_item(row: InstitutionDepth) -> dict:
     node = row.institution
+    figures = institution_collaboration(row)
     return {
         "institution": {"key": node.key, "name": node.name},
         "country": node.country,
         **{
             name: getattr(row, name)
             for name in InstitutionDepthSchema.model_fields
-            if name not in ("institution", "country")
+            if name not in ("institution", "country", *CATALOGUE_FIELDS)
         },
+        **{name: getattr(figures, name) for name in CATALOGUE_FIELDS},
     }
 
 
@@ -146,7 +177,13 @@ def _institution_item(row: InstitutionDepth) -> dict:
 def collaboration_analytics(request: HttpRequest):
     """Depth scale, network measures and per-institution depth, largest gap first."""
     check_query(request, [])
-    network = cached_picture(request.user).network
+    return analytics_body(request.user)
+
+
+def analytics_body(user) -> dict:
+    """The body of ``GET /api/analytics/collaboration`` for ``user`` (and ``nscap
+    collaboration institutions --format json``)."""
+    network = cached_picture(user).network
     return {
         "depth_scale": {str(k): v for k, v in DEPTH_BY_TYPE.items()},
         "network": {
@@ -158,12 +195,14 @@ def collaboration_analytics(request: HttpRequest):
 
 def _edge_item(pair: PairDepth, nodes) -> dict:
     source, target = nodes[pair.source], nodes[pair.target]
+    figures = pair_collaboration(pair, nodes)
     return {
         "claimant": {"key": source.key, "name": source.name},
         "partner": {"key": target.key, "name": target.name},
-        "claimed": pair.claimed,
-        "planned": pair.planned,
-        "confirmed": pair.confirmed,
+        **{
+            name: getattr(figures, name)
+            for name in ("claimed", "planned", "partner_depth", "confirmed", "state")
+        },
         "stated_back": pair.stated_back,
         "answered": pair.answered,
         "related_back": pair.related,
@@ -179,6 +218,8 @@ def _claim_item(c: ClaimDepth) -> dict:
         "depth": c.depth,
         "planned": c.planned,
         "evidence": c.evidence,
+        "stated_back": c.stated_back,
+        "partner_depth": c.partner_depth,
         "confirmed_depth": c.confirmed_depth,
         "answered_by": sorted(c.answered_by),
         "related_by": sorted(c.related_by),
@@ -193,7 +234,13 @@ def _claim_item(c: ClaimDepth) -> dict:
 def collaboration_edges(request: HttpRequest):
     """Every directed institution pair with its claims judged on the depth scale."""
     check_query(request, [])
-    picture = cached_picture(request.user)
+    return edges_body(request.user)
+
+
+def edges_body(user) -> list[dict]:
+    """The body of ``GET /api/analytics/collaboration/edges`` for ``user`` (and ``nscap
+    collaboration edges --format json``)."""
+    picture = cached_picture(user)
     pairs = sorted(
         picture.reading.pairs.values(),
         key=lambda p: (picture.nodes[p.source].key, picture.nodes[p.target].key),

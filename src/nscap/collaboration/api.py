@@ -53,7 +53,8 @@ def _serialize(user):
 @router.get("/collaboration-claims", response=list_responses(CollaborationClaimSchema))
 def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationClaimQuery]):
     """Collaboration claims by key. Filters: claimant, partner, type, status, confirmation,
-    partner_country, parent (the claimant's), center (claimant of either kind of center)."""
+    state (the answer), partner_country, parent (the claimant's), center (claimant of either
+    kind of center)."""
     check_query(request, CollaborationClaimQuery)
     user = request.user
     claims = _claims(user).order_by("key")
@@ -67,6 +68,11 @@ def list_collaboration_claims(request: HttpRequest, query: Query[CollaborationCl
         claims = claims.filter(status=query.status.value)
     if query.confirmation:
         claims = claims.filter(confirmation=query.confirmation.value)
+    if query.state:
+        # The state is read, not stored: over every visible claim, as the items' answers are.
+        readings = read_claim_rows(visible(CollaborationClaim, user))
+        wanted = [pk for pk, reading in readings.items() if reading.answer == query.state.value]
+        claims = claims.filter(pk__in=wanted)
     claims = claims.filter(
         claim_filter_q(ClaimFilters(query.partner_country, query.parent, bool(query.center)), user)
     )

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from nscap.collaboration.choices import CollaborationType
-from nscap.collaboration.depth import BACKED, Evidence, PairDepth
+from nscap.analytics.figures import institution_collaboration, pair_collaboration
+from nscap.collaboration.choices import CollaborationType, state_label
+from nscap.collaboration.depth import BACKED
 from nscap.collaboration.metrics import CollaborationPicture, InstitutionDepth, is_link
 from nscap.core.charts import VEGA_SCHEMA, Chart, Column, vega_lite
 from nscap.core.templatetags.nscap_ui import country_name
@@ -22,17 +23,6 @@ from nscap.core.templatetags.nscap_ui import country_name
 GRAPH_NODES = 150  # drawn at most; a force layout of thousands of nodes helps nobody
 DEPTH_ROWS = 40  # institutions in the depth chart (largest gaps first)
 DEPTH_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-
-
-def _evidence_label(pair: PairDepth) -> str:
-    """The other side of a pair: answered only when the partner itself answers."""
-    if pair.answered:
-        return pgettext("the other side of a claim", "answered")
-    if pair.disputed:
-        return str(Evidence.DISPUTED.label)
-    if pair.related:
-        return str(Evidence.RELATED_BACK.label)
-    return str(Evidence.ONE_SIDED.label)
 
 
 def _drawn_nodes(picture: CollaborationPicture) -> list[int]:
@@ -55,6 +45,7 @@ def edge_rows(picture: CollaborationPicture, among: set[int] | None = None) -> l
     ):
         if among is not None and not {source, target} <= among:
             continue
+        figures = pair_collaboration(pair, nodes)
         rows.append(
             {
                 "claimant": nodes[source].name,
@@ -62,10 +53,11 @@ def edge_rows(picture: CollaborationPicture, among: set[int] | None = None) -> l
                 "partner": nodes[target].name,
                 "partner_url": reverse("institutions:detail", args=[nodes[target].key]),
                 "types": ", ".join(str(CollaborationType(t).label) for t in pair.types),
-                "claimed": pair.claimed or None,
-                "planned": pair.planned or None,
-                "confirmed": pair.confirmed,
-                "evidence": _evidence_label(pair),
+                "claimed": figures.claimed or None,
+                "planned": figures.planned or None,
+                "partner_depth": figures.partner_depth,
+                "confirmed": figures.confirmed,
+                "evidence": state_label(figures.state),
             }
         )
     for claim in picture.reading.unplaced:
@@ -87,8 +79,9 @@ def edge_rows(picture: CollaborationPicture, among: set[int] | None = None) -> l
                 "types": str(CollaborationType(claim.claim.type).label),
                 "claimed": None if claim.planned else claim.depth,
                 "planned": claim.depth if claim.planned else None,
+                "partner_depth": claim.partner_depth,
                 "confirmed": claim.confirmed_depth,
-                "evidence": str(Evidence(claim.evidence).label),
+                "evidence": state_label(claim.evidence),
             }
         )
     return rows
@@ -279,8 +272,9 @@ def graph_chart(picture: CollaborationPicture) -> Chart:
         Column("types", _("Kinds")),
         Column("claimed", _("Claimed depth")),
         Column("planned", _("Planned depth")),
+        Column("partner_depth", _("Depth the partner states")),
         Column("confirmed", _("Confirmed depth")),
-        Column("evidence", _("Other side")),
+        Column("evidence", _("State")),
     ]
     return Chart(
         name="collaboration-graph",
@@ -297,28 +291,33 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def depth_row(r: InstitutionDepth) -> dict:
+    """One institution's row; its depth and reciprocity figures come from the catalogue
+    (``analytics.figures.institution_collaboration``), as in the API and the CLI."""
+    figures = institution_collaboration(r)
+    rate = figures.reciprocity_rate
+    return {
+        "institution": r.institution.name,
+        "url": reverse("institutions:detail", args=[r.institution.key]),
+        "country": country_name(r.institution.country),
+        "partners": r.partners,
+        "named_by": r.named_by,
+        "claimed": figures.claimed,
+        "partner_depth": figures.partner_depth,
+        "confirmed": figures.confirmed,
+        "gap": figures.gap,
+        "reciprocity": None if rate is None else f"{rate}%",
+        "related_back": r.related_back,
+        "unresolved": r.unresolved_partners,
+        "degree": round(r.degree, 3),
+        "betweenness": round(r.betweenness, 3),
+        "eigenvector": _rounded(r.eigenvector),
+    }
+
+
 def depth_rows(rows: list[InstitutionDepth]) -> list[dict]:
     """The per-institution table (already ordered, largest exaggeration gap first)."""
-    return [
-        {
-            "institution": r.institution.name,
-            "url": reverse("institutions:detail", args=[r.institution.key]),
-            "country": country_name(r.institution.country),
-            "partners": r.partners,
-            "named_by": r.named_by,
-            "claimed": _rounded(r.claimed),
-            "confirmed": _rounded(r.confirmed),
-            "gap": _rounded(r.gap),
-            "stated_back": _rounded(r.stated_back),
-            "reciprocity": None if r.reciprocity is None else f"{r.reciprocity:.0%}",
-            "related_back": r.related_back,
-            "unresolved": r.unresolved_partners,
-            "degree": round(r.degree, 3),
-            "betweenness": round(r.betweenness, 3),
-            "eigenvector": _rounded(r.eigenvector),
-        }
-        for r in rows
-    ]
+    return [depth_row(r) for r in rows]
 
 
 def depth_chart(
@@ -331,14 +330,14 @@ def depth_chart(
     """
     rows = [r for r in picture.network.by_institution if r.claimed is not None]
     shown = rows[:DEPTH_ROWS]
-    claimed, confirmed, back = _("claimed"), _("confirmed"), _("stated back by partners")
+    claimed, confirmed, back = _("claimed"), _("confirmed"), _("stated by the partners")
     values = [
         {"institution": r.institution.name, "measure": measure, "depth": round(value or 0, 2)}
         for r in shown
         for measure, value in (
             (claimed, r.claimed),
             (confirmed, r.confirmed),
-            (back, r.stated_back),
+            (back, r.partner_depth),
         )
     ]
     title = _("Claimed and confirmed depth per institution")
@@ -380,9 +379,9 @@ def depth_chart(
         Column("partners", pgettext("depth table: institutions it names", "Names")),
         Column("named_by", _("Named by")),
         Column("claimed", _("Claimed depth")),
+        Column("partner_depth", _("Depth the partners state")),
         Column("confirmed", _("Confirmed depth")),
         Column("gap", _("Exaggeration gap")),
-        Column("stated_back", _("Stated back")),
         Column("reciprocity", _("Reciprocity")),
         Column("related_back", _("Named back only by a related institution")),
         Column("unresolved", _("Claims with an unresolved partner")),

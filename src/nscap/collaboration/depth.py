@@ -11,13 +11,16 @@ side backs; the difference, per institution, is the exaggeration gap. The rules 
    programme under an agreement).
 2. Status: a ``planned`` claim is not collaboration yet; it counts toward *planned* depth only.
    ``ongoing``, ``done`` and ``unknown`` (the source speaks of it as happening) count as realised.
-3. Evidence, first that applies: ``disputed`` (the partner disputed it: confirmed depth 0);
-   ``confirmed`` (the partner confirmed it: the full depth); ``reciprocated`` (the partner
-   itself claims the same type back about the claimant itself: the full depth); ``named_back``
-   (the partner itself names the claimant, but for another kind: the lesser of the two
-   depths); ``related_back`` (only a parent or child of either side, or a claim at country
-   level, names back: 0, shown apart, never counted as confirmed); ``one_sided`` (nobody
-   answers: 0). The rule and its reason are in ``selectors`` (``Answer``, ``answering_index``).
+3. Evidence (the claim's state, ``choices.Answer``), first that applies: ``disputed`` (the
+   partner disputed it); ``confirmed`` (the partner confirmed it); ``reciprocated`` (the partner
+   itself claims the same type back about the claimant itself); ``named_back`` (the partner
+   itself names the claimant, but for another kind); ``related_back`` (only a parent or child
+   of either side, or a claim at country level, names back: shown apart, never counted as
+   confirmed); ``one_sided`` (nobody answers). The rule and its reason are in ``selectors``.
+4. Confirmed depth: the lesser of the depths the two sides state (``scale.sides``): the
+   claimant states the claim's depth; the partner the claim's depth when it confirmed it, else
+   the deepest realised, undisputed claim it makes back itself (0 for disputed, related-back
+   and one-sided claims).
 
 Everything is read from claims the viewer may see (``visible_to``): a restricted claim never
 raises or lowers anybody's figures.
@@ -29,15 +32,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
-from nscap.collaboration.choices import (
-    Answer,
-    CollaborationStatus,
-    CollaborationType,
-    Confirmation,
-)
+from nscap.collaboration.choices import Answer
 from nscap.collaboration.models import CollaborationClaim
+from nscap.collaboration.scale import (  # noqa: F401  (the scale, read from here by others)
+    DEPTH_BY_TYPE,
+    DEPTH_LABELS,
+    depth_of,
+    is_realised,
+    sides,
+)
 from nscap.collaboration.selectors import (
     BACKED,
     Answers,
@@ -46,27 +49,6 @@ from nscap.collaboration.selectors import (
     answering_index,
     institution_structure,
 )
-
-DEPTH_BY_TYPE: dict[str, int] = {
-    CollaborationType.NETWORK_MEMBERSHIP: 1,
-    CollaborationType.TRAINING_PARTICIPATION: 1,
-    CollaborationType.UNSPECIFIED: 1,
-    CollaborationType.SEMINAR: 2,
-    CollaborationType.MATERIALS_EXCHANGE: 2,
-    CollaborationType.PERSONNEL_EXCHANGE: 3,
-    CollaborationType.JOINT_TRIAL: 4,
-    CollaborationType.JOINT_DELIVERY: 4,
-    CollaborationType.MOU: 5,
-}
-
-DEPTH_LABELS = {
-    1: _("1 contact: common network, attending a course"),
-    2: _("2 exchange: seminar, training materials"),
-    3: _("3 people: personnel exchange"),
-    4: _("4 joint work: joint trial or delivery"),
-    5: _("5 agreement: joint programme under an MOU"),
-}
-
 
 # How the other side stands toward a claim: one vocabulary with the Table 3 reading.
 Evidence = Answer
@@ -100,21 +82,13 @@ CLAIM_FIELDS = [
 ]
 
 
-def depth_of(claim_type: str) -> int:
-    """The rung of ``claim_type`` on the depth scale (every type has one)."""
-    return DEPTH_BY_TYPE[claim_type]
-
-
-def is_realised(claim: ClaimRow) -> bool:
-    """A claim that is not merely planned."""
-    return claim.status != CollaborationStatus.PLANNED
-
-
 @dataclass(frozen=True)
 class ClaimDepth:
     """One claim on the depth scale: its depth, the evidence for it, how deep the partner backs it.
 
     ``stated_back`` is the deepest realised, undisputed claim the partner itself makes back;
+    ``partner_depth`` the depth the partner states (the claim's own if it confirmed it, else
+    ``stated_back``); ``confirmed_depth`` the lesser of ``depth`` and ``partner_depth``;
     ``answered_by`` are the partner's claims back, ``related_by`` those of related institutions
     or at country level (shown, never counted).
     """
@@ -125,6 +99,7 @@ class ClaimDepth:
     evidence: str
     confirmed_depth: int
     stated_back: int
+    partner_depth: int = 0
     answered_by: tuple[str, ...] = ()
     related_by: tuple[str, ...] = ()
 
@@ -132,26 +107,16 @@ class ClaimDepth:
 def judge(claim: ClaimRow, answers: Answers) -> ClaimDepth:
     """Apply the rules of this module to one claim and the claims made back to it (the
     partner's own and the related ones, as ``answering_index`` splits them)."""
-    depth = depth_of(claim.type)
-    backing = [
-        back
-        for back in answers.partner
-        if is_realised(back) and back.confirmation != Confirmation.DISPUTED
-    ]
-    stated_back = max((depth_of(back.type) for back in backing), default=0)
     evidence = answer_of(claim, answers.partner, bool(answers.related))
-    confirmed = {
-        Answer.CONFIRMED: depth,
-        Answer.RECIPROCATED: depth,
-        Answer.NAMED_BACK: min(depth, stated_back),
-    }.get(evidence, 0)
+    stated = sides(claim.type, evidence, answers.partner)
     return ClaimDepth(
         claim=claim,
-        depth=depth,
+        depth=stated.claimed,
         planned=not is_realised(claim),
         evidence=evidence.value,
-        confirmed_depth=confirmed,
-        stated_back=stated_back,
+        confirmed_depth=stated.confirmed,
+        stated_back=stated.stated_back,
+        partner_depth=stated.partner,
         answered_by=tuple(back.key for back in answers.partner),
         related_by=tuple(back.key for back in answers.related),
     )
@@ -161,7 +126,9 @@ def judge(claim: ClaimRow, answers: Answers) -> ClaimDepth:
 class PairDepth:
     """Everything ``source`` claims about institution ``target``: a typed, directed edge.
 
-    ``claimed`` and ``confirmed`` are over realised claims (0 when there are none);
+    ``claimed`` (the source's side), ``partner_depth`` (the target's side: the deepest depth it
+    states of the realised claims, ``scale.sides``) and ``confirmed`` are over realised claims
+    (0 when there are none);
     ``planned`` is the deepest planned claim. ``answered`` is true when the target itself
     backs any of the claims (confirmed, reciprocated or named back), so the pair is not
     one-sided; ``related`` when it does not, but a related institution of either side (or a
@@ -176,6 +143,7 @@ class PairDepth:
     confirmed: int = 0
     planned: int = 0
     stated_back: int = 0
+    partner_depth: int = 0
     answered: bool = False
     related: bool = False
     disputed: bool = False
@@ -188,12 +156,26 @@ class PairDepth:
             else:
                 self.claimed = max(self.claimed, c.depth)
                 self.confirmed = max(self.confirmed, c.confirmed_depth)
+                self.partner_depth = max(self.partner_depth, c.partner_depth)
                 self.linked = self.linked or c.evidence != Evidence.DISPUTED
             self.stated_back = max(self.stated_back, c.stated_back)
             self.answered = self.answered or c.evidence in BACKED
             self.related = self.related or c.evidence == Evidence.RELATED_BACK
             self.disputed = self.disputed or c.evidence == Evidence.DISPUTED
         self.related = self.related and not self.answered
+
+    @property
+    def state(self) -> str:
+        """The pair's state in the claim vocabulary (``choices.Answer``): the partner's
+        strongest answer to any of the claims (confirmed, reciprocated, named back), else
+        disputed, related back or one-sided. Each claim keeps its own state."""
+        states = {c.evidence for c in self.claims}
+        for answer in (Answer.CONFIRMED, Answer.RECIPROCATED, Answer.NAMED_BACK):
+            if answer in states:
+                return answer.value
+        if self.disputed:
+            return Answer.DISPUTED.value
+        return (Answer.RELATED_BACK if self.related else Answer.ONE_SIDED).value
 
     @property
     def types(self) -> list[str]:

@@ -56,8 +56,10 @@ class InstitutionNode:
 class InstitutionDepth:
     """One institution's collaboration: how deep it says it goes, and how much the others back.
 
-    Depths are means over the institutions it names (its deepest realised claim about each);
-    ``gap`` = claimed − confirmed (the exaggeration gap). ``reciprocity`` is the share of the
+    Depths are means over the institutions it names (its deepest realised claim about each):
+    ``claimed`` its own side, ``partner_depth`` the partners' side (``scale.sides``),
+    ``confirmed`` the lesser of the two per claim; ``gap`` = claimed − confirmed (the
+    exaggeration gap). ``reciprocity`` is the share of the
     institutions it names that answer themselves; ``related_back`` counts those named back only
     by a related institution or at country level. ``None`` where it names nobody.
     ``other_claims`` are its claims naming a country or words, ``unresolved_partners`` those
@@ -70,6 +72,7 @@ class InstitutionDepth:
     claimed: float | None = None
     confirmed: float | None = None
     stated_back: float | None = None
+    partner_depth: float | None = None
     deepest_claimed: int = 0
     deepest_confirmed: int = 0
     planned: int = 0
@@ -106,6 +109,7 @@ class NetworkMetrics:
     unresolved_partner_claims: int = 0
     mean_claimed: float | None = None
     mean_confirmed: float | None = None
+    mean_partner_depth: float | None = None
     components: int = 0
     largest_component: int = 0
     betweenness_sampled: bool = False
@@ -157,6 +161,7 @@ def build_graph(reading: DepthReading) -> nx.DiGraph:
                 target,
                 claimed=pair.claimed,
                 confirmed=pair.confirmed,
+                partner_depth=pair.partner_depth,
                 answered=pair.answered,
                 related=pair.related,
             )
@@ -286,20 +291,26 @@ def _per_institution(
             if not claim.claim.partner_country:
                 rows[claim.claim.claimant_id].unresolved_partners += 1
     for pk, pairs in made.items():
-        row = rows[pk]
-        row.planned = sum(1 for p in pairs if p.planned and not p.claimed)
-        links = [p for p in pairs if is_link(p)]
-        row.partners = len(links)
-        if not links:
-            continue
-        row.claimed = fmean(p.claimed for p in links)
-        row.confirmed = fmean(p.confirmed for p in links)
-        row.stated_back = fmean(p.stated_back for p in links)
-        row.deepest_claimed = max(p.claimed for p in links)
-        row.deepest_confirmed = max(p.confirmed for p in links)
-        row.reciprocity = sum(1 for p in links if p.answered) / len(links)
-        row.related_back = sum(1 for p in links if p.related)
+        summarise_pairs(rows[pk], pairs)
     return list(rows.values())
+
+
+def summarise_pairs(row: InstitutionDepth, pairs: list[PairDepth]) -> None:
+    """Set ``row``'s depth and reciprocity figures from the pairs it is the source of: the one
+    computation of them, for the whole network and for one institution's page."""
+    row.planned = sum(1 for p in pairs if p.planned and not p.claimed)
+    links = [p for p in pairs if is_link(p)]
+    row.partners = len(links)
+    if not links:
+        return
+    row.claimed = fmean(p.claimed for p in links)
+    row.confirmed = fmean(p.confirmed for p in links)
+    row.stated_back = fmean(p.stated_back for p in links)
+    row.partner_depth = fmean(p.partner_depth for p in links)
+    row.deepest_claimed = max(p.claimed for p in links)
+    row.deepest_confirmed = max(p.confirmed for p in links)
+    row.reciprocity = sum(1 for p in links if p.answered) / len(links)
+    row.related_back = sum(1 for p in links if p.related)
 
 
 def collaboration_metrics(
@@ -320,6 +331,7 @@ def collaboration_metrics(
         metrics.related_back_links = sum(1 for *_, d in edges if d["related"])
         metrics.mean_claimed = fmean(d["claimed"] for *_, d in edges)
         metrics.mean_confirmed = fmean(d["confirmed"] for *_, d in edges)
+        metrics.mean_partner_depth = fmean(d["partner_depth"] for *_, d in edges)
     centrality = _centralities(graph, metrics)
     rows = _per_institution(reading, nodes, graph)
     for row in rows:

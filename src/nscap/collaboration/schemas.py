@@ -75,6 +75,11 @@ class CollaborationClaimQuery(PageQuery):
     type: CollaborationTypeValue | None = None
     status: CollaborationStatusValue | None = None
     confirmation: ConfirmationValue | None = None
+    state: AnswerValue | None = Field(
+        None,
+        description="The claim's state (its answer): disputed, confirmed, reciprocated, "
+        "named_back, related_back or one_sided, read over every claim the viewer may see.",
+    )
     partner_country: CountryCode | None = Field(
         None, description="ISO 3166-1 alpha-2 named by the claim or of its partner institution."
     )

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from nscap.collaboration.choices import Answer, Confirmation
+from nscap.collaboration.choices import TWO_SIDED, Answer, Confirmation, state_label, state_tone
 from nscap.collaboration.models import CollaborationClaim
+from nscap.collaboration.scale import Sides, sides
 from nscap.institutions.models import Institution
 
 # Past this many ids a filter reads every institution instead (one scan beats a huge IN list).
@@ -35,11 +36,12 @@ class ClaimLike(Protocol):
     partner_id: int | None
     partner_country: str
     type: str
+    status: str
     confirmation: str
 
 
 # The answers that come from the partner itself: a pair with one of them is answered.
-BACKED = frozenset({Answer.CONFIRMED, Answer.RECIPROCATED, Answer.NAMED_BACK})
+BACKED = TWO_SIDED
 
 
 def is_reverse(claim: ClaimLike, back: ClaimLike) -> bool:
@@ -80,6 +82,17 @@ class ClaimReading:
     answering_claims: tuple[CollaborationClaim, ...]
     related_claims: tuple[CollaborationClaim, ...] = ()
     answer: str = Answer.ONE_SIDED
+    sides: Sides | None = None  # the depth each side states (``scale.sides``)
+
+    @property
+    def state_label(self) -> str:
+        """The claim's state in the reader's words (``choices.state_label``)."""
+        return state_label(self.answer)
+
+    @property
+    def state_tone(self) -> str:
+        """The CSS tone of the claim's state (``choices.state_tone``)."""
+        return state_tone(self.answer)
 
     @property
     def partner_unresolved(self) -> bool:
@@ -224,13 +237,15 @@ def answering_index(claims: Sequence[ClaimLike], structure: Structure) -> dict[i
 
 def reading_of(claim, answers: Answers) -> ClaimReading:
     """``claim`` (a model instance or a row) with the claims made back to it, read by the rule."""
+    answer = answer_of(claim, answers.partner, bool(answers.related))
     return ClaimReading(
         claim=claim,
         two_sided=bool(answers.partner),
         same_type_back=any(back.type == claim.type for back in answers.partner),
         answering_claims=answers.partner,
         related_claims=answers.related,
-        answer=answer_of(claim, answers.partner, bool(answers.related)).value,
+        answer=answer.value,
+        sides=sides(claim.type, answer, answers.partner),
     )
 
 
@@ -256,6 +271,7 @@ class ClaimRow(NamedTuple):
     partner_id: int | None
     partner_country: str
     type: str
+    status: str
     confirmation: str
 
 
@@ -306,14 +322,18 @@ def answer_tally(readings: Iterable[ClaimReading]) -> dict[str, int]:
     "one-sided" and "named back only by a related institution" that the figures catalogue
     (``analytics.figures``), the collaboration page and its filtered views all use.
 
+    Two-sided: the partner itself claims back (same kind or another) without confirming.
     One-sided: the partner itself neither confirms, reciprocates nor names it back (a disputed
     claim is one-sided too: nobody backs it); related-back claims are one-sided as well.
     """
-    tally = dict.fromkeys(("total", "confirmed", "disputed", "one_sided", "related_back"), 0)
+    names = ("total", "confirmed", "two_sided", "disputed", "one_sided", "related_back")
+    tally = dict.fromkeys(names, 0)
     for reading in readings:
         tally["total"] += 1
         if reading.answer == Answer.CONFIRMED:
             tally["confirmed"] += 1
+        elif reading.answer in (Answer.RECIPROCATED, Answer.NAMED_BACK):
+            tally["two_sided"] += 1
         elif reading.answer == Answer.DISPUTED:
             tally["disputed"] += 1
         elif reading.answer == Answer.RELATED_BACK:

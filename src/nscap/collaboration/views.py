@@ -6,6 +6,7 @@ from django.shortcuts import render
 from nscap.analytics.cache import cached
 from nscap.analytics.figures import figures
 from nscap.collaboration.charts import depth_chart, graph_chart
+from nscap.collaboration.choices import state_legend
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
 from nscap.collaboration.filters import ClaimFilterForm, ClaimFilters, filtered_groups
 from nscap.collaboration.metrics import cached_picture
@@ -45,6 +46,7 @@ def _table_three(user) -> dict:
 TABLE_FIGURES = (
     "claims_total",
     "claims_confirmed",
+    "claims_two_sided",
     "claims_disputed",
     "claims_one_sided",
     "claims_related_back",
@@ -89,9 +91,10 @@ def collaboration_index(request: HttpRequest) -> HttpResponse:
         "collaboration/index.html",
         {
             "section": "collaboration",
+            "states": state_legend(),
             **table,
             **_counts(tally),
-            "figures": list(shown.values()),
+            "figures": [shown[figure] for figure in TABLE_FIGURES],
             **content,
             "page": page,
             "page_link": page_link,
@@ -111,6 +114,7 @@ def _filtered_index(request: HttpRequest, form, filters: ClaimFilters) -> HttpRe
         "collaboration/index.html",
         {
             "section": "collaboration",
+            "states": state_legend(),
             **_table_three_page(user, groups, page.number),
             "group_count": len(groups),
             **_counts(answer_tally(r for g in groups for r in g.readings)),
@@ -120,6 +124,16 @@ def _filtered_index(request: HttpRequest, form, filters: ClaimFilters) -> HttpRe
             "messages_list": filter_messages(form),
         },
     )
+
+
+# The catalogue figures the graph and depth pages show beside the network (docs/figures.md).
+NETWORK_FIGURES = (
+    "reciprocity_rate",
+    "depth_claimed",
+    "depth_partner",
+    "depth_confirmed",
+    "exaggeration_gap",
+)
 
 
 def _scale() -> list[tuple[str, list[str]]]:
@@ -143,7 +157,7 @@ def collaboration_graph(request: HttpRequest) -> HttpResponse:
         picture = cached_picture(user)
         return {
             "network": picture.network,
-            "reciprocity": figures(user, ["reciprocity_rate"])["reciprocity_rate"],
+            "figures": figures(user, NETWORK_FIGURES),
             "chart": graph_chart(picture),
             "scale": _scale(),
         }
@@ -166,7 +180,7 @@ def collaboration_depth(request: HttpRequest) -> HttpResponse:
         page, page_link = paginate(request, picture.network.by_institution, DEPTH_PER_PAGE)
         return {
             "network": picture.network,
-            "reciprocity": figures(user, ["reciprocity_rate"])["reciprocity_rate"],
+            "figures": figures(user, NETWORK_FIGURES),
             "chart": depth_chart(picture, table_rows=page.object_list),
             "page": page,
             "page_link": page_link,

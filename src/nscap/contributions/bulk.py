@@ -36,6 +36,7 @@ from nscap.contributions.record_types import (
     RecordType,
     UnknownReference,
     assign,
+    forget_inferred_marks,
     snapshot,
 )
 
@@ -212,6 +213,7 @@ def _assigned(
     errors = []
     try:
         assign(rt, instance, change.data, related)
+        forget_inferred_marks(instance, change.data, change.before or {})
         if children:
             for name, target in rt.many.items():
                 for key in change.data.get(name) or ():

@@ -426,6 +426,7 @@ def write(
         return resolve(target, key, user, name)
 
     assign(record_type, instance, values, related)
+    forget_inferred_marks(instance, values, before or {})
     instance.full_clean()
     instance.save()
     for name, target in record_type.many.items():
@@ -433,6 +434,23 @@ def write(
             getattr(instance, name).set([related(target, key, name) for key in values[name]])
     _write_children(record_type, instance, values, related)
     return instance
+
+
+def forget_inferred_marks(
+    instance: models.Model, values: dict[str, Any], before: dict[str, Any]
+) -> None:
+    """A person who changes a record's topics or target groups states them: the marks nscap
+    stored for that field when it inferred the labels from the source's words no longer hold."""
+    marks = getattr(instance, "inferred_labels", None)
+    if not marks:
+        return
+    changed = {
+        field
+        for field in {mark.get("field") for mark in marks}
+        if field in values and sorted(values[field] or ()) != sorted(before.get(field) or ())
+    }
+    if changed:
+        instance.inferred_labels = [mark for mark in marks if mark.get("field") not in changed]
 
 
 def assign(

@@ -174,6 +174,8 @@ class CenterProfile(Record):
     topic_focus_text = models.TextField(_("topic focus (source text)"), blank=True)
     activity_focus = models.JSONField(_("activity focus"), default=list, blank=True)
     activity_focus_text = models.TextField(_("activity focus (source text)"), blank=True)
+    # Topics the source's words do not name (``vocabularies.inferred``), with them as evidence.
+    inferred_labels = models.JSONField(_("inferred labels"), default=list, blank=True)
 
     visibility_links = ("institution",)
 

@@ -18,6 +18,8 @@ from nscap.core.api_support import (
     related,
 )
 from nscap.institutions.choices import InstitutionKind, MilestoneKind, MilestoneStatus
+from nscap.vocabularies.inferred import TOPICS, visible_inferred
+from nscap.vocabularies.schemas import InferredLabelSchema
 
 InstitutionKindValue = enum_of("InstitutionKindValue", InstitutionKind)
 MilestoneKindValue = enum_of("MilestoneKindValue", MilestoneKind)
@@ -60,6 +62,10 @@ class CenterProfileSchema(RecordSchema):
     geographic_focus_text: str
     topics: list[Ref]
     topic_focus_text: str
+    inferred: list[InferredLabelSchema] = Field(
+        description="Of `topics`, those nscap inferred (`topic_focus_text` does not name them), "
+        "with the source's words as evidence; the others are stated."
+    )
     activity_focus: list[str]
     activity_focus_text: str
 
@@ -155,14 +161,16 @@ def institution_item(institution, citations: CitationIndex) -> dict:
 
 
 def profile_item(profile, citations: CitationIndex) -> dict:
+    topics = list(profile.topics.all())
     return {
         **record_fields(profile, citations),
         "institution": ref(related(profile, "institution")),
         "geographic_focus": list(profile.geographic_focus or []),
         "geographic_focus_planned": list(profile.geographic_focus_planned or []),
         "geographic_focus_text": profile.geographic_focus_text,
-        "topics": [ref(topic) for topic in profile.topics.all()],
+        "topics": [ref(topic) for topic in topics],
         "topic_focus_text": profile.topic_focus_text,
+        "inferred": visible_inferred(profile, {TOPICS: topics}),
         "activity_focus": list(profile.activity_focus or []),
         "activity_focus_text": profile.activity_focus_text,
     }

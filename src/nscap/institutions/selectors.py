@@ -163,6 +163,7 @@ class InstitutionPage:
     citations: CitationIndex = field(default_factory=lambda: CitationIndex([]))
     courses_total: int = 0
     events_total: int = 0
+    collaboration: Any = None  # analytics.figures.InstitutionCollaboration
 
 
 def claims_touching(institution: Institution, user: Any) -> QuerySet:
@@ -247,6 +248,9 @@ def institution_page(institution: Institution, user: Any) -> InstitutionPage:
         for milestone in page.milestones:
             if milestone.counterpart_id and milestone.counterpart_id not in visible_ids:
                 milestone.counterpart = None  # named only in the source text, if at all
+    from nscap.analytics.figures import collaboration_of
+
+    page.collaboration = collaboration_of(user, institution)
     cited = [institution, *page.milestones, *page.courses, *page.events]
     cited += [*page.aggregate_claims, *page.memberships, *page.quantities]
     cited += [r.claim for r in page.claims_made + page.claims_about]

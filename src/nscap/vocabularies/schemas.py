@@ -6,6 +6,7 @@ from ninja import Field
 
 from nscap.core.api_support import (
     CitationIndex,
+    OutSchema,
     PageQuery,
     RecordSchema,
     Ref,
@@ -13,6 +14,18 @@ from nscap.core.api_support import (
     ref,
     related,
 )
+
+
+class InferredLabelSchema(OutSchema):
+    """A topic or target group that nscap read into the source's words, not one they state
+    (``vocabularies.inferred``; docs/data-formats.md, "Stated and inferred labels")."""
+
+    field: str = Field(description="topics or target_groups.")
+    key: str = Field(description="The label's key (it is also in the record's list).")
+    evidence: str = Field(description="The source's words the label was read from, verbatim.")
+    matched: str = Field(
+        description="The vocabulary alias found in them, or empty when a person read it."
+    )
 
 
 class TopicSchema(RecordSchema):

@@ -61,6 +61,15 @@ def figure(value: dict | None, kind: str = "") -> str:
 
 
 @register.filter
+def coverage(row: dict) -> str:
+    """A gap row's coverage as every page prints it (``analytics.figures.coverage_text``: an
+    indicative comparison is marked so)."""
+    from nscap.analytics.figures import coverage_text
+
+    return coverage_text(row)
+
+
+@register.filter
 def scope_name(row: dict) -> str:
     """A gap row's or cell's scope in the current language: a country's name, "World" or the
     region as the source names it (names are not cached: the cache is not per language)."""

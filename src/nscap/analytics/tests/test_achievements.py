@@ -65,6 +65,7 @@ def test_claims_beside_logged_figures_and_a_hidden_plan_stays_hidden():
             "planned": None,
             "share_of_plan": None,
             "claimed_people": 80,
+            "claimed": {"value": 80, "low": 80, "high": 80},
             "unitemised": 50,  # 80 claimed, 30 logged
             "claims": ["claim-nssc-x-2012-2012"],
             "change": None,

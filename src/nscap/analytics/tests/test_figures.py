@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from nscap.analytics.figures import CATALOGUE, Figure, _sum, figures
+from nscap.analytics.figures import (
+    CATALOGUE,
+    ROW_FIGURES,
+    Figure,
+    _sum,
+    coverage_share,
+    coverage_text,
+    figures,
+)
 
 
 def test_display_rounds_and_states_bounds():
@@ -34,7 +42,7 @@ def test_every_catalogue_figure_has_a_section_in_docs_figures_md():
     sections = set(re.findall(r"^## (\S+)$", docs, flags=re.MULTILINE))
     listed = set(re.findall(r"^\| `(\w+)` \|", docs, flags=re.MULTILINE))
     ids = {definition.id for definition in CATALOGUE}
-    assert {i.replace("_", "-") for i in ids} == sections
+    assert {i.replace("_", "-") for i in (*ids, *ROW_FIGURES)} == sections
     assert ids == listed
 
 
@@ -42,3 +50,16 @@ def test_every_catalogue_figure_has_a_section_in_docs_figures_md():
 def test_an_unknown_figure_is_named():
     with pytest.raises(KeyError, match="no-such-figure"):
         figures(None, ["no-such-figure"])
+
+
+def test_coverage_is_a_percent_with_one_decimal_and_an_indicative_one_says_so():
+    exact = {"value": 4 / 3000, "low": 4 / 3000, "high": 4 / 3000}
+    assert coverage_share(exact) == {"value": 0.1, "low": 0.1, "high": 0.1}
+    assert coverage_text({"coverage": exact, "coverage_basis": "measured"}) == "0.1 %"
+    bounded = {"value": 0.5, "low": 0.4512, "high": None}
+    assert coverage_text({"coverage": bounded, "coverage_basis": "measured"}) == (
+        "50.0 % (45.1 % – no upper bound)"
+    )
+    stock = {"coverage": {"value": 0.0, "low": 0.0, "high": 0.0}, "coverage_basis": "indicative"}
+    assert coverage_text(stock) == "indicative only: 0.0 %"
+    assert coverage_text({"coverage": {"value": None, "low": None, "high": None}}) == "—"

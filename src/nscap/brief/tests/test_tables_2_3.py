@@ -207,14 +207,16 @@ def test_malaysia_claims_nothing():
 def test_claims_both_sides_make_are_confirmed_the_rest_only_claimed():
     from nscap.collaboration.selectors import read_claims
 
-    two_sided = {r.claim.key for r in read_claims(CollaborationClaim.objects.all()) if r.two_sided}
+    readings = read_claims(CollaborationClaim.objects.all())
+    same_kind_back = {r.claim.key for r in readings if r.same_type_back}
     confirmed = set(
         CollaborationClaim.objects.filter(confirmation="confirmed").values_list("key", flat=True)
     )
-    assert confirmed == two_sided
+    assert confirmed == same_kind_back
     # Issue 13: 14 before, when a claim back from the partner's parent or child, or about a
     # country, counted; Vietnam's MOUs and ISCN's and INSA's Vietnam are not confirmed now.
-    assert len(confirmed) == 10
+    # Issue 15: 10 before, when a claim back of another kind confirmed a claim in full.
+    assert len(confirmed) == 8
     assert not confirmed & {
         "nssc-vietnam-jaea-mou",
         "nssc-vietnam-kinac-mou",
@@ -222,9 +224,12 @@ def test_claims_both_sides_make_are_confirmed_the_rest_only_claimed():
         "insa-vietnam",
     }
     assert {"snstc-insa-materials-exchange", "insa-snstc-materials-exchange"} <= confirmed
-    # ISCN says it exchanges personnel with INSA and INSA names ISCN back (another kind): both
-    # sides name each other, so the claim is confirmed; the CSCA trial names nobody back.
-    assert "iscn-insa-personnel-exchange" in confirmed
+    # ISCN says it exchanges personnel with INSA; INSA names ISCN back only in the Asian
+    # network: the claim is two-sided (named back, other kind) but not confirmed.
+    exchange = next(r for r in readings if r.claim.key == "iscn-insa-personnel-exchange")
+    assert "iscn-insa-personnel-exchange" not in confirmed
+    assert (exchange.two_sided, exchange.answer) == (True, "named_back")
+    assert (exchange.sides.claimed, exchange.sides.partner, exchange.sides.confirmed) == (3, 1, 1)
     assert set(
         CollaborationClaim.objects.exclude(key__in=confirmed).values_list("confirmation", flat=True)
     ) == {"claimed"}

@@ -114,3 +114,44 @@ def test_claim_filters(client, table3, params, expected):
     response = client.get("/api/collaboration-claims", params)
     assert list(items(response)) == expected
     assert response.json()["count"] == len(expected)
+
+
+def test_claims_filter_by_state_reads_the_answer_not_the_stored_confirmation(client):
+    """Issue 15: one vocabulary of claim states; a claim named back for another kind is
+    ``named_back`` whatever it stores, a disputed one ``disputed`` even when claimed back."""
+
+    a = make_institution(key="state-a", name="A", country="JP")
+    b = make_institution(key="state-b", name="B", country="KR")
+    make_claim(key="a-b-exchange", claimant=a, partner=b, type="personnel_exchange")
+    make_claim(key="b-a-network", claimant=b, partner=a, type="network_membership")
+    make_claim(key="a-b-trial", claimant=a, partner=b, type="joint_trial", confirmation="disputed")
+
+    def keys(state: str) -> list[str]:
+        response = client.get("/api/collaboration-claims", {"state": state})
+        assert response.status_code == 200
+        return [item["key"] for item in response.json()["items"]]
+
+    # Each names the other, for another kind; the disputed trial stays disputed.
+    assert keys("named_back") == ["a-b-exchange", "b-a-network"]
+    assert keys("disputed") == ["a-b-trial"]
+    assert keys("confirmed") == keys("one_sided") == []
+    response = client.get("/api/collaboration-claims", {"state": "claimed"})
+    assert response.status_code in (400, 422) and "state" in response.content.decode()
+
+
+def test_claims_filter_by_state_never_reads_a_hidden_claim_back(client):
+    """A restricted claim back makes the claim named back for its owner only."""
+    from nscap.core.choices import Sensitivity
+    from nscap.testing.roles import make_user
+
+    a = make_institution(key="hidden-a", name="A", country="JP")
+    b = make_institution(key="hidden-b", name="B", country="KR")
+    make_claim(key="a-b-seminar", claimant=a, partner=b, type="seminar")
+    make_claim(
+        key="b-a-secret", claimant=b, partner=a, type="mou", sensitivity=Sensitivity.RESTRICTED
+    )
+    visitor = client.get("/api/collaboration-claims", {"state": "one_sided"}).json()
+    assert [item["key"] for item in visitor["items"]] == ["a-b-seminar"]
+    client.force_login(make_user(institution=b))
+    owner = client.get("/api/collaboration-claims", {"state": "named_back"}).json()
+    assert sorted(item["key"] for item in owner["items"]) == ["a-b-seminar", "b-a-secret"]

@@ -106,7 +106,9 @@ def truth() -> dict[tuple[int, int], tuple[bool, int]]:
             depth = DEPTH_BY_TYPE[c.type]
             if c.confirmation == Confirmation.DISPUTED:
                 continue
-            if c.confirmation == Confirmation.CONFIRMED or any(x.type == c.type for x in back):
+            # The lesser of the depths the two sides state (issue 15): a same-kind claim back
+            # that is only planned, or disputed, states nothing realised.
+            if c.confirmation == Confirmation.CONFIRMED:
                 confirmed = max(confirmed, depth)
             elif back:
                 confirmed = max(confirmed, min(depth, back_depth))

@@ -110,13 +110,13 @@ def test_a_claim_back_by_the_partners_relatives_is_its_own_state_never_confirmed
     html = page.content.decode()
     mark = html[html.index('id="regulator-iaea"') :]
     mark = mark[: mark.index("</li>")]
-    assert "named back by a related institution, not the partner" in mark
+    assert "one-sided: named back only by a related institution" in mark
     assert "two-sided" not in mark
     depth_page = client.get(reverse("collaboration:depth")).content.decode()
     assert "Named back only by a related institution" in depth_page
     institution = client.get(reverse("institutions:detail", args=["regulator"])).content.decode()
     mark = institution[institution.index('id="regulator-iaea"') :]
-    assert "named back by a related institution" in mark[: mark.index("</li>")]
+    assert "named back only by a related institution" in mark[: mark.index("</li>")]
 
 
 def test_a_claim_back_by_the_partner_itself_confirms(client, world):

@@ -89,5 +89,7 @@ def test_a_claim_answered_with_another_kind_is_marked_named_back(client):
     html = client.get(URL).content.decode()
     exchange = html[html.index('id="jp-kr-exchange"') :]
     exchange = exchange[: exchange.index("</li>")]
-    assert "named back, other kind" in exchange
-    assert "two-sided" not in exchange
+    assert "two-sided: named back, other kind" in exchange
+    assert "same kind" not in exchange and "confirmed by the partner" not in exchange
+    # The depth on each side: ISCN states 3, INSA 1; confirmed is the lesser (issue 15).
+    assert "depth: 3 claimed, 1 stated by the partner, 1 confirmed" in exchange

@@ -265,3 +265,21 @@ def test_courses_of_unreconciled_providers_are_a_row_of_their_own_in_the_home_ch
     assert rows["Provider not reconciled yet"]["courses"] == 3
     assert rows["International Nuclear Nonproliferation and Security Academy"]["courses"] == 1
     assert Client().get("/").status_code == 200
+
+
+def test_the_unreconciled_provider_row_is_labelled_in_each_viewers_language(world):
+    """The counts are cached for every viewer of a class; the label must not be the first
+    viewer's language."""
+    from django.utils import translation
+
+    from nscap.activities.charts import provider_course_counts
+
+    run_import(world.steward, "messy.xlsx", _xlsx(_sheets("reporter-x")))
+    with translation.override("zh-hans"):
+        chinese = {row["provider"] for row in provider_course_counts(world.steward)}
+        label = translation.gettext("Provider not reconciled yet")
+    assert label != "Provider not reconciled yet", "the Chinese catalogue lacks this label"
+    assert label in chinese
+    with translation.override("en"):
+        english = {row["provider"] for row in provider_course_counts(world.steward)}
+    assert "Provider not reconciled yet" in english and label not in english

@@ -34,6 +34,9 @@ GAP_COLUMNS = (
     "measure",
     "demand_qualifier",
 )
+# Last, so old columns stay put: measured or indicative (docs/figures.md#coverage), and the
+# coverage as the pages print it.
+COVERAGE_COLUMNS = ("coverage_basis", "coverage_shown")
 ACHIEVEMENT_COLUMNS = (
     "institution",
     "name",
@@ -64,7 +67,8 @@ def gap_csv(report: dict) -> str:
     """The gap rows as CSV (the one formula-escaping writer), ranges as value, low, high."""
     ranges = [f"{name}{suffix}" for name in RANGE_FIELDS for suffix in ("", "_low", "_high")]
     estimates = [f"{name}{suffix}" for name in ESTIMATE_FIELDS for suffix in ("", "_low", "_high")]
-    rows = [[*GAP_COLUMNS, *ranges, "stated_coverage", "stated_coverage_qualifier", *estimates]]
+    header = [*GAP_COLUMNS, *ranges, "stated_coverage", "stated_coverage_qualifier", *estimates]
+    rows = [[*header, *COVERAGE_COLUMNS]]
     for row in report["rows"]:
         values = [row[c] for c in GAP_COLUMNS]
         for name in RANGE_FIELDS:
@@ -73,13 +77,17 @@ def gap_csv(report: dict) -> str:
         values += [stated["value"] if stated else "", row["stated_coverage_qualifier"]]
         for name in ESTIMATE_FIELDS:
             values += [row[name]["value"], row[name]["low"], row[name]["high"]]
-        rows.append(values)
+        rows.append([*values, *(row[c] for c in COVERAGE_COLUMNS)])
     return csv_text(rows, lineterminator="\n")
 
 
 def achievements_csv(report: dict) -> str:
     """The achievement rows as CSV (the one formula-escaping writer)."""
-    rows = [ACHIEVEMENT_COLUMNS, *([row[c] for c in ACHIEVEMENT_COLUMNS] for row in report["rows"])]
+    rows = [[*ACHIEVEMENT_COLUMNS, "claimed_low", "claimed_high"]]
+    for row in report["rows"]:
+        claimed = row["claimed"] or {"low": "", "high": ""}
+        # An empty claimed_high beside a claimed_low: no upper bound ("over 500").
+        rows.append([*(row[c] for c in ACHIEVEMENT_COLUMNS), claimed["low"], claimed["high"]])
     return csv_text(rows, lineterminator="\n")
 
 
