@@ -100,8 +100,10 @@ class ReportClaimSchema(Schema):
     partner_country: str
     type: str
     status: str
-    state: str = Field(description="Claimed, confirmed or disputed (the claim's confirmation).")
-    answer: str = Field(description="The other side's answer, as the collaboration page reads it.")
+    state: str = Field(description="Claimed, confirmed or disputed: what the partner said.")
+    state_code: str = Field(description="claimed, confirmed or disputed (``Confirmation``).")
+    answer: str = Field(description="The claim's state as the collaboration page reads it.")
+    answer_code: str = Field(description="The state's code (``Answer``: confirmed, ...).")
     description: str
     network: str
     notes: list[int]
@@ -122,7 +124,7 @@ class ReportFigureSchema(Schema):
     id: str
     label: str
     unit: str
-    value: int | None
+    value: int | float | None
     low: int | None
     high: int | None
     display: str

@@ -26,7 +26,7 @@ from django.db.models import Prefetch
 
 from nscap.activities.models import Course
 from nscap.analytics.figures import figures
-from nscap.collaboration.choices import Answer
+from nscap.collaboration.choices import state_label
 from nscap.collaboration.selectors import table_three
 from nscap.core.selectors import citations_for, record_url, visible_centers
 from nscap.core.templatetags.nscap_ui import (
@@ -305,8 +305,10 @@ def table_three_rows(
                         or (r.claim.partner.country if r.claim.partner_id else ""),
                         "type": r.claim.get_type_display(),
                         "status": r.claim.get_status_display(),
-                        "state": r.claim.get_confirmation_display(),
-                        "answer": str(Answer(r.answer).label),
+                        "state": state_label(r.claim.confirmation),
+                        "state_code": r.claim.confirmation,
+                        "answer": state_label(r.answer),
+                        "answer_code": r.answer,
                         "description": r.claim.description,
                         "network": r.claim.network.name if r.claim.network_id else "",
                         "notes": notes.mark(cited.for_record(r.claim)),

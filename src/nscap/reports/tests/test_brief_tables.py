@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from nscap.analytics.figures import figures
 from nscap.brief.reader import read_brief
 from nscap.brief.tests.conftest import brief, brief_loaded_once  # noqa: F401  (fixtures)
-from nscap.collaboration.choices import CollaborationType, Confirmation
+from nscap.collaboration.choices import Answer, CollaborationType, state_label
+from nscap.collaboration.models import CollaborationClaim
+from nscap.collaboration.selectors import table_three
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import ParentRole
 from nscap.reports.params import parse_params
@@ -93,10 +96,23 @@ def test_table_3_is_the_brief_direction_by_direction(report, transcription):
         )
         assert sorted((c["partner"], c["type"]) for c in row["claims"]) == expected
         assert all(c["notes"] for c in row["claims"]), f"{key}: a claim without a citation"
-    states = [c["state"] for r in report["table_3"] for c in r["claims"]]
-    assert states.count(str(Confirmation.CONFIRMED.label)) == 10
-    assert states.count(str(Confirmation.CLAIMED.label)) == 12
-    assert states.count(str(Confirmation.DISPUTED.label)) == 0
+    # Each claim's state is the collaboration app's own reading, in its own words, and the
+    # counts are the catalogue's figures (one definition of "confirmed", "disputed").
+    stored = dict(CollaborationClaim.objects.values_list("key", "confirmation"))
+    readings = {r.claim.key: r.answer for g in table_three(None) for r in g.readings}
+    answers = []
+    for claim in (c for r in report["table_3"] for c in r["claims"]):
+        assert claim["state"] == state_label(stored[claim["key"]])
+        assert (claim["answer"], claim["answer_code"]) == (
+            state_label(readings[claim["key"]]),
+            readings[claim["key"]],
+        )
+        answers.append(claim["answer_code"])
+    assert len(answers) == 22
+    catalogue = figures(None, ["claims_confirmed", "claims_disputed", "claims_total"])
+    assert answers.count(Answer.CONFIRMED) == catalogue["claims_confirmed"].value
+    assert answers.count(Answer.DISPUTED) == catalogue["claims_disputed"].value
+    assert len(answers) == catalogue["claims_total"].value
 
 
 def test_footnotes_carry_the_brief_note_numbers(report):
@@ -108,8 +124,6 @@ def test_footnotes_carry_the_brief_note_numbers(report):
 
 
 def test_figures_are_the_catalogue(report):
-    from nscap.analytics.figures import figures
-
     assert [(f["id"], f["display"]) for f in report["figures"]] == [
         (f.id, f.display) for f in figures(None).values()
     ]
