@@ -176,3 +176,13 @@ def test_pdf_names_every_center_cjk_included(client, tmp_path):
         for name in [row["name"], row["acronym"], *(n["text"] for n in row["other_names"])]:
             assert "".join(name.split()) in flat, f"{name!r} is not in the PDF's text"
     assert "国家核安保技术中心" in flat and "核不拡散・核セキュリティ総合支援センター" in flat
+
+
+def test_the_inlined_stylesheet_survives_autoescaping():
+    # The PDF and the HTML file inline report.css through autoescaping (no |safe): a quote,
+    # an ampersand or an angle bracket in it would arrive as an entity and break the rule.
+    from nscap.reports.pdf import STYLESHEET
+
+    text = STYLESHEET.read_text(encoding="utf-8")
+    assert not set("\"'&<>") & set(text)
+    assert "@media print" in text and "Noto Sans CJK" in text
