@@ -9,11 +9,13 @@ from these; nothing here decides who may see a record (``search.selectors`` does
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 
@@ -69,12 +71,13 @@ class EntryData:
 
 @dataclass(frozen=True)
 class Document:
-    """How records of one type are indexed and linked to."""
+    """How records of one type are indexed and linked to: ``batch(pks)`` reads the records with
+    those ids (plain values, not model instances: 1M events are indexed in minutes, not an
+    hour) and returns their entry data."""
 
     result_type: str
     model: type[models.Model]
-    load: Callable[[models.QuerySet], models.QuerySet]
-    build: Callable[[models.Model], EntryData]
+    batch: Callable[[list[int]], list[EntryData]]
     url_name: str
 
     def url(self, key: str) -> str:
@@ -85,118 +88,142 @@ def _year(value: dt.date | None) -> int | None:
     return value.year if value else None
 
 
-def _country_words(code: str) -> list[str]:
+@lru_cache(maxsize=512)
+def _country_words(code: str) -> tuple[str, ...]:
     """The country's English name, so "japan" finds what is in Japan."""
     if not code:
-        return []
+        return ()
     with translation.override("en"):
-        return [country_name(code)]
+        return (str(country_name(code)),)
 
 
-def _topic_ids(obj: models.Model) -> list[int]:
-    return [topic.pk for topic in obj.topics.all()]
+def _grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for owner_id, value in pairs:
+        grouped[owner_id].append(value)
+    return grouped
 
 
-def _institution(institution: Institution) -> EntryData:
-    labels = [label.text for label in institution.search_labels]
-    return EntryData(
-        key=institution.key,
-        object_id=institution.pk,
-        title=institution.name,
-        names=[institution.name, *labels],
-        words=[institution.description, *_country_words(institution.country)],
-        country=institution.country,
-        kind=institution.kind,
-        # No topics: they live on the center profile, a record with its own sensitivity, and
-        # a facet count must not tell what a hidden profile says.
+def _topics(model: type[models.Model], pks: list[int]) -> dict[int, list[int]]:
+    """Topic ids of the records ``pks`` of ``model`` (courses, events)."""
+    through = model.topics.through
+    column = f"{model._meta.model_name}_id"
+    return _grouped(
+        through.objects.filter(**{f"{column}__in": pks}).values_list(column, "topic_id")
     )
 
 
-def _course(course: Course) -> EntryData:
-    return EntryData(
-        key=course.key,
-        object_id=course.pk,
-        title=course.title,
-        names=[course.title],
-        words=[course.description, course.target_groups_text, course.guidance],
-        country=course.provider.country,
-        kind=course.kind,
-        year=_year(course.first_offered),
-        topic_ids=_topic_ids(course),
+def _institutions(pks: list[int]) -> list[EntryData]:
+    labels = _grouped(
+        Label.objects.filter(institution_id__in=pks)
+        .exclude(kind=LabelKind.LEARNED)
+        .values_list("institution_id", "text")
     )
-
-
-def _event(event: TrainingEvent) -> EntryData:
-    return EntryData(
-        key=event.key,
-        object_id=event.pk,
-        title=event.title,
-        names=[event.title],
-        words=[event.city, event.host_text, *_country_words(event.country)],
-        country=event.country,
-        kind=event.course.kind if event.course_id else "",
-        year=_year(event.start),
-        topic_ids=_topic_ids(event),
+    rows = Institution.objects.filter(pk__in=pks).values_list(
+        "pk", "key", "name", "description", "country", "kind"
     )
+    # No topics: they live on the center profile, a record with its own sensitivity, and a
+    # facet count must not tell what a hidden profile says.
+    return [
+        EntryData(
+            key=key,
+            object_id=pk,
+            title=name,
+            names=[name, *labels.get(pk, [])],
+            words=[description, *_country_words(country)],
+            country=country,
+            kind=kind,
+        )
+        for pk, key, name, description, country, kind in rows
+    ]
 
 
-def _source(source: Source) -> EntryData:
-    return EntryData(
-        key=source.key,
-        object_id=source.pk,
-        title=source.title,
-        names=[source.title],
-        words=[source.authors, source.publisher],
-        kind=source.kind,
-        year=_year(source.published),
+def _courses(pks: list[int]) -> list[EntryData]:
+    topics = _topics(Course, pks)
+    rows = Course.objects.filter(pk__in=pks).values_list(
+        "pk", "key", "title", "description", "target_groups_text", "guidance", "kind",
+        "first_offered", "provider__country",
+    )  # fmt: skip
+    return [
+        EntryData(
+            key=key,
+            object_id=pk,
+            title=title,
+            names=[title],
+            words=[description, groups, guidance],
+            country=country,  # the provider's
+            kind=kind,
+            year=_year(first_offered),
+            topic_ids=topics.get(pk, []),
+        )
+        for pk, key, title, description, groups, guidance, kind, first_offered, country in rows
+    ]
+
+
+def _events(pks: list[int]) -> list[EntryData]:
+    topics = _topics(TrainingEvent, pks)
+    rows = TrainingEvent.objects.filter(pk__in=pks).values_list(
+        "pk", "key", "title", "city", "host_text", "country", "start", "course__kind"
     )
+    return [
+        EntryData(
+            key=key,
+            object_id=pk,
+            title=title,
+            names=[title],
+            words=[city, host_text, *_country_words(country)],
+            country=country,
+            kind=course_kind or "",  # an event is a run of its course
+            year=_year(start),
+            topic_ids=topics.get(pk, []),
+        )
+        for pk, key, title, city, host_text, country, start, course_kind in rows
+    ]
 
 
-def _network(network: Network) -> EntryData:
-    return EntryData(
-        key=network.key,
-        object_id=network.pk,
-        title=str(network.name),
-        names=[network.name, network.acronym],
-        words=[network.description],
-        year=_year(network.established),
+def _sources(pks: list[int]) -> list[EntryData]:
+    rows = Source.objects.filter(pk__in=pks).values_list(
+        "pk", "key", "title", "authors", "publisher", "kind", "published"
     )
+    return [
+        EntryData(
+            key=key,
+            object_id=pk,
+            title=title,
+            names=[title],
+            words=[authors, publisher],
+            kind=kind,
+            year=_year(published),
+        )
+        for pk, key, title, authors, publisher, kind, published in rows
+    ]
+
+
+def _networks(pks: list[int]) -> list[EntryData]:
+    rows = Network.objects.filter(pk__in=pks).values_list(
+        "pk", "key", "name", "acronym", "description", "established"
+    )
+    return [
+        EntryData(
+            key=key,
+            object_id=pk,
+            title=name,
+            names=[name, acronym],
+            words=[description],
+            year=_year(established),
+        )
+        for pk, key, name, acronym, description, established in rows
+    ]
 
 
 DOCUMENTS: dict[str, Document] = {
     ResultType.INSTITUTION: Document(
-        ResultType.INSTITUTION,
-        Institution,
-        lambda records: records.prefetch_related(
-            Prefetch(
-                "labels",
-                queryset=Label.objects.exclude(kind=LabelKind.LEARNED),
-                to_attr="search_labels",
-            )
-        ),
-        _institution,
-        "institutions:detail",
+        ResultType.INSTITUTION, Institution, _institutions, "institutions:detail"
     ),
-    ResultType.COURSE: Document(
-        ResultType.COURSE,
-        Course,
-        lambda records: records.select_related("provider").prefetch_related("topics"),
-        _course,
-        "activities:course",
-    ),
-    ResultType.EVENT: Document(
-        ResultType.EVENT,
-        TrainingEvent,
-        lambda records: records.select_related("course").prefetch_related("topics"),
-        _event,
-        "activities:event",
-    ),
-    ResultType.NETWORK: Document(
-        ResultType.NETWORK, Network, lambda records: records, _network, "networks:detail"
-    ),
-    ResultType.SOURCE: Document(
-        ResultType.SOURCE, Source, lambda records: records, _source, "sources:detail"
-    ),
+    ResultType.COURSE: Document(ResultType.COURSE, Course, _courses, "activities:course"),
+    ResultType.EVENT: Document(ResultType.EVENT, TrainingEvent, _events, "activities:event"),
+    ResultType.NETWORK: Document(ResultType.NETWORK, Network, _networks, "networks:detail"),
+    ResultType.SOURCE: Document(ResultType.SOURCE, Source, _sources, "sources:detail"),
 }
 
 # The changeset services' record type names -> the result type they are indexed as.
@@ -206,9 +233,3 @@ RECORD_TYPE_RESULTS: dict[str, str] = {
     "training_event": ResultType.EVENT,
     "source": ResultType.SOURCE,
 }
-
-
-def entries(result_type: str, records: Iterable[models.Model]) -> Iterable[EntryData]:
-    """The entry data of ``records`` (already loaded with ``Document.load``)."""
-    build = DOCUMENTS[result_type].build
-    return (build(record) for record in records)

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.search.choices import ResultType
@@ -25,7 +25,6 @@ from nscap.vocabularies.models import Topic
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 FACET_VALUES = 12  # values shown per facet, most frequent first
-FEW_HITS = 5_000  # up to this many hits, the topic facet reads their ids as a list
 TYPE_ORDER = {value: position for position, value in enumerate(ResultType.values)}
 
 
@@ -57,8 +56,7 @@ class Search:
     user: Any
     counts: dict[str, int] = field(default_factory=dict)
     tallies: dict[str, Counter] = field(default_factory=dict)
-    # The hits' ids when there are few (the topic facet reads them; see ``facets``).
-    hit_ids: list[int] | None = None
+    topic_ids: Counter[int] = field(default_factory=Counter)  # hits per topic id
     base: QuerySet[SearchEntry] | None = None
 
     @property
@@ -84,10 +82,11 @@ def start(text: str, user: Any, filters: SearchFilters | None = None) -> Search:
     """A search for ``text`` as ``user`` sees the registry, with its counts per type and the
     tallies its facets are read from.
 
-    One pass over the visible hits (type, country, kind, year of each) gives both: the counts
-    per type before the type filter (the groups), and the facet tallies after it. Four GROUP BY
-    queries would each test visibility on every hit again, and SQLite led two of them with a
-    scan of the whole index instead of the text index's hits (``NOT country = ''``).
+    One pass over the visible hits (type, country, kind, year and topics of each) gives both:
+    the counts per type before the type filter (the groups), and the facet tallies after it.
+    A GROUP BY per facet would test visibility on every hit again (five times the work at
+    100,000 events), and SQLite led some of them with a scan of the whole index instead of the
+    text index's hits.
     """
     search = Search(
         text=text, words=query_words(text), filters=filters or SearchFilters(), user=user
@@ -96,19 +95,24 @@ def start(text: str, user: Any, filters: SearchFilters | None = None) -> Search:
         return search
     wanted = search.filters.type
     counts: Counter[str] = Counter()
-    tallies = {name: Counter() for name in ("country", "kind", "year")}
+    tallies: dict[str, Counter] = {name: Counter() for name in ("country", "kind", "year")}
+    topic_ids: Counter[int] = Counter()
     rows = (
         _filtered(search, with_type=False)
         .order_by()
-        .values_list("pk", "record_type", "country", "kind", "year")
+        .values_list("pk", "record_type", "country", "kind", "year", "topics")
     )
-    hit_ids: list[int] = []
-    for pk, result_type, country, kind, year in rows.iterator(chunk_size=10_000):
-        counts[result_type] += 1
-        if wanted and result_type != wanted:
+    seen: set[int] = set()  # an entry with several topics comes once per topic
+    for pk, result_type, country, kind, year, topic_id in rows.iterator(chunk_size=10_000):
+        counted = wanted is None or result_type == wanted
+        if counted and topic_id is not None:
+            topic_ids[topic_id] += 1
+        if pk in seen:
             continue
-        if len(hit_ids) <= FEW_HITS:
-            hit_ids.append(pk)
+        seen.add(pk)
+        counts[result_type] += 1
+        if not counted:
+            continue
         if country:
             tallies["country"][country] += 1
         if kind:
@@ -117,7 +121,7 @@ def start(text: str, user: Any, filters: SearchFilters | None = None) -> Search:
             tallies["year"][year] += 1
     search.counts = {t: counts[t] for t in ResultType.values if counts.get(t)}
     search.tallies = tallies
-    search.hit_ids = hit_ids if len(hit_ids) <= FEW_HITS else None
+    search.topic_ids = topic_ids
     return search
 
 
@@ -180,18 +184,7 @@ def facets(search: Search) -> dict[str, list[FacetValue]]:
     countries = sorted(tallies["country"].items(), key=lambda item: (-item[1], item[0]))
     kinds = sorted(tallies["kind"].items(), key=lambda item: (-item[1], item[0]))
     years = sorted(tallies["year"].items(), reverse=True)
-    # Few hits: their ids as a list. As a subquery, SQLite read the whole index to find them.
-    hits = search.hit_ids
-    if hits is None:
-        hits = _filtered(search).order_by().values("pk")
-    # Counted per topic id alone: joined to the topics, SQLite led with the topics and probed
-    # the hits once per topic (0.3 s for 8,000 hits).
-    per_topic = dict(
-        SearchEntry.topics.through.objects.filter(searchentry__in=hits)
-        .order_by()
-        .values_list("topic_id")
-        .annotate(n=Count("pk"))
-    )
+    per_topic = search.topic_ids
     visible_topics = Topic.objects.visible_to(search.user).filter(pk__in=list(per_topic))
     topics = sorted(
         ((topic.key, topic.name, per_topic[topic.pk]) for topic in visible_topics),

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from nscap.activities.models import Course
-from nscap.search.documents import DOCUMENTS, RECORD_TYPE_RESULTS, EntryData, entries
+from nscap.search.documents import DOCUMENTS, RECORD_TYPE_RESULTS, EntryData
 from nscap.search.models import SearchEntry
 
 BATCH = 2_000  # records read and entries written at a time
@@ -50,9 +50,9 @@ def reindex(result_type: str, keys: Iterable[str]) -> int:
     with transaction.atomic():
         for start in range(0, len(keys), BATCH):
             chunk = keys[start : start + BATCH]
-            SearchEntry.objects.filter(record_type=result_type, key__in=chunk).delete()
-            records = document.load(document.model.objects.filter(key__in=chunk))
-            written += _write(result_type, entries(result_type, records))
+            _delete(SearchEntry.objects.filter(record_type=result_type, key__in=chunk))
+            pks = list(document.model.objects.filter(key__in=chunk).values_list("pk", flat=True))
+            written += _write_batch(result_type, document.batch(pks))
     return written
 
 
@@ -63,25 +63,22 @@ def rebuild_index(result_types: Iterable[str] | None = None) -> dict[str, int]:
     for result_type in result_types or DOCUMENTS:
         document = DOCUMENTS[result_type]
         with transaction.atomic():
-            SearchEntry.objects.filter(record_type=result_type).delete()
-            records = document.load(document.model.objects.order_by("pk"))
-            counts[result_type] = _write(
-                result_type, entries(result_type, records.iterator(chunk_size=BATCH))
+            _delete(SearchEntry.objects.filter(record_type=result_type))
+            pks = list(document.model.objects.order_by("pk").values_list("pk", flat=True))
+            counts[result_type] = sum(
+                _write_batch(result_type, document.batch(pks[start : start + BATCH]))
+                for start in range(0, len(pks), BATCH)
             )
     return counts
 
 
-def _write(result_type: str, data: Iterable[EntryData]) -> int:
-    written = 0
-    batch: list[EntryData] = []
-    for item in data:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            written += _write_batch(result_type, batch)
-            batch = []
-    if batch:
-        written += _write_batch(result_type, batch)
-    return written
+def _delete(entries) -> None:
+    """Delete entries and their topic rows without loading them (a rebuild deletes 1M).
+
+    ``QuerySet.delete()`` loads every entry first because entries have a many-to-many
+    relation; their topic rows are deleted first, so the plain DELETE leaves nothing behind."""
+    _Topics.objects.filter(searchentry__in=entries.values("pk")).delete()
+    entries._raw_delete(entries.db)
 
 
 def _write_batch(result_type: str, batch: list[EntryData]) -> int:

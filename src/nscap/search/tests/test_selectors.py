@@ -105,3 +105,19 @@ def test_nonsense_and_stopwords_alone_find_nothing_and_suggest_nothing(brief):
     assert did_you_mean("qqqqxz", VISITOR) == []
     assert start("the of", VISITOR).words == []
     assert start("%_", VISITOR).total == 0  # LIKE wildcards are not wildcards here
+
+
+def test_an_old_sqlite_is_warned_about_and_search_still_finds(brief, monkeypatch):
+    import sqlite3
+
+    from nscap.search import checks, matching
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    warnings = checks.sqlite_without_trigram()
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        assert [w.id for w in warnings] == ["search.W001"]
+    monkeypatch.setattr(matching, "backend", lambda: "scan")
+    assert {"jaea", "iaea"} <= set(keys("原子力", "institution"))
+    assert keys("academy", "institution") == ["insa"]
