@@ -14,13 +14,14 @@ One scale per run; each run appends its rows to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import record, summary, timed  # noqa: E402
+from bench.common import record, summary  # noqa: E402
 from bench.dataset import configure, drop_and_create, fill, scale_of  # noqa: E402
 
 QUERIES = [
@@ -90,14 +91,20 @@ def main() -> None:
         steward = get_user_model().objects.create_superuser("bench-steward", "", None)
     for label, user in (("visitor", AnonymousUser()), ("steward", steward)):
         for text, what in QUERIES:
-            hits = search_page(text, user)
-            stats = summary(timed(lambda text=text, user=user: search_page(text, user), args.runs))
+            hits = search_page(text, user)  # also the warm-up
+            samples = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                search_page(text, user)
+                samples.append(time.perf_counter() - started)
+            stats = summary(samples)
             line = f"{stats['median_ms']:,.0f} ms median, {stats['p95_ms']:,.0f} ms max"
             print(f"{label:8s} {text!r:22s} {hits:>9,} hits  {line}  ({what})")
             rows.append(
                 (f"search page '{text}' ({what}), {label}, {where}", f"{hits:,} hits; {line}")
             )
-    record("search", rows)
+    load = f"load {os.getloadavg()[0]:.1f}, shared machine"
+    record(f"search ({connection.vendor})", [(what, f"{figure} ({load})") for what, figure in rows])
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def test_the_header_box_finds_records_of_every_type_grouped(live_server, page):
     rebuild_index()
 
     page.goto(live_server.url + "/institutions/")
-    box = page.get_by_role("search").first.get_by_role("searchbox")
+    box = page.get_by_role("search", name="Search the registry").get_by_role("searchbox")
     box.press_sequentially("nuclear secur", delay=10)
     box.press("Enter")
 
@@ -41,12 +41,12 @@ def test_the_header_box_finds_records_of_every_type_grouped(live_server, page):
     expect(groups).to_have_count(1)
     expect(page.get_by_role("link", name="Nuclear security training")).to_be_visible()
 
-    box = page.get_by_role("search").first.get_by_role("searchbox")
+    box = page.get_by_role("search", name="Search the registry").get_by_role("searchbox")
     box.fill("핵안보")  # Korean, no spaces: inside the academy's Korean name
     box.press("Enter")
     expect(page.get_by_role("link", name="International Nuclear Security Academy")).to_be_visible()
 
-    box = page.get_by_role("search").first.get_by_role("searchbox")
+    box = page.get_by_role("search", name="Search the registry").get_by_role("searchbox")
     box.fill("acadmy")
     box.press("Enter")
     page.get_by_role("link", name="academy").click()
