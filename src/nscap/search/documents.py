@@ -163,7 +163,7 @@ def _courses(pks: list[int]) -> list[EntryData]:
 def _events(pks: list[int]) -> list[EntryData]:
     topics = _topics(TrainingEvent, pks)
     rows = TrainingEvent.objects.filter(pk__in=pks).values_list(
-        "pk", "key", "title", "city", "host_text", "country", "start", "course__kind"
+        "pk", "key", "title", "city", "host_text", "country", "start"
     )
     return [
         EntryData(
@@ -173,11 +173,12 @@ def _events(pks: list[int]) -> list[EntryData]:
             names=[title],
             words=[city, host_text, *_country_words(country)],
             country=country,
-            kind=course_kind or "",  # an event is a run of its course
+            # No kind: an event's course may be hidden while the event is shown, and the
+            # course's kind must not show through a facet.
             year=_year(start),
             topic_ids=topics.get(pk, []),
         )
-        for pk, key, title, city, host_text, country, start, course_kind in rows
+        for pk, key, title, city, host_text, country, start in rows
     ]
 
 

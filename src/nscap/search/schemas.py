@@ -21,9 +21,7 @@ class SearchQuery(PageQuery):
     )
     type: SearchResultType | None = Field(None, description="Only hits of this type.")
     country: CountryCode | None = Field(None, description="ISO 3166-1 alpha-2 country code.")
-    kind: str | None = Field(
-        None, max_length=30, description="Institution, course (and event) or source kind."
-    )
+    kind: str | None = Field(None, max_length=30, description="Institution, course or source kind.")
     topic: str | None = Field(None, max_length=120, description="Topic key.")
     year: Year | None = Field(
         None,

@@ -64,12 +64,15 @@ def world(db):
     # Network-only, owned by A: A's network peer (C) sees it, B does not.
     make_event(key="zr-peer", title="Zirconium seminar", host=cast.a, sensitivity="network")
     make_course(key="public-course", title="Public course", provider=cast.b)
+    # Public, hosted by public B, a run of the restricted course: shown to everyone, and the
+    # hidden course's kind (exercise) must not show through the kind facet.
+    make_event(key="zr-walk", title="Zirconium walk", host=cast.b, course=course)
     rebuild_index()
     return cast
 
 
 def expected_keys(role: str) -> set[str]:
-    keys = {"zr-peer"} if SEES_NETWORK[role] else set()
+    keys = {"zr-walk"} | ({"zr-peer"} if SEES_NETWORK[role] else set())
     if SEES_RESTRICTED[role]:
         keys |= {"zr-course", "zr-event", "zr-source", "zr-network"}
     if role == "steward":
