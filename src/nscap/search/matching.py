@@ -49,18 +49,33 @@ def backend() -> str:
 
 
 def words_q(words: list[str]) -> Q:
-    """Entries whose folded text contains every one of ``words`` (each already folded)."""
+    """Entries whose folded text contains every one of ``words`` (each already folded).
+
+    The text index is read once here: when it finds at most ``FEW`` entries, the condition is
+    their ids, so the counts, the groups and the facets of one search do not each run the text
+    match again (35 ms a time for "nuclear security" at 100,000 events, five times a page).
+    """
     condition = Q()
-    indexed = [word for word in words if len(word) >= TRIGRAM]
-    if indexed and backend() == "fts5-trigram":
-        expression = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
-        # The query is a bound parameter; only the constant table name is formatted in.
-        matches = RawSQL(  # noqa: S611
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-            [expression],
-        )
-        condition &= Q(pk__in=matches)
+    if backend() == "fts5-trigram":
+        indexed = [word for word in words if len(word) >= TRIGRAM]
         words = [word for word in words if len(word) < TRIGRAM]
+        if indexed:
+            expression = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+            # The query is a bound parameter; only the constant table name is formatted in.
+            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+            condition &= _few_or_all(sql, [expression])
     for word in words:
         condition &= Q(text__contains=word)
     return condition
+
+
+FEW = 5_000  # matches up to which the condition is a list of ids
+
+
+def _few_or_all(sql: str, params: list) -> Q:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {FEW + 1}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW:
+        return Q(pk__in=ids)
+    return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - bound parameters, constant SQL
