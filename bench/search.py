@@ -24,13 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import record, summary  # noqa: E402
 from bench.dataset import configure, drop_and_create, fill, scale_of  # noqa: E402
 
+# Cheapest first, so a run cut short at 1M still has the typical cases.
 QUERIES = [
-    ("bench event", "every event (worst case)"),
-    ("japan", "a country: its events"),
-    ("nuclear security", "names in the brief"),
-    ("原子力", "CJK without spaces"),
     ("academy", "one institution"),
+    ("原子力", "CJK without spaces"),
+    ("nuclear security", "names in the brief"),
     ("acadmy", "a miss: did you mean"),
+    ("japan", "a country: its events"),
+    ("bench event", "every event (worst case)"),
 ]
 
 
@@ -82,7 +83,7 @@ def main() -> None:
     counts = rebuild_index()
     elapsed = time.perf_counter() - started
     entries = sum(counts.values())
-    print(f"index rebuilt: {entries:,} entries in {elapsed:.1f} s ({backend()})")
+    print(f"index rebuilt: {entries:,} entries in {elapsed:.1f} s ({backend()})", flush=True)
     where = f"{connection.vendor}, {events:,} events"
     rows.append((f"search index rebuild, {where}", f"{entries:,} entries in {elapsed:.1f} s"))
 
@@ -99,7 +100,7 @@ def main() -> None:
                 samples.append(time.perf_counter() - started)
             stats = summary(samples)
             line = f"{stats['median_ms']:,.0f} ms median, {stats['p95_ms']:,.0f} ms max"
-            print(f"{label:8s} {text!r:22s} {hits:>9,} hits  {line}  ({what})")
+            print(f"{label:8s} {text!r:22s} {hits:>9,} hits  {line}  ({what})", flush=True)
             rows.append(
                 (f"search page '{text}' ({what}), {label}, {where}", f"{hits:,} hits; {line}")
             )
