@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
 from ninja import Field
-from pydantic import create_model
+from pydantic import AfterValidator, create_model
 
 from nscap.core.api_support import CountryCode, OutSchema, PageQuery, Year, enum_of, page_schema
 from nscap.search.choices import ResultType
 from nscap.search.selectors import MAX_QUERY_LENGTH
 
+
+def _slug(text: str) -> str:
+    """Kinds and keys are slugs; anything else (a NUL byte) is a 400, not a database error."""
+    if not re.fullmatch(r"[-a-zA-Z0-9_]{1,120}", text):
+        raise ValueError(f"{text!r} is not a kind or a key (1-120 letters, digits, - and _)")
+    return text
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
 SearchResultType = enum_of("SearchResultType", ResultType)
 
 
@@ -21,8 +33,8 @@ class SearchQuery(PageQuery):
     )
     type: SearchResultType | None = Field(None, description="Only hits of this type.")
     country: CountryCode | None = Field(None, description="ISO 3166-1 alpha-2 country code.")
-    kind: str | None = Field(None, max_length=30, description="Institution, course or source kind.")
-    topic: str | None = Field(None, max_length=120, description="Topic key.")
+    kind: Slug | None = Field(None, description="Institution, course or source kind.")
+    topic: Slug | None = Field(None, description="Topic key.")
     year: Year | None = Field(
         None,
         description="Year of an event's start, a course's first "

@@ -35,6 +35,14 @@ def test_filters_narrow_the_hits_and_the_type_keeps_its_count(brief, client):
     assert japan["count"] > 0 and {item["country"] for item in japan["items"]} == {"JP"}
 
 
+def test_punctuation_and_nul_bytes_in_q_find_nothing_without_error(brief, client):
+    for text in ("%%__", "\x00", "\u3000"):
+        response = client.get("/api/search", {"q": text})
+        assert response.status_code == 200
+        assert response.json()["count"] == 0
+    assert client.get("/api/search", {"q": "acad\x00emy"}).status_code == 200
+
+
 def test_a_miss_answers_with_suggestions(brief, client):
     body = client.get("/api/search", {"q": "acadmy"}).json()
     assert body["count"] == 0 and body["items"] == []
@@ -52,6 +60,8 @@ def test_a_miss_answers_with_suggestions(brief, client):
         ({"q": ""}, "q"),
         ({}, "q"),
         ({"q": "x" * 201}, "q"),
+        ({"q": "x", "kind": "a\x00b"}, "kind"),
+        ({"q": "x", "topic": "a b"}, "topic"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(brief, client, params, parameter):
