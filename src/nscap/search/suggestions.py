@@ -5,8 +5,8 @@ Two sources, both read for the viewer only:
 * label resolution (``institutions.resolution.resolve_label``), which reads the labels of
   visible institutions and knows acronyms, initials, fuzzy and cross-script names;
 * a spelling fix of each word against the words of the names of the visible institutions,
-  courses, networks and sources (``rapidfuzz``), kept only when the fixed query finds a visible
-  record.
+  courses, networks and sources (``rapidfuzz``; the words cached per visibility class and data
+  version), kept only when the fixed query finds a visible record.
 
 So a suggestion never names or hints at a record the viewer may not see.
 """
@@ -17,6 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from nscap.analytics.cache import cached
 from nscap.institutions.resolution import resolve_label
 from nscap.search.choices import ResultType
 from nscap.search.matching import words_q
@@ -49,14 +50,23 @@ def did_you_mean(text: str, user: Any) -> list[str]:
     return list(dict.fromkeys(s for s in found if query_words(s) != words))[:MAX_SUGGESTIONS]
 
 
-def _spelling_fix(words: list[str], user: Any) -> str:
-    """The query with each unknown word replaced by the closest word of a visible name."""
+def _vocabulary(user: Any) -> list[str]:
+    """The words of the visible names (numbers left out: nobody misspells into one).
+
+    Cached per visibility class and data version (``analytics.cache``): at 1M events reading
+    55,000 names took most of a 1.2 s miss."""
     names = (
         visible_entries(user)
         .filter(record_type__in=VOCABULARY_TYPES)
         .values_list("names", flat=True)
     )
-    vocabulary = sorted({w for n in names.iterator() for w in n.replace("|", " ").split()})
+    words = {w for n in names.iterator() for w in n.replace("|", " ").split()}
+    return sorted(w for w in words if not w.isdigit())
+
+
+def _spelling_fix(words: list[str], user: Any) -> str:
+    """The query with each unknown word replaced by the closest word of a visible name."""
+    vocabulary = cached("search.vocabulary", user, {}, lambda: _vocabulary(user))
     if not vocabulary:
         return ""
     known = set(vocabulary)

@@ -97,3 +97,15 @@ def test_a_restricted_record_written_by_a_member_is_found_by_members_only(client
     assert found("iridium", member) == {"ev-iridium"}
     assert found("iridium", other) == set()
     assert found("iridium") == set()
+
+
+@pytest.mark.django_db
+def test_did_you_mean_learns_the_words_of_a_new_record(steward):
+    from nscap.search.suggestions import did_you_mean
+
+    make_institution(key="host", name="Host", country="JP")
+    rebuild_index()
+    assert did_you_mean("berylium", VISITOR) == []  # and the vocabulary is now cached
+    values = {"key": "be-1", "provider": "host", "title": "Beryllium handling"}
+    apply(steward, ProposedChange("create", "course", values=values))
+    assert "beryllium" in did_you_mean("berylium", VISITOR)

@@ -123,3 +123,9 @@ def test_the_api_and_the_page_agree_with_the_selectors(world, client, role):
     assert ("Mongolia" in page) == SEES_RESTRICTED[role]
     miss = client.get("/api/search", {"q": "zirconium acadmy"}).json()
     assert ("zirconium academy" in miss["suggestions"]) == (role == "steward")
+
+
+def test_a_stewards_cached_vocabulary_never_serves_a_visitor(world):
+    assert "zirconium academy" in did_you_mean("zirconium acadmy", world.user("steward"))
+    assert "zirconium academy" not in did_you_mean("zirconium acadmy", world.user("visitor"))
+    assert "zirconium academy" not in did_you_mean("zirconium acadmy", world.user("contributor_b"))
