@@ -164,3 +164,7 @@ from nscap.reconciliation.w3c import router as w3c_router  # noqa: E402
 api.add_router("/", linkage_router)
 api.add_router("/", reconciliation_router)
 api.add_router("/", w3c_router)
+
+from nscap.search.api import router as search_router  # noqa: E402
+
+api.add_router("/", search_router)

@@ -38,6 +38,7 @@ from nscap.contributions.errors import (
     Stale,
 )
 from nscap.contributions.fields import is_key
+from nscap.contributions.hooks import notify_applied
 from nscap.contributions.models import Change, Changeset, HistoryEntry
 from nscap.contributions.record_types import (
     RECORD_TYPES,
@@ -377,7 +378,9 @@ def _apply(
         changes = bulk.pending_changes(changeset)
     events: list[bulk.PendingChange] = []  # changes that may change a fused event
     created_sources: list[str] = []  # a changeset cites the sources it creates
+    touched: list[tuple[str, str]] = []  # every record changed, for the hooks (search index)
     for change in changes:
+        touched.append((change.record_type, change.record_key))
         if change.record_type == "source" and change.action == ChangeAction.CREATE:
             created_sources.append(change.record_key)
         if change.record_type in ("training_event", "institution"):
@@ -406,6 +409,7 @@ def _apply(
 
         changeset.sources.add(*Source.objects.filter(key__in=created_sources))
     citing.cite_applied(changeset)
+    notify_applied(touched)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
