@@ -403,7 +403,8 @@ def _claims(rng: random.Random, world: World, rates: Rates) -> None:
         claimant, partner = (a, b) if rng.random() < 0.5 else (b, a)
         sides = [(claimant, partner), (partner, claimant)] if confirmed else [(claimant, partner)]
         parent = world.institutions[partner].parent
-        if not confirmed and parent and rng.random() < 0.3:
+        # (a claimant that is the partner's parent makes no claim back to itself)
+        if not confirmed and parent and rng.random() < 0.3 and parent != claimant:
             sides.append((parent, claimant))
         for who, other in sides:
             world.claims.append(
