@@ -123,7 +123,7 @@ def test_files_import_through_the_template_without_errors(db, tmp_path):
     for group in vocabulary.TARGET_GROUPS:
         make_target_group(key=group)
     steward = make_user(steward=True)
-    institutions, reports, truth = files.write(small, tmp_path)
+    institutions, reports, _needs, truth = files.write(small, tmp_path)
     _import(steward, institutions.name, institutions.read_bytes())
     _import(steward, reports.name, reports.read_bytes())
     assert TrainingEvent.objects.count() == len(small.reports)
