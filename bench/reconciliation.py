@@ -4,6 +4,7 @@ in a way the registry cannot resolve, then reconcile them as a steward would.
     python bench/reconciliation.py [--rows 10000] [--unresolved 0.18] [--seed 7]
     python bench/reconciliation.py --rows 100000
     python bench/reconciliation.py --world 20000   # the held-out-shaped data set, end to end
+    python bench/reconciliation.py --world 20000 --decisions 500   # only the largest groups
 
 ``--world`` runs ``bench/reconciliation_world.py``: the second generator's files (vocabulary,
 institutions, reports, claims, aggregate claims, needs) through dry run, import and one
@@ -154,13 +155,14 @@ def main() -> None:
     parser.add_argument("--unresolved", type=float, default=0.18)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--world", type=int, help="reports of the held-out-shaped world")
+    parser.add_argument("--decisions", type=int, help="--world: decide only the largest N groups")
     args = parser.parse_args()
     setup_django()
     print(f"machine            {machine()}, load {os.getloadavg()[0]:.1f}")
     if args.world:
         from bench.reconciliation_world import run_world
 
-        run_world(args.world, seed=args.seed)
+        run_world(args.world, seed=args.seed, decisions=args.decisions)
         return
     from nscap.interchange.importer import run_import
     from nscap.reconciliation import selectors, services

@@ -70,8 +70,9 @@ def _truth_of(world: Any) -> dict[tuple[str, str, str, str], str]:
     return truth
 
 
-def _decide_all(steward: Any, truth: dict) -> dict[str, Any]:
-    """One decision per queue group, as a steward who reads the group's rows would decide."""
+def _decide_all(steward: Any, truth: dict, most: int | None = None) -> dict[str, Any]:
+    """One decision per queue group (the first ``most`` groups, largest first, when given), as
+    a steward who reads the group's rows would decide."""
     from nscap.reconciliation import selectors, services
     from nscap.reconciliation.models import NameMention
 
@@ -81,9 +82,9 @@ def _decide_all(steward: Any, truth: dict) -> dict[str, Any]:
         started = time.perf_counter()
         page, _total = selectors.queue_groups(steward, limit=50)
         spent += time.perf_counter() - started
-        if not page:
+        if not page or figures["decisions"] == most:
             break
-        for group in page:
+        for group in page[: None if most is None else most - figures["decisions"]]:
             key = group["key"]
             rows = list(
                 NameMention.objects.filter(
@@ -117,7 +118,7 @@ def _decide_all(steward: Any, truth: dict) -> dict[str, Any]:
     return figures
 
 
-def run_world(reports: int, *, seed: int = 7) -> None:
+def run_world(reports: int, *, seed: int = 7, decisions: int | None = None) -> None:
     from bench.reconciliation import account, print_accounting
     from nscap.activities.models import AggregateClaim
     from nscap.quantities.models import Quantity
@@ -151,7 +152,7 @@ def run_world(reports: int, *, seed: int = 7) -> None:
     print_accounting(account("training_event", len(world.reports)))
 
     truth = _truth_of(world)
-    figures = _decide_all(steward, truth)
+    figures = _decide_all(steward, truth, decisions)
     decisions = figures["decisions"]
     each = figures["seconds"] / max(decisions, 1)
     print(
@@ -165,6 +166,9 @@ def run_world(reports: int, *, seed: int = 7) -> None:
         f"decision is their true institution {figures['rows meaning the picked institution']:,}"
         f" of {figures['rows in groups']:,}"
     )
+    from nscap.reconciliation import selectors
+
+    print(f"groups still pending {selectors.queue_groups(steward, limit=1)[1]:,}")
     print("events, after the decisions:")
     print_accounting(account("training_event", len(world.reports)))
     with_figures = AggregateClaim.objects.filter(people__isnull=False, courses__isnull=False)
