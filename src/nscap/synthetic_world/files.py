@@ -223,10 +223,9 @@ def needs_sheets(world: World, years: tuple[int, ...] = (2019,)) -> dict[str, li
         share, rest = divmod(people, len(years))
         for index, when in enumerate(years):
             count = share + (rest if when == year else 0)
-            figures.append(
-                [f"w2-n{number:05d}-{index}", f"w2-na-{country.lower()}", country, group, topic, when,
-                 count, "exact"]
-            )  # fmt: skip
+            key = f"w2-n{number:05d}-{index}"
+            assessment = f"w2-na-{country.lower()}"
+            figures.append([key, assessment, country, group, topic, when, count, "exact"])
     return {"source": sources, "needs_assessment": assessments, "needs_figure": figures}
 
 
