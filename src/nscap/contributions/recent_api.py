@@ -21,10 +21,12 @@ from nscap.core.api_support import PageQuery, list_responses, paginate
 
 router = Router(tags=["history"])
 
-ChangeVerb = enum.Enum("ChangeVerb", {verb: verb for verb in recent.VERB_LABELS}, type=str)
+RecentChangeAction = enum.Enum(
+    "RecentChangeAction", {verb: verb for verb in recent.VERB_LABELS}, type=str
+)
 
 
-class ChangeQuery(PageQuery):
+class RecentChangeQuery(PageQuery):
     """Filters of recent changes; each narrows the changes the viewer may see."""
 
     record_type: str | None = Field(
@@ -39,18 +41,20 @@ class ChangeQuery(PageQuery):
     actor: str | None = Field(
         None, max_length=150, description="Only changes this user (name) proposed or approved."
     )
-    action: ChangeVerb | None = Field(None, description="Only creations, updates or deletions.")
+    action: RecentChangeAction | None = Field(
+        None, description="Only creations, updates or deletions."
+    )
     since: dt.date | None = Field(None, description="Only changes on or after this day.")
     until: dt.date | None = Field(None, description="Only changes on or before this day.")
 
 
-class ChangeSchema(Schema):
+class RecentChangeSchema(Schema):
     """One change: what happened to which record, who proposed and who approved it, when, and
     the values before and after as the viewer may see them (null when withheld)."""
 
     id: int
     at: dt.datetime
-    action: ChangeVerb
+    action: RecentChangeAction
     record_type: str
     record_key: str
     changeset: int | None
@@ -96,8 +100,8 @@ def change_items(user: Any, entries: list[HistoryEntry]) -> list[dict]:
     return items
 
 
-@router.get("/changes", response=list_responses(ChangeSchema))
-def list_changes(request: HttpRequest, query: Query[ChangeQuery]):
+@router.get("/changes", response=list_responses(RecentChangeSchema))
+def list_changes(request: HttpRequest, query: Query[RecentChangeQuery]):
     """Recent changes, newest first: only those of records you may see (or could see when they
     were deleted). Filters: record_type, institution, actor, action, since, until."""
     given = recent.ChangeFilter(
