@@ -144,3 +144,18 @@ def test_changes_come_a_page_at_a_time(client, world):
     assert b"record_type=training_event&amp;page=1" in second.content
     answer = _api(client, stew, "?limit=20&offset=40").json()
     assert answer["count"] == 57 and len(answer["items"]) == 17
+
+
+def test_a_page_costs_the_same_queries_whatever_its_length(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.propose(world["stew"], [_event(f"ev-{n:02}", "iscn") for n in range(10)])
+    client.force_login(world["sato"])
+    client.get("/changes/")  # the session's first use
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/changes/").context["rows"]) == 11
+    services.propose(world["stew"], [_event(f"more-{n:02}", "insa") for n in range(40)])
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/changes/").context["rows"]) == 50
+    assert len(many) == len(few)
