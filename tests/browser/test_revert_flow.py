@@ -5,6 +5,9 @@ and restored from there with its history."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
@@ -18,6 +21,14 @@ from nscap.testing.factories import make_institution
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password-9"
+# NSCAP_SCREENSHOTS=docs/screenshots: keep pictures of the journey for the docs.
+SHOTS = os.environ.get("NSCAP_SCREENSHOTS", "")
+
+
+def shoot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"revert-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -57,6 +68,7 @@ def test_revert_confirmed_with_a_reason_then_restored_from_history(page, live_se
     entry = page.locator("ol.history > li").first
     expect(entry).to_contain_text("proposed by kim")
     expect(entry).to_contain_text("approved by steward")
+    shoot(page, "1-history-credit")
 
     # The revert asks first: what will change, and why (required).
     entry.get_by_role("link", name="Revert this change…").click()
@@ -64,6 +76,7 @@ def test_revert_confirmed_with_a_reason_then_restored_from_history(page, live_se
     expect(page.locator("table.diff")).to_contain_text("Daejeon")
     page.get_by_role("button", name="Revert the change").click()
     expect(page.locator("#field-reason .errorlist")).to_be_visible()
+    shoot(page, "2-confirm-needs-a-reason")
     assert TrainingEvent.objects.filter(key="pp-2024").exists()
     page.fill("#id_reason", "Logged twice; the other report is the right one")
     page.get_by_role("button", name="Revert the change").click()
@@ -77,8 +90,10 @@ def test_revert_confirmed_with_a_reason_then_restored_from_history(page, live_se
     changes = page.locator("ol.recent-changes > li")
     expect(changes).to_have_count(1)
     expect(changes.first).to_contain_text("Logged twice")
+    shoot(page, "3-recent-changes-deleted")
     changes.first.get_by_role("link", name="Regional course on physical protection").click()
     expect(page.get_by_text("This record was deleted")).to_be_visible()
+    shoot(page, "4-deleted-history")
     page.get_by_role("link", name="Restore this record").click()
     expect(page.locator("table.diff")).to_contain_text("Daejeon")
     page.fill("#id_reason", "Not a duplicate after all")
@@ -88,3 +103,4 @@ def test_revert_confirmed_with_a_reason_then_restored_from_history(page, live_se
     page.goto(base + "/contribute/history/training_event/pp-2024/")
     expect(page.locator("ol.history > li")).to_have_count(3)
     expect(page.locator("ol.history > li").first).to_contain_text("Not a duplicate after all")
+    shoot(page, "5-restored-history")

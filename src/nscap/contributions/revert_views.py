@@ -65,8 +65,9 @@ def _preview(user: Any, rt: RecordType, entry: HistoryEntry) -> tuple[list, bool
     if old is None or new is None or now_shown is None:  # the write path refuses it too
         return [], True
     verb = reverting.verb(entry)
-    if verb == "create":
-        return diff_rows(ChangeAction.DELETE, now_shown, {}, rt.model), False
+    if verb == "create":  # the record goes: every field it has now, none after
+        rows = diff_rows(ChangeAction.CREATE, {}, now_shown, rt.model)
+        return [(name, value, "—") for name, _empty, value in rows], False
     if verb == "delete":
         return diff_rows(ChangeAction.CREATE, {}, old, rt.model), False
     return diff_rows(ChangeAction.UPDATE, now_shown, {**now_shown, **old}, rt.model), False
@@ -121,6 +122,7 @@ def _confirm(request: HttpRequest, entry: HistoryEntry, restoring: bool) -> Http
             "section": "contribute",
             "entry": entry,
             "restoring": restoring,
+            "deletes": reverting.verb(entry) == "create",
             "verb": VERB_LABELS.get(reverting.verb(entry), ""),
             "record_type": rt.name,
             "record_name": record_type_label(rt.name),
@@ -177,8 +179,12 @@ class RecentChangesForm(forms.Form):
     actor = forms.CharField(
         label=gettext_lazy("Person (user name)"), required=False, max_length=150
     )
-    since = forms.DateField(label=gettext_lazy("From"), required=False)
-    until = forms.DateField(label=gettext_lazy("To"), required=False)
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict:
         data = super().clean()

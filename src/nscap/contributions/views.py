@@ -71,6 +71,8 @@ def diff_rows(
         old, new = before.get(name), after.get(name)
         if old == new or (action == ChangeAction.CREATE and new in (None, "", [], {})):
             continue
+        if action == ChangeAction.DELETE and old in (None, "", [], {}):  # nothing went
+            continue
         rows.append(
             (
                 field_label(model, name) if model else name.replace("_", " "),

@@ -135,6 +135,9 @@ def test_the_confirmation_of_a_hidden_record_is_404(client, world):
 def test_revert_of_a_create_then_restore_brings_the_record_back_with_its_history(client, world):
     create = _created_by_kim(world, "pp-2024")
     client.force_login(world["stew"])
+    preview = client.get(f"/contribute/history/entries/{create.pk}/revert/").context["rows"]
+    assert ("City", "Seoul", "—") in preview
+    assert all(old != "—" and new == "—" for _field, old, new in preview)  # what goes
     client.post(f"/contribute/history/entries/{create.pk}/revert/", {"reason": "duplicate"})
     assert not TrainingEvent.objects.filter(key="pp-2024").exists()
     history = client.get("/contribute/history/training_event/pp-2024/")
