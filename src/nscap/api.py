@@ -142,6 +142,10 @@ api.add_router("/", sources_router)
 api.add_router("/", vocabularies_router)
 api.add_router("/", contributions_router)
 
+from nscap.contributions.recent_api import router as recent_changes_router  # noqa: E402
+
+api.add_router("/", recent_changes_router)
+
 from nscap.interchange.api import router as interchange_router  # noqa: E402
 
 api.add_router("/", interchange_router)

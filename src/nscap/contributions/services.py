@@ -4,7 +4,8 @@ Who may call what:
 - ``propose``: stewards and users affiliated with an institution (web forms, API, imports).
 - ``approve`` / ``reject`` / ``ask_for_more``: stewards only, never on their own changeset.
 - ``withdraw``: the author, while it waits.
-- ``revert``: anyone who may propose; it proposes the inverse as a new changeset.
+- ``revert``: anyone who may propose; it proposes the inverse as a new changeset. People revert
+  and restore through ``reverting``, which requires a reason (issue 16).
 Policy: a contributor's changes to its own institution's public records are applied at once
 when the institution's admin turned that on; anything about another institution waits for a
 steward; a steward's own changes are applied at once. Who may change a record's owner and
