@@ -45,6 +45,7 @@ bench:
 	.venv/bin/python bench/import_speed.py
 	.venv/bin/python bench/read_api.py --scales 10k 100k 1M
 	.venv/bin/python bench/growth.py
+	.venv/bin/python bench/search.py 100k
 	.venv/bin/python bench/backup.py 1000000 --postgres postgres://postgres@127.0.0.1:5432
 
 # Refresh the vendored chart libraries from the npm registry (see their README.md).

@@ -3,6 +3,12 @@ in a way the registry cannot resolve, then reconcile them as a steward would.
 
     python bench/reconciliation.py [--rows 10000] [--unresolved 0.18] [--seed 7]
     python bench/reconciliation.py --rows 100000
+    python bench/reconciliation.py --world 20000   # the held-out-shaped data set, end to end
+    python bench/reconciliation.py --world 20000 --decisions 500   # only the largest groups
+
+``--world`` runs ``bench/reconciliation_world.py``: the second generator's files (vocabulary,
+institutions, reports, claims, aggregate claims, needs) through dry run, import and one
+decision per queue group. Below, the default: the synthetic file of a fixed registry.
 
 A throwaway SQLite registry (``bench.common.setup_django``): 300 institutions in 12 countries,
 20 of them sharing the acronym "NSSC"; 40 reporters, each mostly reporting events located in
@@ -15,7 +21,8 @@ name). Resolved rows name their host by its full name. Measured, in one process:
   candidate, or "not an institution" when there is none): seconds per decision;
 - a second file with the same habits: how many of its names the learned aliases resolve.
 
-Prints the figures; nothing is written to docs (copy them with the machine's state).
+Prints the figures, with the machine's CPU probe and load (``bench.common``); nothing is
+written to docs (copy them with the machine's state).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import random
 import sys
 import time
@@ -30,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django  # noqa: E402
+from bench.common import machine, setup_django  # noqa: E402
 
 COUNTRIES = ["MY", "ID", "TH", "VN", "PH", "KR", "JP", "CN", "IN", "PK", "SG", "BD"]
 HEADER = ["key", "host", "title", "start", "country", "participants", "reported_by"]
@@ -106,13 +114,56 @@ def events_file(n: int, share: float, institutions, reporters, rng, prefix: str,
     return out.getvalue().encode()
 
 
+def account(record_type: str, rows: int) -> dict[str, int]:
+    """Where every row of the file went: imported, host resolved, host held (with a queued or
+    decided mention), and dropped (a host neither resolved nor held: must be 0)."""
+    from nscap.contributions.record_types import RECORD_TYPES
+    from nscap.reconciliation.models import NameMention
+
+    model = RECORD_TYPES[record_type].model
+    held = set(
+        NameMention.objects.filter(record_type=record_type, field="host").values_list(
+            "record_key", flat=True
+        )
+    )
+    no_host = set(model.objects.filter(host__isnull=True).values_list("key", flat=True))
+    pending = NameMention.objects.filter(record_type=record_type, field="host", decision="")
+    not_institution = NameMention.objects.filter(
+        record_type=record_type, field="host", decision="not_institution"
+    )
+    imported = model.objects.count()
+    return {
+        "rows in file": rows,
+        "rows imported": imported,
+        "rows missing": rows - imported,
+        "host resolved": imported - len(no_host),
+        "host unresolved": len(no_host),
+        "  of which queued (pending)": pending.count(),
+        "  of which decided not an institution": not_institution.count(),
+        "host unresolved and not held (dropped)": len(no_host - held),
+    }
+
+
+def print_accounting(figures: dict[str, int]) -> None:
+    for what, value in figures.items():
+        print(f"  {what:<40} {value:>9,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--unresolved", type=float, default=0.18)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--world", type=int, help="reports of the held-out-shaped world")
+    parser.add_argument("--decisions", type=int, help="--world: decide only the largest N groups")
     args = parser.parse_args()
     setup_django()
+    print(f"machine            {machine()}, load {os.getloadavg()[0]:.1f}")
+    if args.world:
+        from bench.reconciliation_world import run_world
+
+        run_world(args.world, seed=args.seed, decisions=args.decisions)
+        return
     from nscap.interchange.importer import run_import
     from nscap.reconciliation import selectors, services
     from nscap.testing.roles import make_user
@@ -137,6 +188,7 @@ def main() -> None:
     print(f"names queued       {queued:>9,}  ({queued / args.rows:.1%} of rows)")
     print(f"distinct texts     {len({g['text'] for g in groups}):>9,}")
     print(f"groups (decisions) {len(groups):>9,}  (name x location country x reporter)")
+    print_accounting(account("training_event", args.rows))
 
     started = time.perf_counter()
     decided = 0
@@ -154,6 +206,8 @@ def main() -> None:
     spent = time.perf_counter() - started
     each = spent / max(decided, 1) * 1000
     print(f"decisions made     {decided:>9,}  in {spent:7.1f} s  = {each:,.0f} ms each")
+    print(f"decisions <= groups: {decided <= len(groups)}")
+    print_accounting(account("training_event", args.rows))
 
     again = events_file(args.rows // 10, args.unresolved, institutions, reporters, rng, "b", habits)
     started = time.perf_counter()

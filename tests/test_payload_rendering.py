@@ -56,7 +56,6 @@ NOT_PAGES = {
     "accounts:accept": "needs a one-time invitation token no page shows",
     "contributions:withdraw": "POST only",
     "contributions:review": "POST only",
-    "contributions:revert": "POST only",
     "linkage:decide": "POST only",
     "linkage:bulk_undo": "POST only (a button shown once a bulk decision exists)",
     "linkage:bulk_apply": "POST only, after a preview",
@@ -155,6 +154,10 @@ def world():
         ],
         comment=IMAGE,
     )
+    # A deleted record (issue 16): its history, the restore page and recent changes show it.
+    gone = {"key": "gone-event", "title": SCRIPT, "host": "insa", "note": IMAGE}
+    services.propose(steward, [services.ProposedChange("create", "training_event", values=gone)])
+    services.propose(steward, [services.ProposedChange("delete", "training_event", "gone-event")])
     # Pages only their own people reach: the institution's members, a claim to confirm.
     make_user("insa-admin", institution=insa, role="admin")
     answer = make_claim(key="to-confirm", claimant=iscn, partner=insa, type="seminar")

@@ -142,6 +142,10 @@ api.add_router("/", sources_router)
 api.add_router("/", vocabularies_router)
 api.add_router("/", contributions_router)
 
+from nscap.contributions.recent_api import router as recent_changes_router  # noqa: E402
+
+api.add_router("/", recent_changes_router)
+
 from nscap.interchange.api import router as interchange_router  # noqa: E402
 
 api.add_router("/", interchange_router)
@@ -168,3 +172,7 @@ api.add_router("/", w3c_router)
 from nscap.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/", reports_router)
+
+from nscap.search.api import router as search_router  # noqa: E402
+
+api.add_router("/", search_router)

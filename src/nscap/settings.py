@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "nscap.reconciliation",
     "nscap.analytics",
     "nscap.linkage",
+    "nscap.search",
     "nscap.operations",
     "nscap.reports",
 ]

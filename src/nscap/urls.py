@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from nscap.api import api
+from nscap.contributions.revert_views import recent_changes
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,12 +14,14 @@ urlpatterns = [
     path("figures/", include("nscap.quantities.urls")),
     path("sources/", include("nscap.sources.urls")),
     path("accounts/", include("nscap.accounts.urls")),
+    path("changes/", recent_changes, name="recent_changes"),
     path("contribute/", include("nscap.contributions.urls")),
     path("data/", include("nscap.interchange.urls")),
     path("reconcile/", include("nscap.reconciliation.urls")),
     path("analytics/", include("nscap.analytics.urls")),
     path("linkage/", include("nscap.linkage.urls")),
     path("reports/", include("nscap.reports.urls")),
+    path("search/", include("nscap.search.urls")),
     path("", include("nscap.core.urls")),
 ]
 

@@ -28,6 +28,7 @@ from nscap.accounts.models import Affiliation
 from nscap.contributions import services
 from nscap.contributions.api_schemas import WRITE_PATHS
 from nscap.contributions.forms import FORMS
+from nscap.contributions.models import HistoryEntry
 from nscap.contributions.record_types import RECORD_TYPES
 from nscap.contributions.services import ProposedChange
 from nscap.institutions.models import Institution, TransparencyPolicy
@@ -239,6 +240,11 @@ def snapshot_paths(world: RedactionWorld) -> list[str]:
         for path in _fill(route, world)
     }
     paths |= {"/contribute/mine/", "/contribute/queue/", "/api/changesets?limit=500"}
+    # Recent changes and every revert confirmation (GET: the diff it would make), issue 16.
+    paths |= {"/changes/", "/changes/?page=2", "/api/changes?limit=500"}
+    entries = HistoryEntry.objects.filter(record_key__in=list(world.records.values()))
+    for entry_id in entries.values_list("pk", flat=True):
+        paths.add(f"/contribute/history/entries/{entry_id}/revert/")
     for record_type, key in world.records.items():
         paths.add(f"/api/{WRITE_PATHS[record_type]}/{key}")
     return sorted(paths)

@@ -414,4 +414,8 @@ def load_synthetic(events: int = 5_000, seed: int = 2015) -> SyntheticReport:
         generator.claims(providers)
         generator.cite_everything()
         bump_data_version()
+        # Written with bulk_create, not changesets: the search index is rebuilt here.
+        from nscap.search.services import rebuild_index
+
+        rebuild_index()
     return generator.report

@@ -533,4 +533,8 @@ def load_brief(data_dir: Path | None = None, vocabulary_dir: Path | None = None)
         writer.write_claims()
         if report.changed:
             bump_data_version()
+            # The loader writes without changesets, so the search index hears of it here.
+            from nscap.search.services import rebuild_index
+
+            rebuild_index()
     return report

@@ -4,7 +4,8 @@ Who may call what:
 - ``propose``: stewards and users affiliated with an institution (web forms, API, imports).
 - ``approve`` / ``reject`` / ``ask_for_more``: stewards only, never on their own changeset.
 - ``withdraw``: the author, while it waits.
-- ``revert``: anyone who may propose; it proposes the inverse as a new changeset.
+- ``revert``: anyone who may propose; it proposes the inverse as a new changeset. People revert
+  and restore through ``reverting``, which requires a reason (issue 16).
 Policy: a contributor's changes to its own institution's public records are applied at once
 when the institution's admin turned that on; anything about another institution waits for a
 steward; a steward's own changes are applied at once. Who may change a record's owner and
@@ -38,6 +39,7 @@ from nscap.contributions.errors import (
     Stale,
 )
 from nscap.contributions.fields import is_key
+from nscap.contributions.hooks import notify_applied
 from nscap.contributions.models import Change, Changeset, HistoryEntry
 from nscap.contributions.record_types import (
     RECORD_TYPES,
@@ -377,7 +379,9 @@ def _apply(
         changes = bulk.pending_changes(changeset)
     events: list[bulk.PendingChange] = []  # changes that may change a fused event
     created_sources: list[str] = []  # a changeset cites the sources it creates
+    touched: list[tuple[str, str]] = []  # every record changed, for the hooks (search index)
     for change in changes:
+        touched.append((change.record_type, change.record_key))
         if change.record_type == "source" and change.action == ChangeAction.CREATE:
             created_sources.append(change.record_key)
         if change.record_type in ("training_event", "institution"):
@@ -406,6 +410,7 @@ def _apply(
 
         changeset.sources.add(*Source.objects.filter(key__in=created_sources))
     citing.cite_applied(changeset)
+    notify_applied(touched)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer

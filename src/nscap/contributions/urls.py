@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nscap.contributions import views
+from nscap.contributions import revert_views, views
 
 app_name = "contributions"
 urlpatterns = [
@@ -11,7 +11,8 @@ urlpatterns = [
     path("changesets/<int:changeset_id>/withdraw/", views.withdraw, name="withdraw"),
     path("changesets/<int:changeset_id>/review/", views.review, name="review"),
     path("history/<str:record_type>/<slug:key>/", views.history, name="history"),
-    path("history/entries/<int:entry_id>/revert/", views.revert, name="revert"),
+    path("history/entries/<int:entry_id>/revert/", revert_views.revert, name="revert"),
+    path("history/<str:record_type>/<slug:key>/restore/", revert_views.restore, name="restore"),
     path("confirmations/", views.confirmations, name="confirmations"),
     path("confirmations/<slug:key>/", views.answer_claim, name="answer"),
     path("<str:record_type>/new/", views.record_form, name="create"),

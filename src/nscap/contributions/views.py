@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from nscap.accounts.audit import record_event
 from nscap.accounts.selectors import can_contribute, institution_ids_of
-from nscap.contributions import confirmation, services
+from nscap.contributions import confirmation, reverting, services
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.citing import planned
 from nscap.contributions.errors import ContributionError, Invalid, Stale
 from nscap.contributions.event_form import EventExtras, unchanged
 from nscap.contributions.forms import FORMS, ConfirmationForm, ReviewForm
 from nscap.contributions.models import Changeset, HistoryEntry
+from nscap.contributions.recent import VERB_LABELS, credit
 from nscap.contributions.record_types import RECORD_TYPES, new_key, snapshot
 from nscap.contributions.redaction import Redaction, redact_changes, redact_pairs
 from nscap.core.labels import field_label, record_type_label, value_label
@@ -69,6 +70,8 @@ def diff_rows(
     for name in dict.fromkeys([*after, *before]):
         old, new = before.get(name), after.get(name)
         if old == new or (action == ChangeAction.CREATE and new in (None, "", [], {})):
+            continue
+        if action == ChangeAction.DELETE and old in (None, "", [], {}):  # nothing went
             continue
         rows.append(
             (
@@ -476,6 +479,12 @@ def _sources_of(user: Any, changeset_ids: set[int]) -> dict[int, list]:
     return cited
 
 
+def _deleted_title(rt, deletion: HistoryEntry, user: Any) -> str:
+    """The title a deleted record had, as ``user`` may see it."""
+    shown = Redaction(user).redact(rt, deletion.before) or {}
+    return str(shown.get(rt.title_field) or "")
+
+
 def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
     """A record's history: who, when, what, which sources. 404 when the record is hidden.
 
@@ -484,10 +493,20 @@ def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
     rt = RECORD_TYPES.get(record_type)
     if rt is None:
         raise Http404(_("Unknown record type."))
-    record = get_object_or_404(rt.model.objects.visible_to(request.user), key=key)
+    record = rt.model.objects.visible_to(request.user).filter(key=key).first()
+    # A deleted record's history stays readable to whoever could see it then (issue 16).
+    deletion = reverting.deletion_seen_by(request.user, rt, key) if record is None else None
+    if record is None and deletion is None:
+        raise Http404(_("No such record."))
     entries = (
         HistoryEntry.objects.filter(record_type=rt.name, record_key=key)
-        .select_related("actor", "changeset", "changeset__institution")
+        .select_related(
+            "actor",
+            "changeset",
+            "changeset__institution",
+            "changeset__author",
+            "changeset__reviewed_by",
+        )
         .order_by("-at", "-id")
     )
     may_revert = can_contribute(request.user)
@@ -502,55 +521,40 @@ def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
             {
                 "entry": entry,
                 "verb": verb,
+                "verb_label": VERB_LABELS.get(verb, verb),
                 "rows": diff,
                 "withheld": withheld,
                 "message": "" if withheld else entry.message,
                 "sources": sources.get(entry.changeset_id, []),
-                "revertable": may_revert and verb in ("create", "update") and not withheld,
+                "revertable": may_revert
+                and record is not None
+                and verb in ("create", "update")
+                and not withheld,
+                "credit": credit(entry),
             }
         )
-    page = RECORD_PAGES.get(rt.name)
+    page = RECORD_PAGES.get(rt.name) if record is not None else None
+    title = (
+        getattr(record, rt.title_field, "")
+        if record is not None
+        else _deleted_title(rt, deletion, request.user)
+    )
     return render(
         request,
         "contributions/history.html",
         {
             "record": record,
+            "record_key": key,
+            "deletion": deletion,
+            "may_restore": may_revert and deletion is not None,
             "record_type": rt.name,
             "record_name": record_type_label(rt.name),
-            "title": getattr(record, rt.title_field, "") or record.key,
+            "title": title or key,
             "page_url_name": page,
             "rows": rows,
-            "editable": rt.name in FORMS and can_contribute(request.user),
+            "editable": record is not None and rt.name in FORMS and can_contribute(request.user),
         },
     )
-
-
-@login_required
-@require_POST
-def revert(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """Propose the inverse of one history entry as a new changeset."""
-    _require_contributor(request)
-    entry = get_object_or_404(HistoryEntry, pk=entry_id)
-    rt = RECORD_TYPES.get(entry.record_type)
-    if (
-        rt is None
-        or not rt.model.objects.visible_to(request.user).filter(key=entry.record_key).exists()
-    ):
-        raise Http404(_("No such history entry."))
-    if entry.action.rsplit(".", 1)[-1] not in ("create", "update"):
-        messages.error(request, _("Only creations and updates can be reverted here."))
-        return redirect("contributions:history", record_type=rt.name, key=entry.record_key)
-    try:
-        changeset = services.revert(request.user, entry)
-    except ContributionError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-        return redirect("contributions:history", record_type=rt.name, key=entry.record_key)
-    messages.success(
-        request, _("The revert is proposed as changeset %(id)s.") % {"id": changeset.pk}
-    )
-    return redirect("contributions:changeset", changeset_id=changeset.pk)
 
 
 # --- confirmation --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from nscap.institutions.resolution import (
     MENTIONS_ACRONYM,
     TRANSLITERATION_MAX,
     Candidate,
-    resolve_label,
+    LabelResolver,
 )
 from nscap.reconciliation.choices import Decision
 from nscap.reconciliation.models import NameMention
@@ -116,13 +116,24 @@ class NameIntake:
     _learned: dict[tuple[str, str, str], set[int]] | None = None
     _keys: dict[int, str] = field(default_factory=dict)  # visible institution id -> key
     _not_institution: set[tuple[str, str, str]] | None = None
+    _resolver: LabelResolver | None = None
+    _normalized: dict[str, str] = field(default_factory=dict)
 
     def resolve(self, text: str) -> list[Candidate]:
         """Every candidate of ``text`` (resolution is the costly part of an import: once per
-        distinct text, shared by the importer's check and the mention's candidates)."""
+        distinct text, shared by the importer's check and the mention's candidates, through
+        one ``LabelResolver`` that reads the visible labels once)."""
         if text not in self._found:
-            self._found[text] = resolve_label(text, user=self.user, limit=ALL_CANDIDATES)
+            if self._resolver is None:
+                self._resolver = LabelResolver(self.user)
+            self._found[text] = self._resolver.resolve(text, limit=ALL_CANDIDATES)
         return self._found[text]
+
+    def normalized(self, text: str) -> str:
+        """``normalize_label(text)``, once per distinct text (asked for every row)."""
+        if text not in self._normalized:
+            self._normalized[text] = normalize_label(text)
+        return self._normalized[text]
 
     def candidates(self, text: str) -> list[dict[str, Any]]:
         if text not in self._candidates:
@@ -144,7 +155,7 @@ class NameIntake:
                 .filter(pk__in=ids)
                 .values_list("pk", "key")
             )
-        found = self._learned.get((normalize_label(text), country, reporter), set())
+        found = self._learned.get((self.normalized(text), country, reporter), set())
         return self._keys.get(next(iter(found))) if len(found) == 1 else None
 
     def not_institution(self, text: str, country: str, reporter: str) -> bool:
@@ -155,7 +166,7 @@ class NameIntake:
                     "normalized", "context_country", "context_reporter"
                 )
             )
-        return (normalize_label(text), country, reporter) in self._not_institution
+        return (self.normalized(text), country, reporter) in self._not_institution
 
     def hold(
         self,

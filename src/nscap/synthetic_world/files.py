@@ -1,26 +1,38 @@
-"""A generated world as nscap's import files (the CSV template, zipped) and a truth file.
+"""The second generator's world as files nscap imports, plus the truth to score against.
 
-Three files, imported in this order with ``nscap import FILE --user STEWARD``:
+Imported in this order with ``nscap import FILE --user STEWARD``:
 
 - ``institutions.zip``: ``topic.csv`` and ``target_group.csv`` (the registry's vocabularies,
-  ``vocabularies/data/*.toml``, for a registry that has none yet), ``institution.csv`` (names,
-  kinds, countries, parents, labels in several scripts) and ``course.csv``;
-- ``reports.zip``: ``training_event.csv`` (one row per crowd report) and
-  ``collaboration_claim.csv``;
-- ``needs.zip``: ``needs_assessment.csv`` (one assessment) and ``needs_figure.csv`` (one figure
-  per demand cell: country, target group, topic and year).
+  ``vocabularies/data/*.toml``, for a registry that has none yet: a steward adds them through
+  the template too), ``institution.csv`` (names, kinds, countries, parents, labels in several
+  scripts) and ``course.csv``;
+- ``reports.zip``: ``training_event.csv`` (one row per crowd report),
+  ``collaboration_claim.csv`` and ``aggregate_claim.csv``;
+- ``duplicates.zip`` (only with ``true_clusters``, see below);
+- ``needs.zip`` (issue 14): ``source.csv`` and ``needs_assessment.csv`` (one per country) and
+  ``needs_figure.csv`` (one figure per demand cell: country, target group, topic and year).
 
 Institutions come in a file of their own because the import resolves a host written as a label
-only against institutions already in the registry. A report's host cell keeps the reporter's own wording when that wording
-is a label of exactly one institution (the import resolves it); otherwise (a sloppy unlisted
-variant, an acronym that twenty institutions share, "INSA, KR") the cell holds the key of the
-institution the report means — what a steward writes when the import asks "did you mean" — and
-the reporter's wording goes to ``note``. Noise that survives import: self-named hosts, titles,
-dates, counts, missing topics and breakdowns. ``write(..., true_clusters=True)`` keeps only the
-kept reports in ``reports.zip`` and writes ``duplicates.zip`` (imported after it): the other
-reports, each with ``same_as`` its true event's kept report (the host's own, else the first),
-the registry as a steward who merged every duplicate rightly would have it, to score counting
-apart from linkage.
+only against institutions already in the registry. Hosts are written one of two ways:
+
+- ``as_reported=False`` (the default, issue 13's files): a report's host cell keeps the
+  reporter's own wording when that wording is a label of exactly one institution (the import
+  resolves it); otherwise (a sloppy unlisted variant, an acronym that twenty institutions
+  share, "INSA, KR") the cell holds the key of the institution the report means — a hand
+  resolution — and the reporter's wording goes to ``note``.
+- ``as_reported=True`` (issue 14): every host cell holds the reporter's wording, resolved or
+  not, and partners (of events and claims) are named by their name: what the import cannot
+  resolve goes to the reconciliation queue, nothing is resolved by hand.
+
+``write(..., true_clusters=True)`` keeps only the kept reports in ``reports.zip`` and writes
+``duplicates.zip`` (imported after it): the other reports, each with ``same_as`` its true
+event's kept report (the host's own, else the first), the registry as a steward who merged every
+duplicate rightly would have it, to score counting apart from linkage.
+
+Aggregate claims are not in the world's truth as such: each institution that hosted events
+claims "N courses for M people" over the world's years, summarised from its true events (N:
+the distinct courses it ran, M: their participants). Noise that survives import: self-named
+hosts, titles, dates, counts, missing topics and breakdowns.
 """
 
 from __future__ import annotations
@@ -35,7 +47,6 @@ from nscap.institutions.normalize import compact, normalize_label
 from nscap.synthetic_world.world import World, true_supply, true_supply_by_year
 
 VOCABULARIES = Path(__file__).resolve().parent.parent / "vocabularies" / "data"
-NEEDS_ASSESSMENT = "w2-needs"
 
 
 def _zip(sheets: dict[str, list[list]]) -> bytes:
@@ -133,9 +144,10 @@ def kept_by_truth(world: World) -> dict[str, str]:
     return {r.key: kept[r.event][0] for r in world.reports}
 
 
-def _event_row(r, labels: dict[str, str]) -> list:
-    """One report as a training event row (``EVENT_COLUMNS``)."""
-    resolves = labels.get(compact(normalize_label(r.host_text))) == r.host
+def _event_row(r, labels: dict[str, str], names: dict[str, str] | None = None) -> list:
+    """One report as a training event row (``EVENT_COLUMNS``); with ``names`` (institution key
+    -> name) the host and partners as the reporter names them (``as_reported``)."""
+    resolves = names is not None or labels.get(compact(normalize_label(r.host_text))) == r.host
     return [
         r.key,
         r.host_text if resolves else r.host,
@@ -148,25 +160,67 @@ def _event_row(r, labels: dict[str, str]) -> list:
         r.qualifier or "",
         "; ".join(r.topics),
         "; ".join(r.target_groups),
-        "; ".join(f"{key} ({role})" for key, role in r.partners),
+        "; ".join(f"{(names or {}).get(key, key)} ({role})" for key, role in r.partners),
         "; ".join(f"{c}:{n}" for c, n in sorted(r.breakdown.items())),
         "" if r.reporter == r.host else r.reporter,
         "" if resolves else f"host as reported: {r.host_text}",
     ]
 
 
-def report_sheets(world: World, true_clusters: bool = False) -> dict[str, list[list]]:
-    """The training event (one row per report) and collaboration claim sheets; with
-    ``true_clusters`` only the reports each true event keeps (``duplicate_sheets`` has the
-    others)."""
+def report_sheets(
+    world: World, true_clusters: bool = False, *, as_reported: bool = False
+) -> dict[str, list[list]]:
+    """The training event (one row per report), collaboration claim and aggregate claim sheets;
+    with ``true_clusters`` only the reports each true event keeps (``duplicate_sheets`` has the
+    others); ``as_reported``: hosts and partners as the reporter names them (see the module)."""
     labels = unique_labels(world)
+    names = {key: inst.name for key, inst in world.institutions.items()} if as_reported else None
     kept = kept_by_truth(world) if true_clusters else {}
     events = [list(EVENT_COLUMNS)]
-    events += [_event_row(r, labels) for r in world.reports if kept.get(r.key, r.key) == r.key]
+    events += [
+        _event_row(r, labels, names) for r in world.reports if kept.get(r.key, r.key) == r.key
+    ]
     claims = [["key", "claimant", "partner", "partner_text", "type", "status"]]
     for c in world.claims:
-        claims.append([c.key, c.claimant, c.partner or "", c.partner_text or "", c.type, "done"])
-    return {"training_event": events, "collaboration_claim": claims}
+        other = (names or {}).get(c.partner, c.partner) if c.partner else ""
+        claims.append([c.key, c.claimant, other, c.partner_text or "", c.type, "done"])
+    return {
+        "training_event": events,
+        "collaboration_claim": claims,
+        "aggregate_claim": aggregate_claim_rows(world),
+    }
+
+
+def aggregate_claim_rows(world: World) -> list[list]:
+    """One "N courses for M people in FIRST-LAST" claim per institution that hosted events,
+    summarised from its true events (N distinct courses, M participants, exact)."""
+    by_host: dict[str, list] = {}
+    for event in world.events.values():
+        by_host.setdefault(event.host, []).append(event)
+    rows = [
+        ["key", "claimant", "description", "period_start", "period_end", "courses",
+         "courses_qualifier", "people", "people_qualifier", "country"],
+    ]  # fmt: skip
+    for number, (host, events) in enumerate(sorted(by_host.items())):
+        courses = len({e.course for e in events})
+        people = sum(e.participants for e in events)
+        first = min(e.start for e in events).year
+        last = max(e.start for e in events).year
+        rows.append(
+            [
+                f"w2-a{number:04d}",
+                host,
+                f"{courses} courses for {people} people in {first}-{last}",
+                str(first),
+                str(last),
+                courses,
+                "exact",
+                people,
+                "exact",
+                world.institutions[host].country,
+            ]
+        )
+    return rows
 
 
 def duplicate_sheets(world: World) -> dict[str, list[list]]:
@@ -181,15 +235,41 @@ def duplicate_sheets(world: World) -> dict[str, list[list]]:
 
 
 def needs_sheets(world: World) -> dict[str, list[list]]:
-    """One needs assessment and a figure per demand cell (country, group, topic, year)."""
-    assessment = [
-        ["key", "title", "method"],
-        [NEEDS_ASSESSMENT, "Synthetic world: people needing training", "generated with the world"],
-    ]
-    figures = [["key", "needs_assessment", "country", "target_group", "topic", "year", "people"]]
-    for n, ((country, group, topic, year), people) in enumerate(sorted(world.demand.items())):
-        figures.append([f"w2-need{n:05d}", NEEDS_ASSESSMENT, country, group, topic, year, people])
-    return {"needs_assessment": assessment, "needs_figure": figures}
+    """Demand as data (issue 14): one source and one needs assessment per country (assessed
+    by its regulator, when it has one), and one needs figure per demand cell (country, target
+    group, topic, year)."""
+    regulators: dict[str, str] = {}
+    for inst in world.institutions.values():
+        if inst.kind == "regulator":
+            regulators.setdefault(inst.country, inst.key)
+    countries = sorted({cell[0] for cell in world.demand})
+    year = max((cell[3] for cell in world.demand), default=2019)
+    sources = [["key", "title", "kind", "published"]]
+    assessments = [["key", "title", "assessor", "country", "published", "method", "sources"]]
+    for country in countries:
+        code = country.lower()
+        sources.append([f"w2-s-{code}", f"Training needs of {country} (synthetic)", "report", year])
+        assessments.append(
+            [
+                f"w2-na-{code}",
+                f"Nuclear security training needs, {country}",
+                regulators.get(country, ""),
+                country,
+                year,
+                "survey of employers (synthetic: true supply times 0.5 to 2)",
+                f"w2-s-{code}",
+            ]
+        )
+    figures = [
+        ["key", "needs_assessment", "country", "target_group", "topic", "year", "people",
+         "qualifier"],
+    ]  # fmt: skip
+    for n, ((country, group, topic, when), people) in enumerate(sorted(world.demand.items())):
+        assessment = f"w2-na-{country.lower()}"
+        figures.append(
+            [f"w2-need{n:05d}", assessment, country, group, topic, when, people, "exact"]
+        )
+    return {"source": sources, "needs_assessment": assessments, "needs_figure": figures}
 
 
 def _stated(world: World) -> dict[str, tuple[set[str], set[str]]]:
@@ -263,13 +343,15 @@ def truth(world: World) -> dict:
     }
 
 
-def write(world: World, directory: Path, true_clusters: bool = False) -> list[Path]:
+def write(
+    world: World, directory: Path, true_clusters: bool = False, *, as_reported: bool = False
+) -> list[Path]:
     """Write institutions.zip, reports.zip (with ``true_clusters``: and duplicates.zip),
     needs.zip and truth.json into ``directory``, in the order they are imported."""
     directory.mkdir(parents=True, exist_ok=True)
     out = {
         "institutions.zip": _zip({**vocabulary_sheets(), **institution_sheets(world)}),
-        "reports.zip": _zip(report_sheets(world, true_clusters)),
+        "reports.zip": _zip(report_sheets(world, true_clusters, as_reported=as_reported)),
         **({"duplicates.zip": _zip(duplicate_sheets(world))} if true_clusters else {}),
         "needs.zip": _zip(needs_sheets(world)),
         "truth.json": json.dumps(truth(world), ensure_ascii=False, indent=1).encode(),

@@ -362,12 +362,13 @@ def test_revert_proposes_the_inverse(client, world):
     )
     entry = HistoryEntry.objects.get(changeset=changeset)
     client.force_login(world["kim"])
-    response = client.post(f"/contribute/history/entries/{entry.pk}/revert/")
+    url = f"/contribute/history/entries/{entry.pk}/revert/"
+    response = client.post(url, {"reason": "It stayed in Seoul"})
     assert response.status_code == 302
     revert = Changeset.objects.exclude(pk=changeset.pk).get()
     assert revert.changes.get().data["city"] == "Seoul"
     client.logout()
-    assert client.post(f"/contribute/history/entries/{entry.pk}/revert/").status_code == 302
+    assert client.post(url, {"reason": "again"}).status_code == 302  # to sign in
     assert Changeset.objects.count() == 2
     event.refresh_from_db()
     assert event.city == "Busan"

@@ -10,6 +10,7 @@ from nscap.institutions.resolution import (
     INITIALS,
     MENTIONS_ACRONYM,
     TRANSLITERATION_MAX,
+    LabelResolver,
     resolve_label,
 )
 from nscap.testing.factories import make_institution
@@ -366,3 +367,35 @@ def test_query_count_does_not_grow_with_the_number_of_labels(world, django_asser
     assert len(candidates) > 10
     with django_assert_max_num_queries(3):
         assert keys(resolve_label("INSA")) == ["insa"]
+
+
+# --- many texts at once (imports) ------------------------------------------------------------
+
+MANY_TEXTS = [
+    "NSSC", "INSA, South Korea", "State Nuclear Security Tech Centre", "国家核安保技术中心",
+    "Intenational Nuclear Securty Academy", "한국원자력통제기술연구원", "Guojia He Anbao Jishu",
+    "Restricted Nuclear Security Support Centre", "秘密中心名称", "nothing like any name", "",
+]  # fmt: skip
+
+
+def _answer(candidates):
+    return [(c.institution.key, c.score, c.matched_label.pk) for c in candidates]
+
+
+@pytest.mark.parametrize("who", ["visitor", "steward"])
+def test_label_resolver_answers_as_resolve_label(world, hidden, steward, who):
+    user = steward if who == "steward" else None
+    resolver = LabelResolver(user)
+    for limit in (1, 10):
+        for text in MANY_TEXTS:
+            expected = resolve_label(text, user=user, limit=limit)
+            assert _answer(resolver.resolve(text, limit=limit)) == _answer(expected), text
+
+
+def test_label_resolver_reads_the_labels_once_for_many_texts(world, django_assert_max_num_queries):
+    resolver = LabelResolver()
+    resolver.resolve("NSSC")
+    with django_assert_max_num_queries(0):  # every candidate and label already read
+        for _round in range(3):
+            assert sorted(keys(resolver.resolve("NSSC"))) == ["nssc-kr", "nssc-my", "nssc-vn"]
+            resolver.resolve("nothing like any name")

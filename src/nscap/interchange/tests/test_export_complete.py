@@ -77,6 +77,8 @@ NOT_RECORDS = {
 DERIVED = {
     "activities.FusedEvent": "fused from a linked event's reports (linkage.fusing, nscap fuse); "
     "the reports are exported, and the fused values are on the event page and API",
+    "search.SearchEntry": "the search index, folded from the exported records (search.services; "
+    "nscap search_index rebuilds it)",
 }
 
 
