@@ -65,6 +65,7 @@ NOT_PAGES = {
     "interchange:template": "a spreadsheet file",
     "interchange:export": "a data file (CSV, XLSX, JSON), not HTML",
     "set_language": "POST only",
+    "reports:regional_pdf": "a PDF file (503 with what to install where WeasyPrint is missing)",
 }
 SKIP_PREFIXES = ("/api/", "/static/")
 MAX_PER_NAME = 6

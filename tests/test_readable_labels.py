@@ -116,9 +116,11 @@ def test_main_pages_on_the_brief_show_no_raw_codes(brief, client):  # noqa: F811
             "analytics:index",
             "analytics:gaps",
             "analytics:achievements",
+            "reports:regional",
             "sources:list",
         )
     ]
+    urls.append(reverse("reports:regional") + "?region=Asia&to=2015")
     urls += [
         reverse("institutions:detail", args=[k])
         for k in Institution.objects.values_list("key", flat=True)

@@ -169,6 +169,10 @@ api.add_router("/", linkage_router)
 api.add_router("/", reconciliation_router)
 api.add_router("/", w3c_router)
 
+from nscap.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("/", reports_router)
+
 from nscap.search.api import router as search_router  # noqa: E402
 
 api.add_router("/", search_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "nscap.linkage",
     "nscap.search",
     "nscap.operations",
+    "nscap.reports",
 ]
 
 MIDDLEWARE = [

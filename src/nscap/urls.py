@@ -20,6 +20,7 @@ urlpatterns = [
     path("reconcile/", include("nscap.reconciliation.urls")),
     path("analytics/", include("nscap.analytics.urls")),
     path("linkage/", include("nscap.linkage.urls")),
+    path("reports/", include("nscap.reports.urls")),
     path("search/", include("nscap.search.urls")),
     path("", include("nscap.core.urls")),
 ]
