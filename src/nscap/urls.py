@@ -18,6 +18,7 @@ urlpatterns = [
     path("reconcile/", include("nscap.reconciliation.urls")),
     path("analytics/", include("nscap.analytics.urls")),
     path("linkage/", include("nscap.linkage.urls")),
+    path("inbox/", include("nscap.notifications.urls")),
     path("", include("nscap.core.urls")),
 ]
 
