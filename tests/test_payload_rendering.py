@@ -66,6 +66,8 @@ NOT_PAGES = {
     "interchange:template": "a spreadsheet file",
     "interchange:export": "a data file (CSV, XLSX, JSON), not HTML",
     "notifications:read_all": "POST only",
+    "contributions:answer_changeset": "the author's page only: the contributor's crawl reaches "
+    "it (a changeset sent back in the world), the steward's cannot",
     "set_language": "POST only",
 }
 SKIP_PREFIXES = ("/api/", "/static/")
