@@ -13,16 +13,21 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
 
 from nscap.accounts.api_auth import signed_in_auth, write_auth
 from nscap.contributions.api_schemas import MessageSchema
+from nscap.core.api_support import PageQuery, check_query
 from nscap.notifications import services
 from nscap.notifications.models import Notification
 from nscap.notifications.texts import body, title
 
 router = Router(tags=["notifications"])
-ERRORS: dict[int, Any] = {401: MessageSchema, 403: MessageSchema, 404: MessageSchema}
+ERRORS: dict[int, Any] = {
+    400: MessageSchema,
+    401: MessageSchema,
+    403: MessageSchema,
+    404: MessageSchema,
+}
 
 
 class NotificationSchema(Schema):
@@ -42,10 +47,8 @@ class NotificationPageSchema(Schema):
     items: list[NotificationSchema]
 
 
-class NotificationQuery(Schema):
+class NotificationQuery(PageQuery):
     unread: bool = False
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class ReadAllSchema(Schema):
@@ -72,6 +75,7 @@ def _item(notification: Notification) -> dict:
 )
 def list_notifications(request: HttpRequest, query: Query[NotificationQuery]):
     """Your notifications, newest first (``unread=true``: only those not read yet)."""
+    check_query(request, NotificationQuery)
     mine = Notification.objects.filter(recipient=request.user)
     if query.unread:
         mine = mine.filter(read_at__isnull=True)

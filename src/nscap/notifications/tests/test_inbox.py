@@ -90,6 +90,7 @@ def test_the_badge_counts_unread_and_the_api_marks_read(client, cast):
     assert 'id="inbox-badge"' not in client.get("/").content.decode()
     assert client.get("/api/notifications?unread=true").json()["count"] == 0
     assert client.get("/api/notifications?unread=maybe").status_code in (400, 422)
+    assert client.get("/api/notifications?page=2").status_code == 400
 
 
 def test_the_api_needs_a_write_token_to_mark_read(client, cast):
