@@ -5,6 +5,7 @@ inbox, sees the thread and approves; the contributor sees the decision in the in
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -93,3 +94,6 @@ def test_contributor_answers_ask_for_more_and_sees_the_decision(page, live_serve
         f"Changeset {number} was approved and published"
     )
     assert Course.objects.filter(title="Insider threat mitigation").exists()
+    if shots := os.environ.get("NSCAP_SCREENSHOTS"):  # docs/inbox.png: NSCAP_SCREENSHOTS=docs
+        page.set_viewport_size({"width": 1100, "height": 700})
+        page.screenshot(path=os.path.join(shots, "inbox.png"))
