@@ -202,3 +202,30 @@ def test_nothing_is_mailed_when_the_decision_rolls_back(cast, django_capture_on_
             services.reject(cast.user("steward"), changeset.pk, "no")
             raise RuntimeError("the request failed after the decision")
     assert mail.outbox == [] and not Notification.objects.exists()
+
+
+def test_the_api_answers_and_amends_through_the_same_service(
+    client, cast, django_capture_on_commit_callbacks
+):
+    changeset = _asked(cast, django_capture_on_commit_callbacks)
+    url = f"/api/changesets/{changeset.pk}/answer"
+    token = cast.write_tokens["contributor_b"]
+    other = cast.write_tokens["contributor_a"]
+    body = {"reply": "2019", "values": {"first_offered": "2019"}}
+    refused = client.post(url, body, "application/json", HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert refused.status_code == 404
+    bad = client.post(
+        url,
+        {"reply": "x", "values": {"first_offered": "soon"}},
+        "application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert bad.status_code == 422 and "first_offered" in bad.content.decode()
+    changeset.refresh_from_db()
+    assert changeset.status == ChangesetStatus.NEEDS_MORE
+    done = client.post(url, body, "application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert done.status_code == 200 and done.json()["status"] == ChangesetStatus.PENDING
+    (change,) = changeset.changes.all()
+    assert change.data["first_offered"] == "2019" and change.data["title"] == "Insider threat"
+    again = client.post(url, body, "application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert again.status_code == 409
