@@ -425,7 +425,7 @@ def _apply(
 
         changeset.sources.add(*Source.objects.filter(key__in=created_sources))
     citing.cite_applied(changeset)
-    notifications.confirmations_requested(changeset, reviewer or author)
+    notifications.applied(changeset, reviewer or author)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer

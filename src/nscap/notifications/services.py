@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from nscap.notifications.choices import NotificationKind
@@ -161,6 +162,27 @@ def _visible_names(user: Any, institution_ids: Iterable[int]) -> list[str]:
     )
 
 
+def applied(changeset: Any, actor: Any) -> list[Notification]:
+    """A changeset was applied: partners of the claims it created are asked to confirm, and
+    the names its new records left unreconciled are told to their reporters' members (they
+    could not see them while the records waited for review)."""
+    from django.db.models import Q
+
+    from nscap.contributions.models import Change
+    from nscap.reconciliation.models import NameMention
+
+    made = confirmations_requested(changeset, actor)
+    created = Change.objects.filter(changeset=changeset, action="create")
+    types = set(created.order_by().values_list("record_type", flat=True).distinct())
+    if types:
+        where = Q()
+        for name in types:
+            keys = created.filter(record_type=name).values("record_key")
+            where |= Q(record_type=name, record_key__in=keys)
+        made += reconciliation_needed(actor, NameMention.objects.filter(where, decision=""))
+    return made
+
+
 def confirmations_requested(changeset: Any, actor: Any) -> list[Notification]:
     """Claims this changeset created name partners: each partner's members are asked to
     confirm, once per changeset (an import of 500 claims is one notice). The notice counts
@@ -228,23 +250,27 @@ def claim_disputed(claim: Any, actor: Any, comment: str) -> list[Notification]:
     )
 
 
-def reconciliation_needed(actor: Any, mention_ids: list[int]) -> list[Notification]:
+def reconciliation_needed(actor: Any, mentions: QuerySet) -> list[Notification]:
     """Names an import left unreconciled: the members of the institutions that reported them
     are told how many wait, naming only rows they may see (``visible_mentions``: the record
-    is visible to them); a name whose record still waits in a changeset is told later by
-    nobody, and shows in the queue once the record is applied."""
+    is visible to them). A name whose record still waits in a changeset is seen by nobody
+    but stewards yet: its members are told when the changeset is applied (``applied``)."""
     from django.urls import reverse
 
     from nscap.reconciliation.models import NameMention
     from nscap.reconciliation.selectors import visible_mentions
 
-    if not mention_ids:
-        return []
+    # A subquery, not a list of ids: an import may leave more names than SQLite takes
+    # parameters in one query.
+    mention_ids = mentions.values("pk")
     owners = set(
-        NameMention.objects.filter(pk__in=mention_ids, owner__isnull=False).values_list(
-            "owner_id", flat=True
-        )
+        NameMention.objects.filter(pk__in=mention_ids, owner__isnull=False)
+        .order_by()
+        .values_list("owner_id", flat=True)
+        .distinct()
     )
+    if not owners:
+        return []
 
     def params_for(user: Any) -> dict | None:
         texts = list(

@@ -295,5 +295,5 @@ def record_mentions(
     NameMention.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     # The reporting institutions' members are told what waits for them (what they may see).
     new = NameMention.objects.filter(created_by=user, created_at__gte=now, decision="")
-    notifications.reconciliation_needed(user, list(new.values_list("pk", flat=True)))
+    notifications.reconciliation_needed(user, new)
     return NameMention.objects.count() - before

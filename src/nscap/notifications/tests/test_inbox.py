@@ -190,3 +190,33 @@ def test_preferences_refuse_an_unknown_kind(client, cast):
     response = client.post("/inbox/preferences/", {"kinds": ["everything"]})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert notifications.email_kinds(cast.user("contributor_b")) == set(NotificationKind.values)
+
+
+def test_names_of_a_waiting_import_are_told_once_its_records_are_applied(cast):
+    waiting = services.propose(
+        cast.user("contributor_a"),
+        [
+            services.ProposedChange(
+                "create",
+                "training_event",
+                values={
+                    "key": "later-event",
+                    "title": "Later event",
+                    "host": cast.a.key,
+                    "sensitivity": "restricted",
+                },
+            )
+        ],
+    )
+    assert waiting.status == ChangesetStatus.PENDING
+    mention = PlannedMention(
+        "training_event", "later-event", "partners", "Nuclear Center Y", "JP", cast.a.key, []
+    )
+    record_mentions(cast.user("contributor_a"), [mention], waiting)
+    assert not Notification.objects.exists()  # the record does not exist yet: nobody sees it
+    services.approve(cast.user("steward"), waiting.pk)
+    told = Notification.objects.filter(kind=NotificationKind.RECONCILIATION_NEEDED)
+    assert {n.recipient.username: n.params for n in told} == {
+        cast.user(role).username: {"count": 1, "names": ["Nuclear Center Y"]}
+        for role in ("contributor_a", "admin_a", "revoked_token")
+    }
