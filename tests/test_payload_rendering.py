@@ -23,7 +23,7 @@ from django.urls.exceptions import Resolver404
 
 from nscap.activities.models import AggregateClaim
 from nscap.analytics.tests.helpers import event, need
-from nscap.contributions import services
+from nscap.contributions import amending, services
 from nscap.institutions.models import Milestone
 from nscap.testing.factories import (
     cite,
@@ -64,6 +64,9 @@ NOT_PAGES = {
     "interchange:errors": "CSV, after an upload",
     "interchange:template": "a spreadsheet file",
     "interchange:export": "a data file (CSV, XLSX, JSON), not HTML",
+    "notifications:read_all": "POST only",
+    "contributions:answer_changeset": "the author's page only: the contributor's crawl reaches "
+    "it (a changeset sent back in the world), the steward's cannot",
     "set_language": "POST only",
     "reports:regional_pdf": "a PDF file (503 with what to install where WeasyPrint is missing)",
 }
@@ -137,7 +140,7 @@ def world():
         ],
         comment=SCRIPT,
     )
-    services.propose(
+    asked = services.propose(
         contributor,
         [
             services.ProposedChange(
@@ -158,6 +161,20 @@ def world():
     gone = {"key": "gone-event", "title": SCRIPT, "host": "insa", "note": IMAGE}
     services.propose(steward, [services.ProposedChange("create", "training_event", values=gone)])
     services.propose(steward, [services.ProposedChange("delete", "training_event", "gone-event")])
+    # Sent back with a payload: the contributor's inbox, the notification, the answer form.
+    services.ask_for_more(steward, asked.pk, SCRIPT)
+    answered = services.propose(
+        contributor,
+        [
+            services.ProposedChange(
+                "create",
+                "collaboration_claim",
+                values={"claimant": "insa", "partner": "iscn", "type": "mou"},
+            )
+        ],
+    )
+    services.ask_for_more(steward, answered.pk, IMAGE)
+    amending.answer(contributor, answered.pk, SCRIPT)  # the steward's notification and thread
     # Pages only their own people reach: the institution's members, a claim to confirm.
     make_user("insa-admin", institution=insa, role="admin")
     answer = make_claim(key="to-confirm", claimant=iscn, partner=insa, type="seminar")

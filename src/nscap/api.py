@@ -161,11 +161,15 @@ from nscap.analytics.api import router as analytics_router  # noqa: E402
 
 api.add_router("/", analytics_router)
 
+from nscap.contributions.answer_api import router as answer_router  # noqa: E402
 from nscap.linkage.api import router as linkage_router  # noqa: E402
+from nscap.notifications.api import router as notifications_router  # noqa: E402
 from nscap.reconciliation.api import router as reconciliation_router  # noqa: E402
 from nscap.reconciliation.w3c import router as w3c_router  # noqa: E402
 
 api.add_router("/", linkage_router)
+api.add_router("/", notifications_router)
+api.add_router("/", answer_router)
 api.add_router("/", reconciliation_router)
 api.add_router("/", w3c_router)
 

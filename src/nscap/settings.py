@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "nscap.search",
     "nscap.operations",
     "nscap.reports",
+    "nscap.notifications",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nscap.accounts.context_processors.roles",
+                "nscap.notifications.context_processors.inbox",
             ],
         },
     },
@@ -184,6 +186,22 @@ LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 CSRF_FAILURE_VIEW = "nscap.accounts.views.csrf_failure"
+
+# E-mail of notifications (docs/deployment.md). The demo prints mails on the console; with
+# NSCAP_EMAIL_HOST set, they go by SMTP. NSCAP_SITE_URL prefixes the links in mails.
+EMAIL_HOST = os.environ.get("NSCAP_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("NSCAP_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("NSCAP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NSCAP_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("NSCAP_EMAIL_TLS", "1") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("NSCAP_EMAIL_FROM", "nscap <nscap@localhost>")
+NSCAP_SITE_URL = os.environ.get("NSCAP_SITE_URL", "")
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day; stewards sign in again each day
 
 # Brute-force protection (django-axes): failures are counted in the database, so every worker

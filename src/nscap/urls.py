@@ -22,6 +22,7 @@ urlpatterns = [
     path("linkage/", include("nscap.linkage.urls")),
     path("reports/", include("nscap.reports.urls")),
     path("search/", include("nscap.search.urls")),
+    path("inbox/", include("nscap.notifications.urls")),
     path("", include("nscap.core.urls")),
 ]
 

@@ -52,6 +52,20 @@ def _next_url(request: HttpRequest, default: str = "core:home") -> str:
     return reverse(default)
 
 
+def landing_page(user) -> str:
+    """Where a sign-in without ``next`` lands: what waits for the user (issue 16) — the inbox
+    when it has unread notifications, else the review queue (stewards) or the contribute page
+    (members of an institution), else the home page."""
+    from nscap.accounts.selectors import can_contribute
+    from nscap.notifications.services import unread_count
+
+    if unread_count(user):
+        return "notifications:inbox"
+    if is_steward(user):
+        return "contributions:queue"
+    return "contributions:index" if can_contribute(user) else "core:home"
+
+
 @sensitive_post_parameters("password", "otp_token")
 @csrf_protect
 @never_cache
@@ -62,7 +76,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         auth_login(request, form.get_user())
         if form.otp_device is not None:
             otp_login(request, form.otp_device)
-        return redirect(_next_url(request))
+        return redirect(_next_url(request, landing_page(request.user)))
     return render(
         request,
         "accounts/sign_in.html",

@@ -24,6 +24,7 @@ from nscap.collaboration.models import CollaborationClaim
 from nscap.contributions.choices import ConfirmationAnswer
 from nscap.contributions.errors import Invalid, NotAllowed, NotFound
 from nscap.contributions.models import ConfirmationRequest, HistoryEntry
+from nscap.notifications import services as notifications
 
 ANSWERS = {
     ConfirmationAnswer.CONFIRMED: (Confirmation.CONFIRMED, "confirm"),
@@ -98,4 +99,6 @@ def answer_claim(user: Any, claim_key: str, answer: str, comment: str = "") -> C
             after={"confirmation": confirmation},
             message=comment,
         )
+        if answer == ConfirmationAnswer.DISPUTED:
+            notifications.claim_disputed(claim, user, comment)
     return claim

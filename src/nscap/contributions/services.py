@@ -52,6 +52,7 @@ from nscap.contributions.record_types import (
 )
 from nscap.contributions.redaction import Redaction
 from nscap.core.visibility import is_steward
+from nscap.notifications import services as notifications
 
 
 @dataclass(slots=True)  # imports make one per row
@@ -223,11 +224,13 @@ def propose(
     origin: str = "web",
     idempotency_key: str = "",
     citations: list[dict[str, str]] = (),
+    amending: Changeset | None = None,
 ) -> Changeset:
     """Validate ``changes`` all at once and record them as one changeset (applied at once when
     the policy allows). Raises Invalid (every problem), NotFound, Stale or NotAllowed.
     ``citations``: records of the changeset that cite a source at a locator once applied
-    (``citing.planned``)."""
+    (``citing.planned``). ``amending``: a changeset sent back to its author, whose changes
+    these replace (``amending.answer``); it waits for a steward again, never applied here."""
     if not can_contribute(author):
         raise NotAllowed("Only stewards and members of an institution may propose changes.")
     if idempotency_key:
@@ -286,15 +289,20 @@ def propose(
     )
     try:
         with transaction.atomic():
-            changeset = Changeset.objects.create(
-                author=author,
-                institution_id=institution_id,
-                comment=comment,
-                origin=origin,
-                idempotency_key=idempotency_key[:200],
-                unsourced=is_unsourced(changes, sources),
-                citations=citing.check(list(citations)),
-            )
+            if amending is not None:
+                changeset = _replace_changes(amending, institution_id, comment, changes, sources)
+                changeset.citations = citing.check(list(citations))
+                changeset.save()
+            else:
+                changeset = Changeset.objects.create(
+                    author=author,
+                    institution_id=institution_id,
+                    comment=comment,
+                    origin=origin,
+                    idempotency_key=idempotency_key[:200],
+                    unsourced=is_unsourced(changes, sources),
+                    citations=citing.check(list(citations)),
+                )
             changeset.sources.set(sources)
             pending = [
                 bulk.PendingChange(
@@ -313,12 +321,23 @@ def propose(
             bulk.insert_rows(  # COPY on PostgreSQL: an import is one change per row
                 Change, ["changeset_id", *bulk.PendingChange._fields], pending, changeset.pk
             )
-            if rules.auto_applies(author, checked, institution_ids, pks):
+            if amending is None and rules.auto_applies(author, checked, institution_ids, pks):
                 _apply(changeset, reviewer=None, changes=pending)
     except IntegrityError as exc:
         if idempotency_key:  # a concurrent retry with the same key won the race
             return Changeset.objects.get(author=author, idempotency_key=idempotency_key)
         raise Invalid([{"change": None, "field": None, "message": str(exc)}]) from exc
+    return changeset
+
+
+def _replace_changes(
+    changeset: Changeset, institution_id: int | None, comment: str, changes: list, sources
+) -> Changeset:
+    """The amended changeset, its old changes gone (the new ones are written next)."""
+    changeset.changes.all().delete()
+    changeset.institution_id = institution_id
+    changeset.comment = comment
+    changeset.unsourced = is_unsourced(changes, sources)
     return changeset
 
 
@@ -411,6 +430,7 @@ def _apply(
         changeset.sources.add(*Source.objects.filter(key__in=created_sources))
     citing.cite_applied(changeset)
     notify_applied(touched)
+    notifications.applied(changeset, reviewer or author)
     bump_data_version()  # cached analytics were computed from the data before this changeset
     changeset.status = ChangesetStatus.APPLIED
     changeset.reviewed_by = reviewer
@@ -539,6 +559,7 @@ def approve(reviewer: Any, changeset_id: int, comment: str = "") -> Changeset:
         changeset = _locked_for_review(reviewer, changeset_id)
         changeset.review_comment = comment
         _apply(changeset, reviewer)
+        notifications.changeset_decided(changeset, reviewer)
     return changeset
 
 
@@ -550,6 +571,7 @@ def _close(reviewer: Any, changeset_id: int, status: str, comment: str) -> Chang
         changeset.reviewed_at = timezone.now()
         changeset.review_comment = comment
         changeset.save()
+        notifications.changeset_decided(changeset, reviewer)
     return changeset
 
 

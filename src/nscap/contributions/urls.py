@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nscap.contributions import revert_views, views
+from nscap.contributions import answer_views, revert_views, views
 
 app_name = "contributions"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("changesets/<int:changeset_id>/", views.changeset_detail, name="changeset"),
     path("changesets/<int:changeset_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("changesets/<int:changeset_id>/answer/", answer_views.answer, name="answer_changeset"),
     path("changesets/<int:changeset_id>/review/", views.review, name="review"),
     path("history/<str:record_type>/<slug:key>/", views.history, name="history"),
     path("history/entries/<int:entry_id>/revert/", revert_views.revert, name="revert"),

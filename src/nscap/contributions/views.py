@@ -254,9 +254,16 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
 
 
 def _propose_from_form(
-    request: HttpRequest, form, extras: EventExtras | None, record_type: str, instance, key
+    request: HttpRequest,
+    form,
+    extras: EventExtras | None,
+    record_type: str,
+    instance,
+    key,
+    propose=None,
 ) -> HttpResponse | None:
-    """One changeset from a valid form; None when refused (the errors are on the form)."""
+    """One changeset from a valid form; None when refused (the errors are on the form).
+    ``propose``: what records it, ``services.propose`` unless an answer amends a changeset."""
     values = form.values()
     sources = _visible_sources(request.user, form.cleaned_data["sources"])
     comment = form.cleaned_data["changeset_comment"]
@@ -303,7 +310,7 @@ def _propose_from_form(
         )
     changes.append(change)
     try:
-        changeset = services.propose(
+        changeset = (propose or services.propose)(
             request.user,
             changes,
             comment=comment,

@@ -29,6 +29,7 @@ from nscap.institutions.resolution import (
     Candidate,
     LabelResolver,
 )
+from nscap.notifications import services as notifications
 from nscap.reconciliation.choices import Decision
 from nscap.reconciliation.models import NameMention
 
@@ -303,4 +304,7 @@ def record_mentions(
     ]
     before = NameMention.objects.count()
     NameMention.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # The reporting institutions' members are told what waits for them (what they may see).
+    new = NameMention.objects.filter(created_by=user, created_at__gte=now, decision="")
+    notifications.reconciliation_needed(user, new)
     return NameMention.objects.count() - before

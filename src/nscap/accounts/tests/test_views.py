@@ -79,7 +79,7 @@ def test_sign_out_needs_post(client, contributor):
 
 def test_next_may_not_leave_the_site(client, contributor):
     response = sign_in(client, "kim", next="https://evil.example/")
-    assert response["Location"] == "/"
+    assert response["Location"] == "/contribute/"  # the contributor's landing (issue 16)
 
 
 # --- two-factor ----------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ NOT_RECORDS = {
     "linkage.MergeSuggestion": "a steward's work item from record linkage",
     "linkage.BulkDecision": "a steward's decision on many merge suggestions at once (work "
     "history; its changeset is in the history table)",
+    "notifications.Notification": "what one user was told (personal, in their inbox)",
+    "notifications.EmailPreference": "a user's choice of notifications by e-mail (personal)",
+    "notifications.ChangesetMessage": "the thread between a changeset's author and the "
+    "stewards (history of the review, like the changeset)",
     "institutions.TransparencyPolicy": "an institution's publishing settings (auto-approval); "
     "its statement is on the institution's page",
 }
