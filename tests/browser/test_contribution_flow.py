@@ -92,7 +92,7 @@ def test_contribute_review_publish_confirm(page, live_server, world, tmp_path):
     page.fill("#id_participants", "30")
     page.fill("#id_sources", "insa-report-2024")
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator("#field-country .errorlist")).to_contain_text("ISO 3166-1")
+    expect(page.locator("#field-country .errorlist")).to_contain_text("no country is called “XX”")
     assert not Changeset.objects.exists()
     page.fill("#id_country", "KR")
     page.get_by_role("button", name="Submit for review").click()
@@ -165,9 +165,11 @@ def test_contribute_review_publish_confirm(page, live_server, world, tmp_path):
     sign_in(page, base, "sato")
     page.goto(base + "/contribute/confirmations/")
     claim = page.locator("#claim-insa-iscn-seminar")
-    expect(claim).to_contain_text("Claimed")
+    expect(claim).to_contain_text("claimed, not answered by the partner")
     claim.get_by_label("Comment").fill("Yes, we co-organised it")
     claim.get_by_role("button", name="Confirm").click()
-    expect(page.locator("#claim-insa-iscn-seminar")).to_contain_text("Confirmed")
+    expect(page.locator("#claim-insa-iscn-seminar")).to_contain_text("confirmed by the partner")
     assert CollaborationClaim.objects.get(key="insa-iscn-seminar").confirmation == "confirmed"
-    expect(page).to_have_url(re.compile(r"/contribute/confirmations/$"))
+    expect(page.locator("#claim-insa-iscn-seminar")).to_contain_text("Yes, we co-organised it")
+    # Back on the card just answered (issue 16, finding 6).
+    expect(page).to_have_url(re.compile(r"/contribute/confirmations/#claim-insa-iscn-seminar$"))

@@ -52,7 +52,7 @@ def test_two_country_rows_and_a_partner_are_submitted_as_one_changeset(signed_in
     page.fill("#id_countries-0-country", "VN")
     page.fill("#id_countries-0-count", "12")
     page.get_by_role("button", name="Add a country").click()  # the form again, one more row
-    expect(page.locator("#id_countries-0-country")).to_have_value("VN")
+    expect(page.locator("#id_countries-0-country")).to_have_value("Vietnam")
     expect(page.locator("#id_title")).to_have_value("Regional course on physical protection")
     page.fill("#id_countries-1-country", "TH")
     page.fill("#id_countries-1-count", "8")

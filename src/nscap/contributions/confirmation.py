@@ -33,13 +33,22 @@ ANSWERS = {
 
 
 def claims_about_my_institutions(user: Any) -> QuerySet[CollaborationClaim]:
-    """Claims the user may see whose partner is one of the user's institutions."""
+    """Claims the user may see whose partner is one of the user's institutions.
+
+    Ordered by what does not change when the partner answers (claimant, type, key), so a card
+    does not jump after a dispute (issue 16, finding 6)."""
     return (
         CollaborationClaim.objects.visible_to(user)
         .filter(partner_id__in=institution_ids_of(user))
-        .select_related("claimant", "partner", "confirmation_request")
-        .order_by("confirmation", "claimant__name", "type")
+        .select_related("claimant", "partner", "confirmation_request__answered_by")
+        .order_by("claimant__name", "type", "key")
     )
+
+
+def claims_waiting_for_answer(user: Any) -> QuerySet[CollaborationClaim]:
+    """The claims about the user's institutions that the partner has not answered yet: the
+    one count the contribute page shows (answered ones are listed apart, not counted)."""
+    return claims_about_my_institutions(user).filter(confirmation=Confirmation.CLAIMED)
 
 
 def answer_claim(user: Any, claim_key: str, answer: str, comment: str = "") -> CollaborationClaim:

@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from nscap.contributions.forms import DATE_HELP, RecordForm, _choices, _sensitivity_field
 from nscap.core.choices import Qualifier
+from nscap.core.country_field import country_field
 from nscap.institutions.fields import InstitutionField
 from nscap.needs.choices import DemandMeasure
 
-COUNTRY_HELP = _("Two letters, e.g. MY; leave blank for a region or the world.")
+COUNTRY_HELP = _(
+    "A country's name from the list or its two-letter code; leave blank for a region or the world."
+)
 
 
 class TextListField(forms.CharField):
@@ -32,7 +35,7 @@ class TextListField(forms.CharField):
 
 
 def _country() -> forms.CharField:
-    return forms.CharField(label=_("Country"), required=False, max_length=2, help_text=COUNTRY_HELP)
+    return country_field(help_text=COUNTRY_HELP)
 
 
 def _region() -> forms.CharField:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from nscap.activities.choices import PartnerRole
 from nscap.contributions import services
 from nscap.contributions.record_types import RECORD_TYPES, new_key
+from nscap.core.country_field import country_field
 from nscap.core.record_fields import bind_viewer
 from nscap.institutions.fields import InstitutionField
 
@@ -31,9 +32,7 @@ ADD_ROW = {"add_country": "countries", "add_partner": "partners"}
 class CountryRowForm(forms.Form):
     """How many participants came from one country."""
 
-    country = forms.CharField(
-        label=_("Country"), required=False, max_length=2, help_text=_("Two letters, e.g. VN")
-    )
+    country = country_field()
     count = forms.IntegerField(label=_("Participants from it"), required=False, min_value=0)
 
     def clean(self) -> dict[str, Any]:
@@ -153,11 +152,11 @@ class EventExtras:
         self._partner_rows = self._rows(self.partners, "institution")
         values = {
             "participant_countries": [
-                {"country": row["country"].upper(), "count": row["count"]}
+                {"country": row["country"], "count": row.get("count")}
                 for _i, row in self._country_rows
             ],
             "partners": [
-                {"institution": row["institution"], "role": row["role"]}
+                {"institution": row["institution"], "role": row.get("role")}
                 for _i, row in self._partner_rows
             ],
         }
@@ -220,7 +219,8 @@ class EventExtras:
                     )
                     row_form = formset.forms[rows[field[0]][position][0]]
                     name = field[2] if len(field) > 2 and field[2] in row_form.fields else None
-                    row_form.add_error(name, message)
+                    if name is None or name not in row_form.errors:
+                        row_form.add_error(name, message)
                     continue
             rest.append(error)
         form.add_invalid(rest)

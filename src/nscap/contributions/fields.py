@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from pydantic import AfterValidator, Field, StringConstraints
 
 from nscap.core.api_support import POSITIVE_INTEGER_MAX
+from nscap.core.country_names import resolve_country
 from nscap.core.links import LINK_SCHEMES
 from nscap.core.partial_dates import PartialDate
 
@@ -29,9 +30,11 @@ def _partial_date(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    if value and (value != value.upper() or pycountry.countries.get(alpha_2=value) is None):
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (such as JP)")
-    return value
+    # A code or a country's exact name becomes its code; anything else is refused with the
+    # candidates, never cut to two letters (issue 16: "Korea" was stored as "Ko").
+    if value and pycountry.countries.get(alpha_2=value) is not None and value == value.upper():
+        return value
+    return resolve_country(value)
 
 
 # A stored address becomes a link on the site, so only schemes that cannot run code are taken:
@@ -69,9 +72,13 @@ PartialDateText = Annotated[
 ]
 Country = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=2),
+    StringConstraints(strip_whitespace=True, max_length=100),
     AfterValidator(_country),
-    Field(description="ISO 3166-1 alpha-2 code, or empty", examples=["JP"]),
+    Field(
+        description="ISO 3166-1 alpha-2 code or the country's exact name (stored as its code), "
+        "or empty",
+        examples=["JP"],
+    ),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 WebAddress = Annotated[

@@ -16,6 +16,7 @@ from nscap.activities.fields import CourseField
 from nscap.collaboration.choices import CollaborationStatus, CollaborationType
 from nscap.contributions.record_types import RECORD_TYPES
 from nscap.core.choices import Qualifier, Sensitivity
+from nscap.core.country_field import country_field
 from nscap.core.record_fields import bind_viewer
 from nscap.institutions.fields import InstitutionField
 
@@ -74,12 +75,14 @@ class RecordForm(forms.Form):
         return values
 
     def add_invalid(self, errors: list[dict]) -> None:
-        """Show each schema error next to the field it names, else above the form."""
+        """Show each schema error next to the field it names, else above the form; a field
+        that has an error of its own already (its text did not clean) keeps that one."""
         for error in errors:
             name = (error.get("field") or "").split(".")[0]
             message = error["message"]
             if name in self.fields and name not in NOT_FORM_FIELDS:
-                self.add_error(name, message)
+                if name not in self.errors:
+                    self.add_error(name, message)
             else:
                 self.add_error(None, f"{error.get('field') or _('record')}: {message}")
 
@@ -103,9 +106,7 @@ class TrainingEventForm(RecordForm):
     start = forms.CharField(label=_("Start"), required=False, help_text=DATE_HELP)
     end = forms.CharField(label=_("End"), required=False, help_text=DATE_HELP)
     city = forms.CharField(label=_("City"), required=False, max_length=200)
-    country = forms.CharField(
-        label=_("Country"), required=False, max_length=2, help_text=_("Two letters, e.g. KR")
-    )
+    country = country_field()
     delivery_mode = forms.ChoiceField(label=_("Delivery mode"), choices=DeliveryMode.choices)
     participants = forms.IntegerField(label=_("Participants"), required=False)
     participants_qualifier = forms.ChoiceField(
@@ -119,6 +120,9 @@ class TrainingEventForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topics"].choices, self.fields["target_groups"].choices = self._vocabulary()
+        # A course title is looked for among the chosen host's courses first (issue 16); the
+        # host is declared before the course, so it is cleaned first.
+        self.fields["course"].host_of = lambda: self.cleaned_data.get("host") or None
         # One source typed with suggestions, not a select of every document (issue 14).
         from nscap.sources.fields import SourceField
 
@@ -169,9 +173,7 @@ class CollaborationClaimForm(RecordForm):
 
     claimant = InstitutionField(label=_("Our institution"))
     partner = InstitutionField(label=_("Partner institution"), required=False)
-    partner_country = forms.CharField(
-        label=_("Or partner country"), required=False, max_length=2, help_text=_("e.g. VN")
-    )
+    partner_country = country_field(_("Or partner country"))
     partner_text = forms.CharField(label=_("Or partner in words"), required=False)
     type = forms.ChoiceField(label=_("Type"), choices=CollaborationType.choices)
     status = forms.ChoiceField(label=_("Status"), choices=CollaborationStatus.choices)

@@ -68,6 +68,13 @@ def _one_scope(country: str, region: str) -> None:
         raise ValueError("give the scope as country or as region, not both")
 
 
+def _after_start(end: str | None, info: ValidationInfo) -> str | None:
+    """A field validator's half of ``_period``: ``end`` against the ``start`` validated before
+    it (declared first), so the error names ``end``."""
+    _period(info.data.get("start"), end, "end")
+    return end
+
+
 def _period(start: str | None, end: str | None, end_name: str) -> None:
     from nscap.core.partial_dates import PartialDate
 
@@ -233,9 +240,15 @@ class TrainingEventInput(RecordInput):
             raise ValueError("Field required")
         return value
 
+    # On the field, not the model: it is then reported with the other fields' errors, next to
+    # End, even when another field fails (issue 16: one submit, every problem).
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str | None, info: ValidationInfo) -> str | None:
+        return _after_start(end, info)
+
     @model_validator(mode="after")
     def _checks(self):
-        _period(self.start, self.end, "end")
         if self.same_as and self.same_as == self.key:
             raise ValueError("same_as names the event itself")
         if self.participants is not None and self.participant_countries:
@@ -252,7 +265,7 @@ class CollaborationClaimInput(RecordInput):
     claimant: Key
     partner: Key | None = None
     partner_country: Country = ""
-    partner_text: Text = Field("", max_length=300)
+    partner_text: Text = Field("", max_length=300, validate_default=True)
     type: CollaborationType
     status: CollaborationStatus = CollaborationStatus.UNKNOWN
     network: Key | None = None
@@ -260,14 +273,30 @@ class CollaborationClaimInput(RecordInput):
     start: PartialDateText | None = None
     end: PartialDateText | None = None
 
-    @model_validator(mode="after")
-    def _checks(self):
-        if not (self.partner or self.partner_country or self.partner_text):
-            raise ValueError("name the partner: partner, partner_country or partner_text")
-        if self.partner and self.partner == self.claimant:
+    # Field validators, not a model one: they then run, and are reported, with the other
+    # fields' errors rather than after them (issue 16: one submit, every problem).
+    @field_validator("partner")
+    @classmethod
+    def _not_the_claimant(cls, partner: str | None, info: ValidationInfo) -> str | None:
+        if partner and partner == info.data.get("claimant"):
             raise ValueError("partner is the claimant")
-        _period(self.start, self.end, "end")
-        return self
+        return partner
+
+    @field_validator("partner_text")
+    @classmethod
+    def _partner_named(cls, text: str, info: ValidationInfo) -> str:
+        # A partner or country that failed its own check has said its error already.
+        given = ("partner", "partner_country")
+        if all(name in info.data for name in given) and not (
+            text or any(info.data[name] for name in given)
+        ):
+            raise ValueError("name the partner: partner, partner_country or partner_text")
+        return text
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str | None, info: ValidationInfo) -> str | None:
+        return _after_start(end, info)
 
 
 class AggregateClaimInput(RecordInput):

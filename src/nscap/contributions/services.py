@@ -215,28 +215,9 @@ def _validated(
     return values, before, instance
 
 
-def propose(
-    author: Any,
-    changes: list[ProposedChange],
-    *,
-    comment: str = "",
-    sources: list[Any] = (),
-    origin: str = "web",
-    idempotency_key: str = "",
-    citations: list[dict[str, str]] = (),
-    amending: Changeset | None = None,
-) -> Changeset:
-    """Validate ``changes`` all at once and record them as one changeset (applied at once when
-    the policy allows). Raises Invalid (every problem), NotFound, Stale or NotAllowed.
-    ``citations``: records of the changeset that cite a source at a locator once applied
-    (``citing.planned``). ``amending``: a changeset sent back to its author, whose changes
-    these replace (``amending.answer``); it waits for a steward again, never applied here."""
-    if not can_contribute(author):
-        raise NotAllowed("Only stewards and members of an institution may propose changes.")
-    if idempotency_key:
-        earlier = Changeset.objects.filter(author=author, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
+def _checked(author: Any, changes: list[ProposedChange]) -> tuple[list, set[int], dict]:
+    """Every check of ``propose`` before anything is written: (checked changes, the author's
+    institution ids, owner keys -> pks). Raises Invalid with every problem of every change."""
     if not changes:
         raise Invalid([{"change": None, "field": None, "message": "the changeset is empty"}])
     checked, errors = [], []
@@ -280,6 +261,41 @@ def propose(
         )
     if errors:
         raise Invalid(errors)
+    return checked, institution_ids, pks
+
+
+def validate(author: Any, changes: list[ProposedChange]) -> None:
+    """The checks ``propose`` makes, with nothing written: a form whose own fields failed asks
+    this for the schema's problems too, so that one submit reports them all (issue 16).
+    Raises Invalid (every problem), NotFound, Stale or NotAllowed, as ``propose`` does."""
+    if not can_contribute(author):
+        raise NotAllowed("Only stewards and members of an institution may propose changes.")
+    _checked(author, changes)
+
+
+def propose(
+    author: Any,
+    changes: list[ProposedChange],
+    *,
+    comment: str = "",
+    sources: list[Any] = (),
+    origin: str = "web",
+    idempotency_key: str = "",
+    citations: list[dict[str, str]] = (),
+    amending: Changeset | None = None,
+) -> Changeset:
+    """Validate ``changes`` all at once and record them as one changeset (applied at once when
+    the policy allows). Raises Invalid (every problem), NotFound, Stale or NotAllowed.
+    ``citations``: records of the changeset that cite a source at a locator once applied
+    (``citing.planned``). ``amending``: a changeset sent back to its author, whose changes
+    these replace (``amending.answer``); it waits for a steward again, never applied here."""
+    if not can_contribute(author):
+        raise NotAllowed("Only stewards and members of an institution may propose changes.")
+    if idempotency_key:
+        earlier = Changeset.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    checked, institution_ids, pks = _checked(author, changes)
     owners = {
         rules.owner_of(rt, v, i, pks) if v else rules.current_owner(rt, i)
         for rt, v, _b, i in checked

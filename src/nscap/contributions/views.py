@@ -15,11 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nscap.accounts.audit import record_event
 from nscap.accounts.selectors import can_contribute, institution_ids_of
+from nscap.collaboration.choices import Confirmation
 from nscap.contributions import confirmation, reverting, services
 from nscap.contributions.choices import ChangeAction, ChangesetStatus
 from nscap.contributions.citing import planned
@@ -171,7 +173,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "section": "contribute",
             "open_count": mine.filter(status__in=OPEN).count(),
             "needs_more_count": mine.filter(status=ChangesetStatus.NEEDS_MORE).count(),
-            "claims_count": confirmation.claims_about_my_institutions(request.user).count(),
+            "claims_count": confirmation.claims_waiting_for_answer(request.user).count(),
             "queue_count": Changeset.objects.filter(status=ChangesetStatus.PENDING).count()
             if is_steward(request.user)
             else None,
@@ -235,8 +237,13 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
             data = None
         extras = EventExtras(added or data, request.user, initial)
     form = form_class(data, user=request.user, initial=initial)
-    if data is not None and form.is_valid() and (extras is None or extras.is_valid()):
-        response = _propose_from_form(request, form, extras, record_type, instance, key)
+    if data is not None:
+        # Every part is checked, and the schema too when a part failed, so that one submit
+        # reports all its problems next to their fields, not a batch at a time (issue 16).
+        valid = [form.is_valid(), extras is None or extras.is_valid()]
+        response = _propose_from_form(
+            request, form, extras, record_type, instance, key, check_only=not all(valid)
+        )
         if response is not None:
             return response
     return render(
@@ -249,8 +256,37 @@ def record_form(request: HttpRequest, record_type: str, key: str | None = None) 
             "record_type": record_type,
             "record_name": record_type_label(rt.name),
             "instance": instance,
+            "problems": _problems(form, extras) if form.is_bound else [],
         },
     )
+
+
+def _problems(form, extras: EventExtras | None) -> list[dict[str, str]]:
+    """Every field error of one submit, for the summary above the form: (label, the input's
+    id to link to, message); each is also shown next to its field."""
+    forms_shown = [(form, "")]
+    if extras is not None:
+        for formset, legend, _button, _label in extras.sets:
+            forms_shown += [
+                (row, _("%(part)s, row %(n)s") % {"part": legend, "n": number})
+                for number, row in enumerate(formset.forms, start=1)
+            ]
+        forms_shown.append((extras.new_source, ""))
+    problems = []
+    for shown, part in forms_shown:
+        for name, errors in shown.errors.items():
+            if name == "__all__" or name not in shown.fields:
+                continue
+            label = str(shown[name].label)
+            for message in errors:
+                problems.append(
+                    {
+                        "label": f"{part}: {label}" if part else label,
+                        "target": shown[name].auto_id,
+                        "message": message,
+                    }
+                )
+    return problems
 
 
 def _propose_from_form(
@@ -261,12 +297,16 @@ def _propose_from_form(
     instance,
     key,
     propose=None,
+    check_only: bool = False,
 ) -> HttpResponse | None:
     """One changeset from a valid form; None when refused (the errors are on the form).
-    ``propose``: what records it, ``services.propose`` unless an answer amends a changeset."""
+    ``propose``: what records it, ``services.propose`` unless an answer amends a changeset.
+    ``check_only``: the form has errors of its own; the fields that did clean are checked by
+    the write path too (``services.validate``) and its errors join the form's; nothing is
+    written."""
     values = form.values()
-    sources = _visible_sources(request.user, form.cleaned_data["sources"])
-    comment = form.cleaned_data["changeset_comment"]
+    sources = _visible_sources(request.user, form.cleaned_data.get("sources") or [])
+    comment = form.cleaned_data.get("changeset_comment") or ""
     changes: list[services.ProposedChange] = []
     citations: list[dict[str, str]] = []
     source_index = None
@@ -292,13 +332,13 @@ def _propose_from_form(
         change = services.ProposedChange("create", record_type, values=values)
     elif deleting:
         change = services.ProposedChange(
-            "delete", record_type, key=key, base_version=form.cleaned_data["base_version"]
+            "delete", record_type, key=key, base_version=form.cleaned_data.get("base_version")
         )
     else:
         shown = Redaction(request.user).links(
             RECORD_TYPES[record_type], snapshot(RECORD_TYPES[record_type], instance)
         )
-        if not changes and not sources and unchanged(record_type, shown, values):
+        if not check_only and not changes and not sources and unchanged(record_type, shown, values):
             messages.info(request, _("Nothing changed: no changeset was proposed."))
             return redirect("contributions:history", record_type=record_type, key=key)
         change = services.ProposedChange(
@@ -306,10 +346,13 @@ def _propose_from_form(
             record_type,
             key=key,
             values=values,
-            base_version=form.cleaned_data["base_version"],
+            base_version=form.cleaned_data.get("base_version"),
         )
     changes.append(change)
     try:
+        if check_only:
+            services.validate(request.user, changes)
+            return None
         changeset = (propose or services.propose)(
             request.user,
             changes,
@@ -570,11 +613,17 @@ def history(request: HttpRequest, record_type: str, key: str) -> HttpResponse:
 @login_required
 def confirmations(request: HttpRequest) -> HttpResponse:
     """Claims other institutions make about the user's institutions: confirm or dispute."""
-    claims = confirmation.claims_about_my_institutions(request.user)
+    claims = list(confirmation.claims_about_my_institutions(request.user))
+    waiting = [claim for claim in claims if claim.confirmation == Confirmation.CLAIMED]
     return render(
         request,
         "contributions/confirmations.html",
-        {"section": "contribute", "claims": claims, "form": ConfirmationForm()},
+        {
+            "section": "contribute",
+            "waiting": waiting,
+            "answered": [claim for claim in claims if claim.confirmation != Confirmation.CLAIMED],
+            "form": ConfirmationForm(),
+        },
     )
 
 
@@ -601,4 +650,6 @@ def answer_claim(request: HttpRequest, key: str) -> HttpResponse:
             _("The claim of %(claimant)s is now %(state)s.")
             % {"claimant": claim.claimant.name, "state": claim.get_confirmation_display()},
         )
+        # Back to the card just answered, which now stands among the answered claims.
+        return redirect(f"{reverse('contributions:confirmations')}#claim-{claim.key}")
     return redirect("contributions:confirmations")

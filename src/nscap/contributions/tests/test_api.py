@@ -367,8 +367,9 @@ def test_422_for_a_claim_naming_no_partner_and_a_reversed_period(steward, inst_a
         {"claimant": inst_a.key, "type": "seminar", "start": "2015", "end": "2014"},
     )
     assert response.status_code == 422
-    messages = " ".join(error["message"] for error in response.json()["detail"])
-    assert "name the partner" in messages
+    errors = {error["field"]: error["message"] for error in response.json()["detail"]}
+    assert "name the partner" in errors["partner_text"]  # both at once (issue 16)
+    assert errors["end"] == "end is before the start"
 
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]", ""])

@@ -273,7 +273,7 @@ def test_add_a_row_shows_the_form_again_with_one_more_row_and_writes_nothing(cli
     extras = response.context["extras"]
     assert len(extras.countries.forms) == 3 and len(extras.partners.forms) == 1
     page = response.content.decode()
-    assert 'name="countries-2-country"' in page and 'value="VN"' in page
+    assert 'name="countries-2-country"' in page and 'value="Vietnam"' in page
     assert response.context["form"]["title"].value() == "Regional course on physical protection"
     assert not response.context["form"].errors  # not sent yet: no errors shown
 
@@ -293,7 +293,7 @@ def test_the_edit_form_round_trips_without_proposing_a_change(client, world, edi
     assert form.status_code == 200
     page = form.content.decode()
     assert "secret-lab" not in page and "Secret Lab" not in page  # the hidden partner, redacted
-    assert 'value="iscn"' in page and 'value="VN"' in page
+    assert 'value="iscn"' in page and 'value="Vietnam"' in page
     response = client.post("/contribute/training_event/pp-2024/edit/", form_data(form))
     assert response.status_code == 302
     assert not Changeset.objects.exists()
