@@ -114,7 +114,11 @@ def test_help_lists_nscaps_commands_grouped_one_line_each(tmp_path):
     result = run_nscap("--help", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    data, analysis, operations = out.index("Data:"), out.index("Analysis:"), out.index("Operations:")
+    data, analysis, operations = (
+        out.index("Data:"),
+        out.index("Analysis:"),
+        out.index("Operations:"),
+    )
     assert data < analysis < operations
     assert "  import " in out[data:analysis] and "  load-brief " in out[data:analysis]
     assert "  analyse " in out[analysis:operations]
