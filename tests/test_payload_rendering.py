@@ -56,6 +56,7 @@ NOT_PAGES = {
     "accounts:accept": "needs a one-time invitation token no page shows",
     "contributions:withdraw": "POST only",
     "contributions:review": "POST only",
+    "contributions:queue_bulk": "POST only, after a confirmation",
     "linkage:decide": "POST only",
     "linkage:bulk_undo": "POST only (a button shown once a bulk decision exists)",
     "linkage:bulk_apply": "POST only, after a preview",

@@ -135,13 +135,16 @@ def test_contribute_review_publish_confirm(page, live_server, world, tmp_path):
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
     sign_in(page, base, "steward", code)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
-    changeset = page.locator("article.changeset").first
+    # A compact row per changeset; its diff and sources are one click away.
+    page.locator("table.queue-table tbody tr").first.get_by_role("link").first.click()
+    changeset = page.locator("#main")
     expect(changeset).to_contain_text("Daejeon")
     expect(changeset).to_contain_text("INSA annual report 2024")
     changeset.get_by_label("Comment for the author").fill("Thank you")
     changeset.get_by_role("button", name="Approve").click()
     expect(page.locator(".messages")).to_contain_text("approved and published")
-    imported = page.locator("article.changeset").first
+    page.locator("table.queue-table tbody tr").first.get_by_role("link").first.click()
+    imported = page.locator("#main")
     expect(imported).to_contain_text("Tabletop exercise")
     imported.get_by_role("button", name="Approve").click()
     expect(page.locator(".messages")).to_contain_text("approved and published")

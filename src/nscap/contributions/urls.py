@@ -1,12 +1,13 @@
 from django.urls import path
 
-from nscap.contributions import answer_views, revert_views, views
+from nscap.contributions import answer_views, queue_views, revert_views, views
 
 app_name = "contributions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
-    path("queue/", views.queue, name="queue"),
+    path("queue/", queue_views.queue_page, name="queue"),
+    path("queue/bulk/", queue_views.bulk, name="queue_bulk"),
     path("changesets/<int:changeset_id>/", views.changeset_detail, name="changeset"),
     path("changesets/<int:changeset_id>/withdraw/", views.withdraw, name="withdraw"),
     path("changesets/<int:changeset_id>/answer/", answer_views.answer, name="answer_changeset"),

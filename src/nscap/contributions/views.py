@@ -454,33 +454,6 @@ def withdraw(request: HttpRequest, changeset_id: int) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """Pending changesets (oldest first) with their diffs, sources and any conflict."""
-    _require_steward(request)
-    waiting = Changeset.objects.filter(status__in=OPEN)
-    # Changesets that cite no source: counted, and shown alone on ?unsourced=1 (issue 14).
-    only_unsourced = request.GET.get("unsourced") == "1"
-    changesets = (
-        (waiting.filter(unsourced=True) if only_unsourced else waiting)
-        .select_related("author", "institution")
-        .prefetch_related("changes")
-        .order_by("created_at", "id")
-    )
-    items = [_changeset_view(c, request.user, with_conflicts=True) for c in changesets]
-    return render(
-        request,
-        "contributions/queue.html",
-        {
-            "section": "queue",
-            "items": items,
-            "review_form": ReviewForm(),
-            "unsourced_count": waiting.filter(unsourced=True).count(),
-            "only_unsourced": only_unsourced,
-        },
-    )
-
-
-@login_required
 @require_POST
 def review(request: HttpRequest, changeset_id: int) -> HttpResponse:
     _require_steward(request)

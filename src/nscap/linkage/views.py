@@ -3,11 +3,13 @@ behind it, and accept / reject / undo (plain POST forms)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +25,12 @@ from nscap.linkage import services
 from nscap.linkage.bulk_views import BulkDecisionForm
 from nscap.linkage.bulk_views import require_steward as _require_steward
 from nscap.linkage.choices import SuggestionStatus
+from nscap.linkage.features import TopicInferrer
 from nscap.linkage.models import BulkDecision, LinkRun
-from nscap.linkage.selectors import suggestion_queue
+from nscap.linkage.selectors import suggestion_queue, topic_vocabulary
+from nscap.vocabularies.models import Topic
 
+EVENTS_PER_PAGE = 10
 SHOWN_FIELDS = (
     "title",
     "host",
@@ -101,21 +106,54 @@ LEVEL_LABELS = {
 WITHIN_DAYS = re.compile(r"within (\d+) days")
 
 
-def _side_by_side(suggestion) -> list[tuple[str, str, str, bool]]:
+def _side_by_side(suggestion, inferrer: TopicInferrer | None = None) -> list[tuple]:
     """Each shown field: its label, both reports' values as the page shows them, and whether
-    the stored values agree."""
+    the stored values agree. A report without topics shows those linkage read in its title
+    (marked so): the "why" table compares those, and "—" beside "a shared topic" misled."""
     record_type = RECORD_TYPES["training_event"]
     kept = snapshot(record_type, suggestion.kept)
     duplicate = snapshot(record_type, suggestion.duplicate)
-    return [
-        (
-            str(FIELD_LABELS.get(name, name)),
-            _shown(name, kept.get(name), suggestion.kept),
-            _shown(name, duplicate.get(name), suggestion.duplicate),
-            kept.get(name) == duplicate.get(name),
-        )
-        for name in SHOWN_FIELDS
-    ]
+    rows = []
+    for name in SHOWN_FIELDS:
+        left = _shown(name, kept.get(name), suggestion.kept)
+        right = _shown(name, duplicate.get(name), suggestion.duplicate)
+        same = kept.get(name) == duplicate.get(name)
+        if name == "topics" and inferrer is not None:
+            left_keys = _topic_keys(suggestion.kept, inferrer)
+            right_keys = _topic_keys(suggestion.duplicate, inferrer)
+            left = _inferred(left, suggestion.kept, inferrer)
+            right = _inferred(right, suggestion.duplicate, inferrer)
+            same = left_keys == right_keys
+        rows.append((str(FIELD_LABELS.get(name, name)), left, right, same))
+    return rows
+
+
+def _topic_keys(event: TrainingEvent, inferrer: TopicInferrer) -> set[str]:
+    """The topics linkage compares: the record's own, else those named in its title."""
+    own = {topic.key for topic in event.topics.all()}
+    return own or set(inferrer.infer(event.title or ""))
+
+
+def _inferred(text: str, event: TrainingEvent, inferrer: TopicInferrer) -> str:
+    if text != MISSING:
+        return text
+    keys = inferrer.infer(event.title or "")
+    if not keys:
+        return text
+    names = {topic.key: localized(topic) for topic in Topic.objects.filter(key__in=keys)}
+    shown = ", ".join(names.get(key, key) for key in keys)
+    return _("%(topics)s (read from the title)") % {"topics": shown}
+
+
+def probability_text(probability: float) -> str:
+    """Splink's match probability, 2^w / (1 + 2^w) of the match weight w, as a percentage
+    with the digits that tell it from certainty: at three decimals every pair above 10 bits
+    read "1.000" (issue 16), though 10 bits is 1 chance in 1,000 of two events."""
+    if probability >= 0.999999:
+        return _("over 99.9999 %")
+    gap = (1.0 - probability) * 100  # percentage points short of certainty
+    digits = 1 if gap >= 1 else min(4, 1 + math.ceil(-math.log10(gap)))
+    return f"{probability * 100:.{digits}f} %"
 
 
 def _shown(name: str, value: object, event: TrainingEvent) -> str:
@@ -174,16 +212,34 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", SuggestionStatus.PENDING)
     if status not in SuggestionStatus.values:
         status = SuggestionStatus.PENDING
-    page = Paginator(suggestion_queue(status), 20).get_page(request.GET.get("page"))
-    items = [
-        {"suggestion": s, "rows": _side_by_side(s), "comparisons": _comparisons(s)} for s in page
+    # Grouped by event: a page holds whole groups (the kept report and every report suggested
+    # as its duplicate), the groups with the strongest evidence first.
+    suggestions = suggestion_queue(status)
+    groups_by_weight = (
+        suggestions.values("kept_id").annotate(top=Max("match_weight")).order_by("-top", "kept_id")
+    )
+    page = Paginator(groups_by_weight, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    kept_ids = [group["kept_id"] for group in page]
+    inferrer = TopicInferrer(topic_vocabulary(request.user))
+    grouped: dict[int, list[dict]] = {kept_id: [] for kept_id in kept_ids}
+    for s in suggestions.filter(kept_id__in=kept_ids).order_by("-match_weight", "pk"):
+        grouped[s.kept_id].append(
+            {
+                "suggestion": s,
+                "probability": probability_text(s.match_probability),
+                "rows": _side_by_side(s, inferrer),
+                "comparisons": _comparisons(s),
+            }
+        )
+    groups = [
+        {"kept": items[0]["suggestion"].kept, "items": items} for items in grouped.values() if items
     ]
     return render(
         request,
         "linkage/queue.html",
         {
             "section": "linkage",
-            "items": items,
+            "groups": groups,
             "page": page,
             "status": status,
             "statuses": SuggestionStatus.choices,

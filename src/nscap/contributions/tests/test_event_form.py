@@ -241,10 +241,11 @@ def test_without_a_source_the_form_warns_and_the_changeset_is_flagged_and_counte
     client.force_login(world["stew"])
     queue = client.get("/contribute/queue/")
     assert "1 waiting changeset cites no source." in queue.content.decode()
-    assert [i["changeset"].pk for i in queue.context["items"]] == [unsourced.pk, sourced.pk]
+    assert [r["changeset"].pk for r in queue.context["rows"]] == [unsourced.pk, sourced.pk]
     only = client.get("/contribute/queue/?unsourced=1")
-    assert [i["changeset"].pk for i in only.context["items"]] == [unsourced.pk]
-    assert "Unsourced: none cited" in only.content.decode()
+    assert [r["changeset"].pk for r in only.context["rows"]] == [unsourced.pk]
+    detail = client.get(f"/contribute/changesets/{unsourced.pk}/")  # one click from the row
+    assert "Unsourced: none cited" in detail.content.decode()
 
 
 def test_the_same_rule_flags_every_path(world):

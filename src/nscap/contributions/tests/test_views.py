@@ -270,10 +270,12 @@ def test_queue_shows_a_readable_diff_and_sources_then_approve_publishes(client, 
     client.force_login(world["stew"])
     queue = client.get("/contribute/queue/")
     assert queue.status_code == 200
-    rows = queue.context["items"][0]["changes"][0]["rows"]
+    assert [r["changeset"].pk for r in queue.context["rows"]] == [changeset.pk]
+    detail = client.get(f"/contribute/changesets/{changeset.pk}/")  # one click from the row
+    rows = detail.context["changes"][0]["rows"]
     assert ("City", "Seoul", "Daejeon") in rows  # fields by name, values by label (issue 15)
     assert ("Delivery mode", "Unknown", "In person") in rows
-    assert b"Annual report 2024" in queue.content
+    assert b"Annual report 2024" in detail.content
     response = client.post(
         f"/contribute/changesets/{changeset.pk}/review/",
         {"decision": "approve", "comment": "Thanks"},
@@ -294,8 +296,8 @@ def test_stale_changeset_shows_the_conflict_and_approval_is_refused(client, worl
     changeset = Changeset.objects.get()
     TrainingEvent.objects.filter(pk=event.pk).update(version=event.version + 1)
     client.force_login(world["stew"])
-    queue = client.get("/contribute/queue/")
-    assert b"changed since this changeset was made" in queue.content
+    detail = client.get(f"/contribute/changesets/{changeset.pk}/")
+    assert b"changed since this changeset was made" in detail.content
     response = client.post(
         f"/contribute/changesets/{changeset.pk}/review/", {"decision": "approve"}, follow=True
     )

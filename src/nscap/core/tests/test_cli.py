@@ -108,3 +108,37 @@ def test_unknown_command_is_a_clear_error(tmp_path):
     assert result.returncode != 0
     assert "Unknown command" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_help_lists_nscaps_commands_grouped_one_line_each(tmp_path):
+    result = run_nscap("--help", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    data, analysis, operations = (
+        out.index("Data:"),
+        out.index("Analysis:"),
+        out.index("Operations:"),
+    )
+    assert data < analysis < operations
+    assert "  import " in out[data:analysis] and "  load-brief " in out[data:analysis]
+    assert "  analyse " in out[analysis:operations]
+    assert "  backup " in out[operations:]
+    # Django's long list is not what a user sees first.
+    assert "axes_reset_ip_username" not in out
+    assert "nscap django" in out
+
+
+def test_djangos_commands_stay_reachable(tmp_path):
+    listing = run_nscap("--all", tmp_path=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert "axes_reset_ip_username" in listing.stdout
+    assert "axes_reset_ip_username" in run_nscap("django", tmp_path=tmp_path).stdout
+    code = "print('reached')"
+    ran = run_nscap("django", "shell", "-c", code, tmp_path=tmp_path)
+    assert ran.stdout.strip().splitlines()[-1] == "reached", ran.stderr
+
+
+def test_help_for_one_command_shows_its_options(tmp_path):
+    result = run_nscap("help", "load-brief", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "--data-dir" in result.stdout
