@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from nscap.analytics.home import home
 from nscap.api import api
 
 urlpatterns = [
@@ -18,7 +19,8 @@ urlpatterns = [
     path("reconcile/", include("nscap.reconciliation.urls")),
     path("analytics/", include("nscap.analytics.urls")),
     path("linkage/", include("nscap.linkage.urls")),
-    path("", include("nscap.core.urls")),
+    # The home page reads across the apps, so it lives above core; its name stays "core:home".
+    path("", include(([path("", home, name="home")], "core"))),
 ]
 
 # Every refusal is written to the audit log (accounts.audit) before the 403 page.
