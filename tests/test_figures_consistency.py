@@ -33,7 +33,7 @@ from nscap.analytics.cache import bump_data_version
 from nscap.analytics.figures import ACHIEVEMENT_FIGURES, CATALOGUE
 from nscap.collaboration.models import CollaborationClaim
 from nscap.core.choices import Sensitivity
-from nscap.core.selectors import visible_centers
+from nscap.institutions.visible import visible_centers
 from nscap.interchange.exporter import export
 from nscap.testing.factories import make_claim, make_event
 from nscap.testing.roles import make_steward, make_user

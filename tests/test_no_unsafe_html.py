@@ -25,7 +25,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "new device (accounts.two_factor.qr_svg); segno escapes the text it encodes and emits "
         "only path data"
     ),
-    ("core/page_cache.py", "mark_safe"): (
+    ("analytics/page_cache.py", "mark_safe"): (
         "the cached string is render_to_string() of our own autoescaped content template; the "
         "cache keeps the text and loses its SafeString type, which this restores"
     ),

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
 from nscap.accounts.api_auth import read_auth
+from nscap.accounts.api_errors import install_refusal_handlers
+from nscap.contributions.api_errors import install_contribution_handlers
 from nscap.core.api_errors import install_error_handlers
 from nscap.core.api_support import add_etag
 from nscap.core.request_limits import JsonParser
@@ -106,6 +108,8 @@ api = RegistryAPI(
     parser=JsonParser(),  # size and nesting limits on JSON bodies (core.request_limits)
 )
 install_error_handlers(api)
+install_refusal_handlers(api)
+install_contribution_handlers(api)
 
 # Each app contributes `router` from its api.py.
 from nscap.activities.api import router as activities_router  # noqa: E402

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from nscap.analytics.home import home
 from nscap.api import api
 from nscap.contributions.revert_views import recent_changes
 
@@ -23,7 +24,8 @@ urlpatterns = [
     path("reports/", include("nscap.reports.urls")),
     path("search/", include("nscap.search.urls")),
     path("inbox/", include("nscap.notifications.urls")),
-    path("", include("nscap.core.urls")),
+    # The home page reads across the apps, so it lives above core; its name stays "core:home".
+    path("", include(([path("", home, name="home")], "core"))),
 ]
 
 # Every refusal is written to the audit log (accounts.audit) before the 403 page.

@@ -5,6 +5,7 @@ acknowledged write is there once, never how fast (speed is measured in bench/)."
 from __future__ import annotations
 
 import json
+import os
 import random
 import threading
 
@@ -12,9 +13,11 @@ from bench.crash_safety import kill_workers
 from bench.loadgen import Load, Server, run_json, server_env
 from bench.sustained_load import run
 
-# Ports of our own (8240-8259 belong to the load and crash scripts and these tests).
-LOAD_PORT = 8250
-CRASH_PORT = 8251
+# Ports of our own (8240-8259 belong to the load and crash scripts and these tests); under
+# pytest-xdist each worker takes its own pair (gw0: 8250/8251, gw1: 8252/8253, ...).
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+LOAD_PORT = 8250 + 2 * _WORKER
+CRASH_PORT = 8251 + 2 * _WORKER
 
 
 def test_a_short_mixed_load_has_no_errors_and_keeps_every_acknowledged_write(tmp_path):

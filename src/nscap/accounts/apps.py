@@ -9,5 +9,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from nscap.accounts import audit  # connects the sign-in audit receivers
+        from nscap.accounts.selectors import affiliated_institution_ids
+        from nscap.core import hooks
+
+        hooks.provide("own_institutions", affiliated_institution_ids)
 
         audit.connect_lockout_receiver()

@@ -9,6 +9,12 @@ from nscap.accounts.models import Affiliation
 from nscap.core.visibility import is_steward, viewer_institutions
 
 
+def affiliated_institution_ids(user: Any):
+    """Ids of the institutions ``user`` is affiliated with, as a query (``core.hooks``:
+    ``core.visibility`` asks this through the ``own_institutions`` hook)."""
+    return Affiliation.objects.filter(user=user).values_list("institution_id", flat=True)
+
+
 def institution_ids_of(user: Any) -> frozenset[int]:
     """Ids of the institutions ``user`` works for (empty for visitors and stewards)."""
     return viewer_institutions(user)[0]

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from nscap.activities.models import Course, EventPartner, TrainingEvent
-from nscap.core.selectors import visible_institutions
 from nscap.core.visibility import is_steward
 from nscap.institutions.filters import center_q, parent_q, partner_institutions
+from nscap.institutions.visible import visible_institutions
 from nscap.vocabularies.models import TargetGroup, Topic
 
 

@@ -22,12 +22,13 @@ from nscap.activities.selectors import (
     filter_events,
 )
 from nscap.analytics.figures import OVERLAP_FIGURES, figures, overlap_values
-from nscap.core.page_cache import cached_content
+from nscap.analytics.page_cache import cached_content
 from nscap.core.record_fields import bind_viewer, suggestion_view
-from nscap.core.selectors import citations_for, visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.fields import InstitutionField
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
+from nscap.institutions.visible import visible_institutions
+from nscap.sources.selectors import citations_for
 from nscap.vocabularies.inferred import TARGET_GROUPS, TOPICS, with_basis
 from nscap.vocabularies.models import TargetGroup, Topic
 

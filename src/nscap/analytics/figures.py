@@ -108,8 +108,8 @@ CATALOGUE: tuple[Definition, ...] = (
 
 
 def _registry(user: Any) -> dict[str, Any]:
-    """Centers and their countries, as ``core.selectors`` defines them (both kinds of center)."""
-    from nscap.core.selectors import headline_counts
+    """Centers and their countries, as ``institutions.visible`` defines them (both kinds)."""
+    from nscap.analytics.home import headline_counts
 
     counts = headline_counts(user)
     return {"centers": counts["centers"], "countries_with_center": counts["countries"]}

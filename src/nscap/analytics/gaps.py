@@ -41,10 +41,11 @@ from nscap.analytics.supply import (
     supply,
 )
 from nscap.analytics.supply_sums import Signatures, supply_sums
-from nscap.core.selectors import citations_for, record_url
+from nscap.core.selectors import record_url
 from nscap.needs.choices import DemandMeasure
 from nscap.needs.models import NeedsAssessment
 from nscap.quantities.models import Quantity
+from nscap.sources.selectors import citations_for
 
 # Measures of a needs assessment that state demand, most specific first: one per assessment
 # and year is used, so "100,000 professionals" and "16,000 needing offsite training" in one

@@ -17,10 +17,10 @@ from nscap.analytics.charts import (
 )
 from nscap.analytics.figures import ACHIEVEMENT_FIGURES, figures
 from nscap.analytics.gaps import AXES, BadCell, Cell, cell_detail, needs_with_citations
+from nscap.analytics.page_cache import cached_content
 from nscap.analytics.regions import REGIONS
 from nscap.analytics.selectors import achievements_report, gap_method, gaps_report
 from nscap.analytics.templatetags.analytics_ui import cell_title
-from nscap.core.page_cache import cached_content
 from nscap.core.record_fields import bind_viewer
 from nscap.institutions.fields import InstitutionField
 

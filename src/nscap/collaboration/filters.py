@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.record_fields import bind_viewer
-from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.fields import InstitutionField
 from nscap.institutions.filters import center_q, parent_q, partner_institutions
+from nscap.institutions.visible import visible_institutions
 
 
 @dataclass

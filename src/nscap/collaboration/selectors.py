@@ -301,7 +301,7 @@ def table_three(user) -> list[ClaimantGroup]:
     rest on a hidden record.
     """
 
-    from nscap.core.selectors import CENTER_KINDS
+    from nscap.institutions.visible import CENTER_KINDS
 
     readings = read_claims(CollaborationClaim.objects.visible_to(user))
     groups: dict[int, list[ClaimReading]] = {}

@@ -5,16 +5,16 @@ from django.shortcuts import render
 
 from nscap.analytics.cache import cached
 from nscap.analytics.figures import figures
+from nscap.analytics.page_cache import cached_content
 from nscap.collaboration.charts import depth_chart, graph_chart
 from nscap.collaboration.choices import state_legend
 from nscap.collaboration.depth import DEPTH_BY_TYPE, DEPTH_LABELS
 from nscap.collaboration.filters import ClaimFilterForm, ClaimFilters, filtered_groups
 from nscap.collaboration.metrics import cached_picture
 from nscap.collaboration.selectors import answer_tally, table_three
-from nscap.core.page_cache import cached_content
 from nscap.core.paging import paginate
-from nscap.core.selectors import citations_for
 from nscap.institutions.views import cleaned_filters, filter_messages
+from nscap.sources.selectors import citations_for
 
 GROUPS_PER_PAGE = 50  # claimant groups on one page of Table 3
 DEPTH_PER_PAGE = 100  # institutions on one page of the depth table

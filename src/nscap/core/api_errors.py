@@ -85,28 +85,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def precondition_failed(request, exc: PreconditionFailed):
         return api.create_response(request, {"detail": exc.message}, status=412)
 
-    from ninja.errors import AuthenticationError
-
-    from nscap.accounts.api_auth import ApiRefused, audit_refusal
-    from nscap.contributions.errors import ContributionError, Invalid, NotAllowed
-
-    @api.exception_handler(ApiRefused)
-    def refused(request, exc: ApiRefused):
-        return api.create_response(request, {"detail": exc.message}, status=exc.status)
-
-    @api.exception_handler(AuthenticationError)
-    def unauthenticated(request, exc: AuthenticationError):
-        audit_refusal(request, 401, "not_signed_in")
-        return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
-
-    @api.exception_handler(ContributionError)
-    def contribution_error(request, exc: ContributionError):
-        if isinstance(exc, Invalid):
-            return api.create_response(request, {"detail": exc.errors}, status=422)
-        if isinstance(exc, NotAllowed):
-            audit_refusal(request, 403, "not_allowed", message=exc.message)
-        return api.create_response(request, {"detail": exc.message}, status=exc.status)
-
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
         return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)

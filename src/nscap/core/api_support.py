@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, BaseModel, ConfigDict, create_model
 
+from nscap.core import hooks
 from nscap.core.api_errors import BadQuery, PreconditionFailed
 from nscap.core.partial_dates import PartialDate
 from nscap.core.prepared import prepared_rows
@@ -424,13 +425,6 @@ def visible_record_ids(record_type: str, user: Any) -> models.QuerySet:
     return visible(record_model(record_type), user).values("pk")
 
 
-def visible_citations(user: Any) -> models.QuerySet:
-    """Citations the viewer may see: a visible source cited by a visible record."""
-    from nscap.sources.models import Citation
-
-    return Citation.objects.visible_to(user)
-
-
 def citation_item(citation: Any, record_type: str, record_key: str) -> dict:
     return _citation_fields(
         record_type,
@@ -471,8 +465,9 @@ class CitationIndex:
     """The visible citations of a set of records as API items, loaded in one query.
 
     ``CitationIndex(user, institutions, milestones)`` then ``index.of(milestone)``; the web UI
-    reads the same query (``core.selectors.citations_of``). ``rows`` adds records known by
-    model and primary key only (``(model, pk)`` pairs), then ``index.of_row(model, pk, key)``.
+    reads the same query (``sources.selectors.citations_of``, the ``citations_of`` hook).
+    ``rows`` adds records known by model and primary key only (``(model, pk)`` pairs), then
+    ``index.of_row(model, pk, key)``.
     """
 
     def __init__(
@@ -514,8 +509,7 @@ class CitationIndex:
 
 
 def _citations(user: Any, shape: tuple[tuple[int, int], ...], ids: Sequence[int]):
-    from nscap.core.selectors import citations_of
-
+    citations_of = hooks.provided("citations_of")  # sources sits above core (core.hooks)
     by_type, start = {}, 0
     for content_type, count in shape:
         by_type[content_type] = ids[start : start + count]

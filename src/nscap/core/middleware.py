@@ -86,7 +86,7 @@ class ResponseHeadersMiddleware:
     shared cache (proxy, CDN) may keep it: ``private``, and ``no-store`` so that the browser
     does not keep it on disk after sign-out either. API reads with an ETag get ``no-cache``
     instead of ``no-store``: the client keeps them and revalidates with If-None-Match (304).
-    The server-side page cache (``core.page_cache``) is keyed by viewer class and unaffected.
+    The server-side page cache (``analytics.page_cache``) is keyed by viewer class and unaffected.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from nscap.core import hooks
 from nscap.core.choices import Sensitivity
 
 if TYPE_CHECKING:
@@ -56,19 +57,10 @@ def viewer_institutions(user) -> tuple[frozenset[int], frozenset[int]]:
     cached = getattr(user, "_nscap_viewer_institutions", None)
     if cached is not None:
         return cached
-    from nscap.accounts.models import Affiliation
-    from nscap.networks.models import Membership
-
-    own = frozenset(Affiliation.objects.filter(user=user).values_list("institution_id", flat=True))
-    networks = Membership.objects.filter(institution_id__in=own).values("network_id")
-    peers = (
-        frozenset(
-            Membership.objects.filter(network_id__in=networks).values_list(
-                "institution_id", flat=True
-            )
-        )
-        | own
-    )
+    # Affiliations live in ``accounts`` and networks in ``networks``: both apps sit above core
+    # and hand their lookups in through ``core.hooks`` (registered in their AppConfig.ready).
+    own = frozenset(hooks.provided("own_institutions")(user))
+    peers = frozenset(hooks.provided("peer_institutions")(own)) | own
     user._nscap_viewer_institutions = (own, peers)
     return own, peers
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from nscap.core.selectors import CENTER_KINDS, visible_institutions
+from nscap.institutions.visible import CENTER_KINDS, visible_institutions
 
 
 def center_q(prefix: str = "") -> Q:

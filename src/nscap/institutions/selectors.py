@@ -12,15 +12,12 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from nscap.core.selectors import (
-    CitationIndex,
-    citations_for,
-    visible_institutions,
-    visible_quantities,
-)
 from nscap.institutions.filters import center_q, parent_q
 from nscap.institutions.models import CenterProfile, Institution, Label, Milestone
 from nscap.institutions.resolution import resolve_label
+from nscap.institutions.visible import visible_institutions
+from nscap.quantities.selectors import visible_quantities
+from nscap.sources.selectors import CitationIndex, citations_for
 from nscap.vocabularies.models import Topic
 
 

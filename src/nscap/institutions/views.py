@@ -8,15 +8,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from nscap.core.page_cache import cached_content
+from nscap.analytics.page_cache import cached_content
 from nscap.core.paging import paginate
 from nscap.core.record_fields import bind_viewer, suggestion_view
-from nscap.core.selectors import visible_institutions
 from nscap.core.templatetags.nscap_ui import country_name
 from nscap.institutions.choices import InstitutionKind
 from nscap.institutions.fields import InstitutionField
 from nscap.institutions.picking import suggest_institutions
 from nscap.institutions.selectors import InstitutionFilters, institution_page, list_institutions
+from nscap.institutions.visible import visible_institutions
 from nscap.networks.models import Network
 from nscap.vocabularies.models import Topic
 
@@ -112,7 +112,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 def institution_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One institution; its content is rendered once per viewer class, data version and language
-    (``core.page_cache``)."""
+    (``analytics.page_cache``)."""
     user = request.user
     institution = get_object_or_404(visible_institutions(user), key=key)
     content = cached_content(

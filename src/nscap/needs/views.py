@@ -3,8 +3,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nscap.core.selectors import citations_for, visible_institutions, visible_quantities
+from nscap.institutions.visible import visible_institutions
 from nscap.needs.models import NeedsAssessment
+from nscap.quantities.selectors import visible_quantities
+from nscap.sources.selectors import citations_for
 
 
 def needs_index(request: HttpRequest) -> HttpResponse:

@@ -6,3 +6,9 @@ class NetworksConfig(AppConfig):
     name = "nscap.networks"
     label = "networks"
     verbose_name = _("Networks")
+
+    def ready(self) -> None:
+        from nscap.core import hooks
+        from nscap.networks.selectors import peer_institution_ids
+
+        hooks.provide("peer_institutions", peer_institution_ids)

@@ -3,12 +3,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from nscap.core.selectors import (
-    citations_for,
-    visible_institutions,
-    visible_quantities,
-)
+from nscap.institutions.visible import visible_institutions
 from nscap.networks.models import Meeting, Membership, Network
+from nscap.quantities.selectors import visible_quantities
+from nscap.sources.selectors import citations_for
 
 
 def network_list(request: HttpRequest) -> HttpResponse:

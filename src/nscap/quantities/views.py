@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from nscap.core.labels import measure_label
-from nscap.core.selectors import citations_for, visible_quantities
 from nscap.institutions.views import ANY, cleaned_filters, filter_messages
+from nscap.quantities.selectors import visible_quantities
+from nscap.sources.selectors import citations_for
 
 
 class FigureFilterForm(forms.Form):

@@ -28,15 +28,13 @@ from nscap.activities.models import Course
 from nscap.analytics.figures import figures
 from nscap.collaboration.choices import state_label
 from nscap.collaboration.selectors import table_three
-from nscap.core.selectors import citations_for, record_url, visible_centers
-from nscap.core.templatetags.nscap_ui import (
-    activity_labels,
-    country_name,
-    format_partial_date,
-    scope_labels,
-)
+from nscap.core.selectors import record_url
+from nscap.core.templatetags.nscap_ui import country_name, format_partial_date
 from nscap.institutions.models import CenterProfile, Institution, Label, Milestone
+from nscap.institutions.templatetags.institution_labels import activity_labels, scope_labels
+from nscap.institutions.visible import visible_centers
 from nscap.reports.params import RegionalParams
+from nscap.sources.selectors import citations_for
 from nscap.vocabularies.models import TargetGroup, Topic
 
 

@@ -23,7 +23,6 @@ from nscap.core.api_support import (
     paginate,
     record_model,
     visible,
-    visible_citations,
 )
 from nscap.sources.models import Citation, Source
 from nscap.sources.schemas import (
@@ -33,6 +32,7 @@ from nscap.sources.schemas import (
     SourceSchema,
     source_item,
 )
+from nscap.sources.selectors import visible_citations
 
 router = Router(tags=["sources"])
 

@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from nscap.core.selectors import center_countries, headline_counts, visible_centers
+from nscap.analytics.home import headline_counts
+from nscap.institutions.visible import center_countries, visible_centers
 from nscap.quantities.models import Quantity
 
 pytestmark = pytest.mark.django_db

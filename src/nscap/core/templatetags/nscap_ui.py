@@ -143,27 +143,6 @@ def partial_date_iso(record, field: str = "date") -> str:
     return PartialDate(date, getattr(record, f"{field}_precision", "day")).isoformat()
 
 
-def _labels(codes, choices) -> str:
-    labels = dict(choices)
-    return ", ".join(str(labels.get(code, code)) for code in codes or [])
-
-
-@register.filter
-def scope_labels(codes) -> str:
-    """["national", "regional"] → "National, Regional" in the current language."""
-    from nscap.institutions.choices import GeographicScope
-
-    return _labels(codes, GeographicScope.choices)
-
-
-@register.filter
-def activity_labels(codes) -> str:
-    """Activity-focus codes as their labels in the current language."""
-    from nscap.institutions.choices import ActivityFocus
-
-    return _labels(codes, ActivityFocus.choices)
-
-
 def format_number(value: Decimal | int | float) -> str:
     """A number with grouping and no needless decimals: 3000 → "3,000", 1.5 → "1.5"."""
     value = Decimal(value)

@@ -4,7 +4,7 @@ themselves, not of every institution (partners abroad) nor of hidden centers."""
 import pytest
 
 from nscap.brief.tests.test_headline_counts import home_figure
-from nscap.core.selectors import center_countries
+from nscap.institutions.visible import center_countries
 from nscap.testing.factories import make_institution
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from nscap.analytics.cache import data_version
+from nscap.analytics.home import headline_counts
 from nscap.contributions import services
 from nscap.contributions.services import ProposedChange
-from nscap.core.selectors import headline_counts
 from nscap.testing.factories import make_course, make_institution
 from nscap.testing.roles import make_steward, make_user
 

@@ -14,8 +14,6 @@ from django.urls import reverse
 from nscap.accounts.tokens import create_token
 from nscap.activities.models import TrainingEvent
 from nscap.contributions.models import HistoryEntry
-from nscap.linkage import services, synthetic
-from nscap.linkage.demo_data import load_synthetic
 from nscap.linkage.models import BulkDecision, LinkRun, MergeSuggestion
 from nscap.testing.factories import make_institution
 from nscap.testing.roles import PASSWORD, make_steward, make_user
@@ -24,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run() -> LinkRun:
-    load_synthetic(synthetic.generate(60, seed=4))
-    return services.run_linkage(make_steward("linker"))
+def run(linked_once: int, db) -> LinkRun:
+    """The run over the module's synthetic reports (``conftest.linked_once``), read afresh."""
+    return LinkRun.objects.get(pk=linked_once)
 
 
 def _standing() -> int:

@@ -1,4 +1,8 @@
-"""``nscap demo``: migrate, load the brief, seed demo users, serve on 127.0.0.1:8000."""
+"""``nscap demo``: migrate, load the brief, seed demo users, serve on 127.0.0.1:8000.
+
+In ``analytics``, not ``core``: it sets up every app (accounts, linkage, synthetic data), and
+the ground floor imports none of them (``core.hooks``).
+"""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
