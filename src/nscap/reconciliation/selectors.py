@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from nscap.accounts.selectors import can_contribute, institution_ids_of
 from nscap.contributions.choices import ChangesetStatus
@@ -20,6 +20,7 @@ from nscap.contributions.record_types import RECORD_TYPES
 from nscap.core.visibility import is_steward
 from nscap.institutions.models import Institution
 from nscap.reconciliation.choices import MentionState
+from nscap.reconciliation.intake import RECONCILABLE
 from nscap.reconciliation.models import NameMention
 
 CLOSED = (ChangesetStatus.REJECTED, ChangesetStatus.WITHDRAWN)
@@ -63,12 +64,21 @@ def visible_mentions(user: Any) -> QuerySet[NameMention]:
     mentions = NameMention.objects.all()
     if not is_steward(user):
         mentions = mentions.filter(owner_id__in=institution_ids_of(user))
-    seen = Q()
-    for name in mentions.order_by().values_list("record_type", flat=True).distinct():
-        if name in RECORD_TYPES:
-            model = apps.get_model(RECORD_TYPES[name].model_label)
-            seen |= Q(record_type=name, record_key__in=model.objects.visible_to(user).values("key"))
-    return mentions.filter(seen) if seen else NameMention.objects.none()
+    return mentions.filter(_record_seen(user))
+
+
+def _record_seen(user: Any) -> Q:
+    """A mention's record exists and ``user`` may see it, as a correlated EXISTS per record
+    type: whatever narrows the mentions (a group's name-and-context index) drives the query, and
+    only those mentions' records are probed by their key. An ``IN (visible keys)`` per type made
+    SQLite walk every visible record through the ``record_key`` index instead (88-143 ms a
+    group at 20k reports, against 7 ms for the group alone)."""
+    seen = Q(pk__in=[])
+    for name in RECONCILABLE:  # the only types intake holds names of
+        model = apps.get_model(RECORD_TYPES[name].model_label)
+        visible = model.objects.visible_to(user).filter(key=OuterRef("record_key"))
+        seen |= Q(record_type=name) & Exists(visible)
+    return seen
 
 
 def queue_groups(user: Any, *, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
