@@ -8,6 +8,7 @@ filters them again by what the viewer may see (``visible_candidates``).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,18 +58,25 @@ def state_of(mention: NameMention) -> str:
 
 def visible_mentions(user: Any) -> QuerySet[NameMention]:
     """Mentions ``user`` may see and reconcile: their record is visible to them, and (unless
-    they are a steward) the row came in for one of their institutions."""
-    if not can_contribute(user):
-        return NameMention.objects.none()
-    mentions = NameMention.objects.all()
-    if not is_steward(user):
-        mentions = mentions.filter(owner_id__in=institution_ids_of(user))
+    they are a steward) the row came in for one of their institutions. For the whole queue;
+    one group's mentions are read by ``group_mentions``, which checks only their records."""
+    mentions = _reconcilable_by(user)
     seen = Q()
     for name in mentions.order_by().values_list("record_type", flat=True).distinct():
         if name in RECORD_TYPES:
             model = apps.get_model(RECORD_TYPES[name].model_label)
             seen |= Q(record_type=name, record_key__in=model.objects.visible_to(user).values("key"))
     return mentions.filter(seen) if seen else NameMention.objects.none()
+
+
+def _reconcilable_by(user: Any) -> QuerySet[NameMention]:
+    """Mentions ``user`` may reconcile before their records' visibility: every one for a
+    steward, those of rows that came in for their institutions for a contributor."""
+    if not can_contribute(user):
+        return NameMention.objects.none()
+    if is_steward(user):
+        return NameMention.objects.all()
+    return NameMention.objects.filter(owner_id__in=institution_ids_of(user))
 
 
 def queue_groups(user: Any, *, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
@@ -96,12 +104,45 @@ def _first_candidates(user: Any, key: GroupKey) -> list[dict]:
 
 
 def group_mentions(user: Any, key: GroupKey, *, pending: bool = True) -> QuerySet[NameMention]:
-    mentions = visible_mentions(user).filter(
+    """The group's mentions ``user`` may see and reconcile (its pending ones by default).
+
+    The group is found first, by its name-and-context index, then only its records are checked
+    with ``visible_to(user)``: a few queries whatever the group's size. (Filtering by ``record_key
+    IN (every visible record)`` let SQLite walk the whole table: 88-143 ms a group at 20k reports
+    against 7 ms for the group alone.)"""
+    mentions = _reconcilable_by(user).filter(
         normalized=key.normalized,
         context_country=key.country,
         context_reporter=key.reporter,
     )
-    return mentions.filter(pending_q()) if pending else mentions
+    if pending:
+        mentions = mentions.filter(pending_q())
+    return mentions.exclude(pk__in=_unseen(user, mentions))
+
+
+def _unseen(user: Any, mentions: QuerySet[NameMention]) -> list[int]:
+    """Ids of ``mentions`` whose record ``user`` may not see or that does not exist (yet)."""
+    by_type: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for pk, record_type, record_key in mentions.order_by().values_list(
+        "pk", "record_type", "record_key"
+    ):
+        by_type[record_type][record_key].append(pk)
+    unseen: list[int] = []
+    for name, keys in by_type.items():
+        if name not in RECORD_TYPES:
+            unseen += [pk for pks in keys.values() for pk in pks]
+            continue
+        visible = RECORD_TYPES[name].model.objects.visible_to(user)
+        ordered = sorted(keys)
+        seen = {
+            record_key
+            for start in range(0, len(ordered), 5000)  # SQLite limits a query's parameters
+            for record_key in visible.filter(key__in=ordered[start : start + 5000]).values_list(
+                "key", flat=True
+            )
+        }
+        unseen += [pk for record_key, pks in keys.items() if record_key not in seen for pk in pks]
+    return unseen
 
 
 def visible_candidates(user: Any, candidates: list[dict]) -> list[dict]:
