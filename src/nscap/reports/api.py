@@ -32,6 +32,7 @@ def report_json(report: dict) -> str:
         401: ErrorSchema,
         503: ErrorSchema,
     },
+    by_alias=True,
 )
 def regional(request: HttpRequest, query: Query[RegionalReportQuery]):
     """The brief's three tables (centers; training offered; collaboration by direction, with
