@@ -33,6 +33,17 @@ def report_json(report: dict) -> str:
         503: ErrorSchema,
     },
     by_alias=True,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The report as JSON; with `format=xlsx` or `format=pdf`, the file.",
+                "content": {
+                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
 )
 def regional(request: HttpRequest, query: Query[RegionalReportQuery]):
     """The brief's three tables (centers; training offered; collaboration by direction, with
