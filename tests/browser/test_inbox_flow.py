@@ -54,6 +54,7 @@ def test_contributor_answers_ask_for_more_and_sees_the_decision(page, live_serve
     # The steward lands on the queue (nothing unread) and asks for more.
     sign_in(page, base, "steward")
     expect(page).to_have_url(re.compile(r"/contribute/queue/$"))
+    page.get_by_role("link", name=f"Changeset {number}", exact=True).click()
     page.fill(f"#comment-{number}", "Which year was it first given?")
     page.get_by_role("button", name="Ask for more").click()
     expect(page.get_by_text(f"Changeset {number} is sent back to its author.")).to_be_visible()
