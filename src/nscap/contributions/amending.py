@@ -39,7 +39,7 @@ def answer(
         )
     with transaction.atomic():
         changeset = (
-            Changeset.objects.select_for_update()
+            Changeset.objects.select_for_update(of=("self",))
             .filter(pk=changeset_id, author=author)
             .select_related("reviewed_by")
             .first()
